@@ -1,0 +1,3 @@
+"""peerlearn: peer learning between cities."""
+
+__version__ = "0.1.0"

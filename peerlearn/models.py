@@ -1,0 +1,430 @@
+"""SQLModel tables: the whole vocabulary of peer learning between cities.
+
+Input models (``XCreate``/``XUpdate``) live beside their table; services validate
+them and write the table rows. Enumerations are stored as plain strings so that the
+schema is the same on SQLite and PostgreSQL and adding a value needs no type change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from pydantic import NaiveDatetime
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Text limits shared by models and services (services give the readable message).
+NAME_MAX = 120
+TITLE_MAX = 200
+TEXT_MAX = 2000
+EMAIL_MAX = 254
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware in UTC (the database stores instants in UTC)."""
+    return datetime.now(UTC)
+
+
+def fk(target: str, *, nullable: bool = False, ondelete: str | None = None, index: bool = True):
+    """A foreign-key column; RESTRICT by default so nothing others depend on vanishes."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey(target, ondelete=ondelete or "RESTRICT"),
+            nullable=nullable,
+            index=index,
+        ),
+    )
+
+
+# --- enumerations -----------------------------------------------------------------
+
+
+class Role(StrEnum):
+    """A city's role in a network."""
+
+    LIGHTHOUSE = "lighthouse"
+    FOLLOWER = "follower"
+    FELLOW = "fellow"
+    OBSERVER = "observer"
+    MEMBER = "member"
+
+
+class EventMode(StrEnum):
+    ONSITE = "on-site"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class SessionKind(StrEnum):
+    WORKSHOP = "workshop"
+    PLENARY = "plenary"
+    QUIZ = "quiz"
+    SITE_VISIT = "site visit"
+    PANEL = "panel"
+    WEBINAR = "webinar"
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single choice"
+    MULTIPLE = "multiple choice"
+    SCALE = "scale"
+    OPEN = "open text"
+
+
+class MilestoneStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+
+class UserRole(StrEnum):
+    COORDINATOR = "coordinator"
+    FACILITATOR = "facilitator"
+    TANDEM = "tandem"
+
+
+# --- the network ------------------------------------------------------------------
+
+
+class Network(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX, unique=True)
+    description: str = Field(default="", max_length=TEXT_MAX)
+    is_example: bool = Field(default=False)
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class City(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("name", "country", name="uq_city_name_country"),
+        CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="ck_city_lat"),
+        CheckConstraint(
+            "longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="ck_city_lon"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX)
+    country: str = Field(max_length=NAME_MAX)
+    latitude: float | None = None
+    longitude: float | None = None
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    """A city in a network, with its role there."""
+
+    __table_args__ = (UniqueConstraint("network_id", "city_id", name="uq_membership"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = fk("network.id", ondelete="CASCADE")
+    city_id: int = fk("city.id")
+    role: str = Field(default=Role.MEMBER, max_length=20)
+
+
+class Theme(SQLModel, table=True):
+    """An exchange topic: energy, mobility, urban data platforms, ..."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX, unique=True)
+    description: str = Field(default="", max_length=TEXT_MAX)
+    archived_at: datetime | None = None
+
+
+class Category(SQLModel, table=True):
+    """A category of need: funding, consulting, qualified staff, ..."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX, unique=True)
+    description: str = Field(default="", max_length=TEXT_MAX)
+    archived_at: datetime | None = None
+
+
+class Tandem(SQLModel, table=True):
+    """Two or more partner cities working on a theme up to a deadline."""
+
+    __table_args__ = (UniqueConstraint("network_id", "name", name="uq_tandem_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = fk("network.id")
+    name: str = Field(max_length=NAME_MAX)
+    theme_id: int | None = fk("theme.id", nullable=True)
+    deadline: date | None = None
+    description: str = Field(default="", max_length=TEXT_MAX)
+    is_example: bool = Field(default=False)
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TandemCity(SQLModel, table=True):
+    """A tandem's partner city; the primary key keeps a tandem's cities distinct."""
+
+    tandem_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("tandem.id", ondelete="CASCADE"), primary_key=True)
+    )
+    city_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("city.id", ondelete="RESTRICT"), primary_key=True)
+    )
+
+
+# --- events and sessions ----------------------------------------------------------
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="ck_event_dates"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = fk("network.id")
+    title: str = Field(max_length=TITLE_MAX)
+    place: str = Field(default="", max_length=NAME_MAX)
+    mode: str = Field(default=EventMode.ONSITE, max_length=20)
+    start_date: date
+    end_date: date
+    description: str = Field(default="", max_length=TEXT_MAX)
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EventSession(SQLModel, table=True):
+    """A Session of an event (named so to stay apart from the database session)."""
+
+    __tablename__ = "event_session"
+    __table_args__ = (
+        CheckConstraint(
+            "ends_at IS NULL OR starts_at IS NULL OR ends_at >= starts_at",
+            name="ck_session_times",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = fk("event.id")
+    title: str = Field(max_length=TITLE_MAX)
+    kind: str = Field(default=SessionKind.WORKSHOP, max_length=20)
+    # Wall-clock time at the event's place, so stored without a time zone.
+    starts_at: NaiveDatetime | None = None
+    ends_at: NaiveDatetime | None = None
+    location: str = Field(default="", max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=TEXT_MAX)
+    archived_at: datetime | None = None
+
+
+class Takeaway(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = fk("event_session.id")
+    text: str = Field(max_length=TEXT_MAX)
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- quizzes ----------------------------------------------------------------------
+
+
+class Quiz(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = fk("event_session.id")
+    title: str = Field(max_length=TITLE_MAX)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Question(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(
+            "scale_min IS NULL OR scale_max IS NULL OR scale_max > scale_min",
+            name="ck_question_scale",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    quiz_id: int = fk("quiz.id", ondelete="CASCADE")
+    kind: str = Field(default=QuestionKind.SINGLE, max_length=20)
+    text: str = Field(max_length=TEXT_MAX)
+    position: int = 0
+    scale_min: int | None = None
+    scale_max: int | None = None
+    # Set when the question is opened for answers and when it is closed.
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class Option(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = fk("question.id", ondelete="CASCADE")
+    text: str = Field(max_length=TITLE_MAX)
+    position: int = 0
+    is_correct: bool = False
+
+
+class Participant(SQLModel, table=True):
+    """Someone answering from a phone: no account, a random token, a city."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = fk("event_session.id")
+    token: str = Field(max_length=64, unique=True)
+    city_id: int | None = fk("city.id", nullable=True)
+    display_name: str = Field(default="", max_length=NAME_MAX)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("participant_id", "question_id", name="uq_answer_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = fk("participant.id", ondelete="CASCADE")
+    question_id: int = fk("question.id", ondelete="CASCADE")
+    text: str = Field(default="", max_length=TEXT_MAX)
+    value: int | None = None
+    answered_at: datetime = Field(default_factory=utcnow)
+
+
+class AnswerOption(SQLModel, table=True):
+    """The options chosen in a (single or multiple) choice answer."""
+
+    answer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True)
+    )
+    option_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("option.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+# --- challenges, common challenges, votes -----------------------------------------
+
+
+class CommonChallenge(SQLModel, table=True):
+    """A group of similar challenges named in a plenary."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = fk("network.id")
+    session_id: int | None = fk("event_session.id", nullable=True)
+    name: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=TEXT_MAX)
+    category_id: int | None = fk("category.id", nullable=True)
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Challenge(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 3", name="ck_challenge_priority"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=TEXT_MAX)
+    tandem_id: int = fk("tandem.id")
+    city_id: int | None = fk("city.id", nullable=True)
+    category_id: int | None = fk("category.id", nullable=True)
+    theme_id: int | None = fk("theme.id", nullable=True)
+    session_id: int | None = fk("event_session.id", nullable=True)
+    participant_id: int | None = fk("participant.id", nullable=True, ondelete="SET NULL")
+    common_challenge_id: int | None = fk("commonchallenge.id", nullable=True, ondelete="SET NULL")
+    # 1 = high, 2 = medium, 3 = low
+    priority: int = 2
+    hidden: bool = False
+    is_example: bool = False
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Vote(SQLModel, table=True):
+    """Dots one participant (or user) put on a common challenge."""
+
+    __table_args__ = (
+        UniqueConstraint("common_challenge_id", "participant_id", name="uq_vote_participant"),
+        CheckConstraint("dots > 0", name="ck_vote_dots"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    common_challenge_id: int = fk("commonchallenge.id", ondelete="CASCADE")
+    participant_id: int | None = fk("participant.id", nullable=True, ondelete="CASCADE")
+    city_id: int | None = fk("city.id", nullable=True)
+    dots: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- roadmaps ---------------------------------------------------------------------
+
+
+class Roadmap(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    tandem_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("tandem.id", ondelete="CASCADE"), unique=True, nullable=False
+        )
+    )
+    title: str = Field(max_length=TITLE_MAX)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Milestone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    roadmap_id: int = fk("roadmap.id", ondelete="CASCADE")
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=TEXT_MAX)
+    owner_city_id: int | None = fk("city.id", nullable=True)
+    partner_contribution: str = Field(default="", max_length=TEXT_MAX)
+    due_date: date
+    status: str = Field(default=MilestoneStatus.PLANNED, max_length=20)
+    position: int = 0
+    archived_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MilestoneChallenge(SQLModel, table=True):
+    milestone_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True)
+    )
+    challenge_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("challenge.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class MilestoneCommonChallenge(SQLModel, table=True):
+    milestone_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True)
+    )
+    common_challenge_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("commonchallenge.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+
+
+class MilestoneStatusChange(SQLModel, table=True):
+    """The history of a milestone's status: who changed it, when, from what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    milestone_id: int = fk("milestone.id", ondelete="CASCADE")
+    old_status: str | None = Field(default=None, max_length=20)
+    new_status: str = Field(max_length=20)
+    changed_by_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL")
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+# --- users ------------------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)
+    name: str = Field(default="", max_length=NAME_MAX)
+    role: str = Field(max_length=20)
+    # Empty for accounts that only sign in through the organisation's provider.
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class UserTandem(SQLModel, table=True):
+    """The tandems a tandem member works for."""
+
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tandem_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("tandem.id", ondelete="CASCADE"), primary_key=True)
+    )
