@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,9 @@ from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peerlearn.models import Tandem, User, UserRole, UserTandem
 
 M = TypeVar("M", bound=SQLModel)
+
+# "Not given" for partial updates, where None means "clear this field".
+KEEP: Any = object()
 
 STAFF = (UserRole.COORDINATOR, UserRole.FACILITATOR)
 
@@ -87,8 +90,8 @@ def require_role(actor: User | None, *roles: str) -> User:
 
 
 def actor_tandem_ids(session: Session, actor: User) -> set[int]:
-    rows = session.exec(select(UserTandem.tandem_id).where(UserTandem.user_id == actor.id))
-    return {row[0] if isinstance(row, tuple) else row for row in rows}
+    statement = select(UserTandem.tandem_id).where(UserTandem.user_id == actor.id)
+    return set(session.scalars(statement))
 
 
 def require_tandem_access(session: Session, actor: User | None, tandem: Tandem) -> User:

@@ -1,0 +1,286 @@
+"""Challenges: what a tandem's cities need, recorded in workshops or afterwards.
+
+Staff may work on any tandem's challenges; a tandem member only on their own tandems'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from peerlearn.errors import InvalidInput, NotFound
+from peerlearn.models import (
+    TEXT_MAX,
+    Category,
+    Challenge,
+    City,
+    Event,
+    EventSession,
+    Tandem,
+    TandemCity,
+    Theme,
+    User,
+    UserRole,
+)
+from peerlearn.services._common import (
+    STAFF,
+    actor_tandem_ids,
+    clean_text,
+    commit,
+    get,
+    get_active,
+    now,
+    require_role,
+    require_tandem_access,
+)
+
+PRIORITIES = {1: "high", 2: "medium", 3: "low"}
+EDITABLE = ("text", "city_id", "category_id", "theme_id", "session_id", "priority")
+
+
+@dataclass(frozen=True)
+class ChallengeRow:
+    """A challenge with the names of what it points at, for lists and tables."""
+
+    id: int
+    text: str
+    priority: int
+    hidden: bool
+    archived_at: datetime | None
+    created_at: datetime
+    tandem_id: int
+    tandem_name: str
+    network_id: int
+    city_id: int | None
+    city_name: str | None
+    category_id: int | None
+    category_name: str | None
+    theme_id: int | None
+    theme_name: str | None
+    session_id: int | None
+    session_title: str | None
+    event_id: int | None
+    common_challenge_id: int | None
+
+
+def tandem_city_ids(session: Session, tandem_id: int) -> set[int]:
+    rows = session.exec(select(TandemCity.city_id).where(TandemCity.tandem_id == tandem_id))
+    return set(rows)
+
+
+def _check_priority(value: object) -> int:
+    # bool is an int in Python; True must not pass as "high".
+    if isinstance(value, bool) or not isinstance(value, int) or value not in PRIORITIES:
+        raise InvalidInput(
+            f"The priority must be 1 (high), 2 (medium) or 3 (low) (got {value!r}).",
+            field="priority",
+        )
+    return value
+
+
+def _clean(session: Session, tandem: Tandem, fields: Mapping[str, object]) -> dict[str, object]:
+    """Validated values for the challenge ``fields`` given (any of EDITABLE)."""
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput(
+            f"A challenge has no field {', '.join(unknown)}; "
+            f"these can be changed: {', '.join(EDITABLE)}."
+        )
+    values: dict[str, object] = {}
+    if "text" in fields:
+        values["text"] = clean_text(
+            fields["text"], label="The challenge", max_len=TEXT_MAX, field="text"
+        )
+    if "priority" in fields:
+        values["priority"] = _check_priority(fields["priority"])
+    if (city_id := fields.get("city_id")) is not None:
+        city = get(session, City, city_id, label="city")
+        if city.id not in tandem_city_ids(session, tandem.id):
+            raise InvalidInput(
+                f"{city.name} is not a city of the tandem '{tandem.name}'; "
+                "pick one of its partner cities.",
+                field="city_id",
+            )
+    if (category_id := fields.get("category_id")) is not None:
+        get_active(session, Category, category_id, label="category")
+    if (theme_id := fields.get("theme_id")) is not None:
+        get_active(session, Theme, theme_id, label="theme")
+    if (session_id := fields.get("session_id")) is not None:
+        event_session = get_active(session, EventSession, session_id, label="session")
+        event = get(session, Event, event_session.event_id, label="event")
+        if event.network_id != tandem.network_id:
+            raise InvalidInput(
+                f"The session '{event_session.title}' belongs to an event of another "
+                f"network than the tandem '{tandem.name}'.",
+                field="session_id",
+            )
+    for key in ("city_id", "category_id", "theme_id", "session_id"):
+        if key in fields:
+            values[key] = fields[key]
+    return values
+
+
+def add_challenge(
+    session: Session,
+    *,
+    actor: User,
+    tandem_id: int,
+    text: str,
+    city_id: int | None = None,
+    category_id: int | None = None,
+    theme_id: int | None = None,
+    session_id: int | None = None,
+    priority: int = 2,
+) -> Challenge:
+    """Record a challenge of a tandem; its theme defaults to the tandem's theme."""
+    tandem = get_active(session, Tandem, tandem_id, label="tandem")
+    require_tandem_access(session, actor, tandem)
+    values = _clean(
+        session,
+        tandem,
+        {
+            "text": text,
+            "city_id": city_id,
+            "category_id": category_id,
+            "theme_id": theme_id if theme_id is not None else tandem.theme_id,
+            "session_id": session_id,
+            "priority": priority,
+        },
+    )
+    challenge = Challenge(tandem_id=tandem.id, **values)
+    session.add(challenge)
+    commit(session, conflict="The challenge could not be saved; reload and try again.")
+    return challenge
+
+
+def _editable(session: Session, actor: User, challenge_id: int) -> tuple[Challenge, Tandem]:
+    challenge = get(session, Challenge, challenge_id, label="challenge")
+    tandem = get(session, Tandem, challenge.tandem_id, label="tandem")
+    require_tandem_access(session, actor, tandem)
+    return challenge, tandem
+
+
+def update_challenge(
+    session: Session, *, actor: User, challenge_id: int, **fields: object
+) -> Challenge:
+    """Change any of ``text, city_id, category_id, theme_id, session_id, priority``."""
+    challenge, tandem = _editable(session, actor, challenge_id)
+    if challenge.archived_at is not None:
+        raise InvalidInput("This challenge is archived; restore it before changing it.")
+    values = _clean(session, tandem, fields)
+    for key, value in values.items():
+        setattr(challenge, key, value)
+    commit(session, conflict="The challenge could not be saved; reload and try again.")
+    return challenge
+
+
+def archive_challenge(session: Session, *, actor: User, challenge_id: int) -> Challenge:
+    """Archive a challenge; it stays in its common challenge and can be restored."""
+    challenge, _ = _editable(session, actor, challenge_id)
+    if challenge.archived_at is not None:
+        raise InvalidInput("This challenge is already archived.")
+    challenge.archived_at = now()
+    commit(session)
+    return challenge
+
+
+def restore_challenge(session: Session, *, actor: User, challenge_id: int) -> Challenge:
+    challenge, tandem = _editable(session, actor, challenge_id)
+    if challenge.archived_at is None:
+        raise InvalidInput("This challenge is not archived; there is nothing to restore.")
+    if tandem.archived_at is not None:
+        raise InvalidInput(f"The tandem '{tandem.name}' is archived; restore the tandem first.")
+    challenge.archived_at = None
+    commit(session)
+    return challenge
+
+
+def set_hidden(session: Session, *, actor: User, challenge_id: int, hidden: bool) -> Challenge:
+    """Hide a challenge from shared screens (or show it again); staff only."""
+    require_role(actor, *STAFF)
+    if not isinstance(hidden, bool):
+        raise InvalidInput(f"Hidden must be true or false (got {hidden!r}).", field="hidden")
+    challenge = get(session, Challenge, challenge_id, label="challenge")
+    challenge.hidden = hidden
+    commit(session)
+    return challenge
+
+
+def list_challenges(
+    session: Session,
+    *,
+    actor: User,
+    network_id: int | None = None,
+    event_id: int | None = None,
+    tandem_id: int | None = None,
+    city_id: int | None = None,
+    category_id: int | None = None,
+    theme_id: int | None = None,
+    search: str | None = None,
+    include_archived: bool = False,
+    include_hidden: bool = True,
+) -> list[ChallengeRow]:
+    """Challenges matching every filter given, with their names joined in one query.
+
+    A tandem member sees only the challenges of their own tandems.
+    """
+    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    if tandem_id is not None:
+        tandem = session.get(Tandem, tandem_id)
+        if tandem is None:
+            raise NotFound(f"No tandem with id {tandem_id}.")
+        require_tandem_access(session, actor, tandem)
+    search_text = clean_text(search, label="The search", max_len=TEXT_MAX, required=False)
+
+    statement = (
+        select(
+            Challenge.id,
+            Challenge.text,
+            Challenge.priority,
+            Challenge.hidden,
+            Challenge.archived_at,
+            Challenge.created_at,
+            Tandem.id,
+            Tandem.name,
+            Tandem.network_id,
+            Challenge.city_id,
+            City.name,
+            Challenge.category_id,
+            Category.name,
+            Challenge.theme_id,
+            Theme.name,
+            Challenge.session_id,
+            EventSession.title,
+            EventSession.event_id,
+            Challenge.common_challenge_id,
+        )
+        .join(Tandem, Tandem.id == Challenge.tandem_id)
+        .outerjoin(City, City.id == Challenge.city_id)
+        .outerjoin(Category, Category.id == Challenge.category_id)
+        .outerjoin(Theme, Theme.id == Challenge.theme_id)
+        .outerjoin(EventSession, EventSession.id == Challenge.session_id)
+    )
+    if actor.role == UserRole.TANDEM:
+        statement = statement.where(Challenge.tandem_id.in_(actor_tandem_ids(session, actor)))
+    filters = {
+        Tandem.network_id: network_id,
+        EventSession.event_id: event_id,
+        Challenge.tandem_id: tandem_id,
+        Challenge.city_id: city_id,
+        Challenge.category_id: category_id,
+        Challenge.theme_id: theme_id,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            statement = statement.where(column == value)
+    if search_text:
+        statement = statement.where(Challenge.text.icontains(search_text, autoescape=True))
+    if not include_archived:
+        statement = statement.where(Challenge.archived_at.is_(None), Tandem.archived_at.is_(None))
+    if not include_hidden:
+        statement = statement.where(Challenge.hidden.is_(False))
+    statement = statement.order_by(Tandem.name, Challenge.priority, Challenge.id)
+    return [ChallengeRow(*row) for row in session.exec(statement)]

@@ -1,0 +1,636 @@
+"""The network: networks, cities, memberships (a city's role in a network), themes
+and categories of need.
+
+The coordinator writes; anyone signed in with an active account reads.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+from peerlearn.errors import Conflict, InvalidInput, NotFound
+from peerlearn.models import (
+    NAME_MAX,
+    TEXT_MAX,
+    Category,
+    Challenge,
+    City,
+    Membership,
+    Milestone,
+    Network,
+    Participant,
+    Role,
+    Tandem,
+    TandemCity,
+    Theme,
+    User,
+    UserRole,
+    Vote,
+)
+from peerlearn.services._common import (
+    KEEP,
+    STAFF,
+    choice,
+    clean_text,
+    commit,
+    get,
+    get_active,
+    now,
+    refuse_if_used,
+    require_role,
+)
+
+M = TypeVar("M", bound=SQLModel)
+
+
+# --- shared helpers (tandems.py uses them too) -------------------------------------
+
+
+def require_coordinator(actor: User | None) -> User:
+    return require_role(actor, UserRole.COORDINATOR)
+
+
+def require_reader(actor: User | None) -> User:
+    """Anyone signed in with an active account may read the network."""
+    return require_role(actor, *STAFF, UserRole.TANDEM)
+
+
+def find_name_clash(
+    session: Session, model: type[M], name: str, *conditions, exclude_id: int | None = None
+) -> M | None:
+    """The row of ``model`` whose name equals ``name`` ignoring case, if any.
+
+    Compared in Python with casefold: SQLite's lower() only folds ASCII, so 'Łódź'
+    and 'ŁÓDŹ' would slip past a SQL comparison. These tables hold tens to hundreds
+    of rows, so reading their names is cheap.
+    """
+    key = name.strip().casefold()
+    for row in session.exec(select(model).where(*conditions)):
+        if row.id != exclude_id and row.name.strip().casefold() == key:
+            return row
+    return None
+
+
+def _archived_hint(row) -> str:
+    return " (it is archived; restore it instead)" if row.archived_at is not None else ""
+
+
+def _text_fields(name: str | None, description: str | None, *, what: str) -> dict[str, str]:
+    """Cleaned ``name``/``description``, leaving out those not given (KEEP)."""
+    values: dict[str, str] = {}
+    if name is not KEEP:
+        values["name"] = clean_text(name, label=f"The {what} name", max_len=NAME_MAX, field="name")
+    if description is not KEEP:
+        values["description"] = clean_text(
+            description,
+            label="The description",
+            max_len=TEXT_MAX,
+            required=False,
+            field="description",
+        )
+    return values
+
+
+# --- things with a unique name: networks, themes, categories ----------------------
+
+
+def _add_named(
+    session: Session, model: type[M], *, actor: User, what: str, name: str, description: str
+) -> M:
+    require_coordinator(actor)
+    values = _text_fields(name, description, what=what)
+    if clash := find_name_clash(session, model, values["name"]):
+        raise Conflict(
+            f"A {what} named '{clash.name}' already exists{_archived_hint(clash)}.", field="name"
+        )
+    row = model(**values)
+    session.add(row)
+    commit(session, conflict=f"A {what} named '{values['name']}' already exists.")
+    return row
+
+
+def _update_named(
+    session: Session,
+    model: type[M],
+    ident: int,
+    *,
+    actor: User,
+    what: str,
+    name: str,
+    description: str,
+) -> M:
+    require_coordinator(actor)
+    row = get_active(session, model, ident, label=what)
+    values = _text_fields(name, description, what=what)
+    if "name" in values and (
+        clash := find_name_clash(session, model, values["name"], exclude_id=row.id)
+    ):
+        raise Conflict(
+            f"Another {what} is already named '{clash.name}'{_archived_hint(clash)}.",
+            field="name",
+        )
+    for field, value in values.items():
+        setattr(row, field, value)
+    commit(session, conflict=f"Another {what} already has this name.")
+    return row
+
+
+def _archive(session: Session, model: type[M], ident: int, *, actor: User, what: str) -> M:
+    require_coordinator(actor)
+    row = get_active(session, model, ident, label=what)
+    row.archived_at = now()
+    commit(session)
+    return row
+
+
+def _restore(session: Session, model: type[M], ident: int, *, actor: User, what: str) -> M:
+    require_coordinator(actor)
+    row = get(session, model, ident, label=what)
+    if row.archived_at is None:
+        raise InvalidInput(f"The {what} '{row.name}' is not archived; there is nothing to restore.")
+    row.archived_at = None
+    commit(session)
+    return row
+
+
+def _list_named(
+    session: Session, model: type[M], *, actor: User, include_archived: bool
+) -> list[M]:
+    require_reader(actor)
+    statement = select(model).order_by(func.lower(model.name), model.id)
+    if not include_archived:
+        statement = statement.where(model.archived_at.is_(None))
+    return list(session.exec(statement))
+
+
+# --- networks ---------------------------------------------------------------------
+
+
+def add_network(session: Session, *, actor: User, name: str, description: str = "") -> Network:
+    return _add_named(
+        session, Network, actor=actor, what="network", name=name, description=description
+    )
+
+
+def update_network(
+    session: Session, *, actor: User, network_id: int, name: str = KEEP, description: str = KEEP
+) -> Network:
+    return _update_named(
+        session,
+        Network,
+        network_id,
+        actor=actor,
+        what="network",
+        name=name,
+        description=description,
+    )
+
+
+def archive_network(session: Session, *, actor: User, network_id: int) -> Network:
+    return _archive(session, Network, network_id, actor=actor, what="network")
+
+
+def restore_network(session: Session, *, actor: User, network_id: int) -> Network:
+    return _restore(session, Network, network_id, actor=actor, what="network")
+
+
+def list_networks(
+    session: Session, *, actor: User, include_archived: bool = False
+) -> list[Network]:
+    return _list_named(session, Network, actor=actor, include_archived=include_archived)
+
+
+# --- themes -----------------------------------------------------------------------
+
+
+def add_theme(session: Session, *, actor: User, name: str, description: str = "") -> Theme:
+    return _add_named(session, Theme, actor=actor, what="theme", name=name, description=description)
+
+
+def update_theme(
+    session: Session, *, actor: User, theme_id: int, name: str = KEEP, description: str = KEEP
+) -> Theme:
+    return _update_named(
+        session, Theme, theme_id, actor=actor, what="theme", name=name, description=description
+    )
+
+
+def archive_theme(session: Session, *, actor: User, theme_id: int) -> Theme:
+    return _archive(session, Theme, theme_id, actor=actor, what="theme")
+
+
+def restore_theme(session: Session, *, actor: User, theme_id: int) -> Theme:
+    return _restore(session, Theme, theme_id, actor=actor, what="theme")
+
+
+def list_themes(session: Session, *, actor: User, include_archived: bool = False) -> list[Theme]:
+    return _list_named(session, Theme, actor=actor, include_archived=include_archived)
+
+
+# --- categories of need -----------------------------------------------------------
+
+
+def add_category(session: Session, *, actor: User, name: str, description: str = "") -> Category:
+    return _add_named(
+        session, Category, actor=actor, what="category", name=name, description=description
+    )
+
+
+def update_category(
+    session: Session,
+    *,
+    actor: User,
+    category_id: int,
+    name: str = KEEP,
+    description: str = KEEP,
+) -> Category:
+    return _update_named(
+        session,
+        Category,
+        category_id,
+        actor=actor,
+        what="category",
+        name=name,
+        description=description,
+    )
+
+
+def archive_category(session: Session, *, actor: User, category_id: int) -> Category:
+    return _archive(session, Category, category_id, actor=actor, what="category")
+
+
+def restore_category(session: Session, *, actor: User, category_id: int) -> Category:
+    return _restore(session, Category, category_id, actor=actor, what="category")
+
+
+def list_categories(
+    session: Session, *, actor: User, include_archived: bool = False
+) -> list[Category]:
+    return _list_named(session, Category, actor=actor, include_archived=include_archived)
+
+
+# --- cities -----------------------------------------------------------------------
+
+CITY_COLUMNS = ("id", "name", "country", "latitude", "longitude")
+
+
+def _missing(value: object) -> bool:
+    """None, a blank string, NaN, or pandas' NA/NaT: what an empty editor cell holds."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas' missing markers, recognised without importing pandas into the services.
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _coordinate(value: object, *, field: str, limit: int) -> float | None:
+    if _missing(value):
+        return None
+    label = f"The {field}"
+    if isinstance(value, bool):
+        raise InvalidInput(f"{label} must be a number (got {value!r}).", field=field)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            f"{label} must be a number in decimal degrees, such as 43.46 (got {value!r}).",
+            field=field,
+        ) from None
+    if not -limit <= number <= limit:
+        raise InvalidInput(
+            f"{label} must be between -{limit} and {limit} degrees (got {value}).", field=field
+        )
+    return number
+
+
+def _city_values(name: object, country: object, latitude: object, longitude: object) -> dict:
+    """Cleaned values of a city; coordinates are both given or both left out."""
+    values = {
+        "name": clean_text(
+            None if _missing(name) else str(name),
+            label="The city name",
+            max_len=NAME_MAX,
+            field="name",
+        ),
+        "country": clean_text(
+            None if _missing(country) else str(country),
+            label="The country",
+            max_len=NAME_MAX,
+            field="country",
+        ),
+        "latitude": _coordinate(latitude, field="latitude", limit=90),
+        "longitude": _coordinate(longitude, field="longitude", limit=180),
+    }
+    if (values["latitude"] is None) != (values["longitude"] is None):
+        missing = "longitude" if values["longitude"] is None else "latitude"
+        raise InvalidInput(
+            f"Give both latitude and longitude, or neither; the {missing} is missing.",
+            field=missing,
+        )
+    return values
+
+
+def _city_key(name: str, country: str) -> tuple[str, str]:
+    return (name.strip().casefold(), country.strip().casefold())
+
+
+def _city_exists_message(city: City) -> str:
+    return f"A city named '{city.name}' in {city.country} already exists{_archived_hint(city)}."
+
+
+def _city_clash(
+    session: Session, name: str, country: str, *, exclude_id: int | None = None
+) -> City | None:
+    key = _city_key(name, country)
+    for city in session.exec(select(City)):
+        if city.id != exclude_id and _city_key(city.name, city.country) == key:
+            return city
+    return None
+
+
+def add_city(
+    session: Session,
+    *,
+    actor: User,
+    name: str,
+    country: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> City:
+    require_coordinator(actor)
+    values = _city_values(name, country, latitude, longitude)
+    if clash := _city_clash(session, values["name"], values["country"]):
+        raise Conflict(_city_exists_message(clash), field="name")
+    city = City(**values)
+    session.add(city)
+    commit(
+        session,
+        conflict=f"A city named '{values['name']}' in {values['country']} already exists.",
+    )
+    return city
+
+
+def update_city(
+    session: Session,
+    *,
+    actor: User,
+    city_id: int,
+    name: str = KEEP,
+    country: str = KEEP,
+    latitude: float | None = KEEP,
+    longitude: float | None = KEEP,
+) -> City:
+    """Change the fields given; ``latitude=None, longitude=None`` clears the position."""
+    require_coordinator(actor)
+    city = get_active(session, City, city_id, label="city")
+    given = {"name": name, "country": country, "latitude": latitude, "longitude": longitude}
+    values = _city_values(
+        **{field: getattr(city, field) if v is KEEP else v for field, v in given.items()}
+    )
+    if clash := _city_clash(session, values["name"], values["country"], exclude_id=city.id):
+        raise Conflict(_city_exists_message(clash), field="name")
+    for field, value in values.items():
+        setattr(city, field, value)
+    commit(
+        session,
+        conflict=f"A city named '{values['name']}' in {values['country']} already exists.",
+    )
+    return city
+
+
+def archive_city(session: Session, *, actor: User, city_id: int) -> City:
+    return _archive(session, City, city_id, actor=actor, what="city")
+
+
+def restore_city(session: Session, *, actor: User, city_id: int) -> City:
+    return _restore(session, City, city_id, actor=actor, what="city")
+
+
+def delete_city(session: Session, *, actor: User, city_id: int) -> None:
+    """Delete a city nothing refers to; otherwise say what does (archive it instead)."""
+    require_coordinator(actor)
+    city = get(session, City, city_id, label="city")
+    refuse_if_used(
+        session,
+        f"The city '{city.name}' ({city.country})",
+        {
+            "network membership(s)": select(Membership.id).where(Membership.city_id == city.id),
+            "tandem(s)": select(TandemCity.tandem_id).where(TandemCity.city_id == city.id),
+            "challenge(s)": select(Challenge.id).where(Challenge.city_id == city.id),
+            "participant(s)": select(Participant.id).where(Participant.city_id == city.id),
+            "roadmap milestone(s)": select(Milestone.id).where(Milestone.owner_city_id == city.id),
+            "vote(s)": select(Vote.id).where(Vote.city_id == city.id),
+        },
+    )
+    session.delete(city)
+    commit(
+        session,
+        conflict=f"The city '{city.name}' is still referenced elsewhere; archive it instead.",
+    )
+
+
+@dataclass(frozen=True)
+class CityListing:
+    """A city, with its role in the network asked for (None when none was asked)."""
+
+    city: City
+    role: str | None = None
+
+
+def list_cities(
+    session: Session,
+    *,
+    actor: User,
+    network_id: int | None = None,
+    include_archived: bool = False,
+) -> list[CityListing]:
+    """All cities, or the members of one network with their role there, by name."""
+    require_reader(actor)
+    order = (func.lower(City.name), func.lower(City.country), City.id)
+    active = () if include_archived else (City.archived_at.is_(None),)
+    if network_id is None:
+        cities = session.exec(select(City).where(*active).order_by(*order))
+        return [CityListing(city) for city in cities]
+    get(session, Network, network_id, label="network")
+    rows = session.exec(
+        select(City, Membership.role)
+        .join(Membership, Membership.city_id == City.id)
+        .where(Membership.network_id == network_id, *active)
+        .order_by(*order)
+    )
+    return [CityListing(city, role) for city, role in rows]
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    added: int
+    updated: int
+
+
+def _row_id(value: object) -> int | None:
+    if _missing(value):
+        return None
+    if isinstance(value, str) and value.strip().isdecimal():
+        return int(value.strip())
+    # An id column with empty cells comes out of a data editor as floats (3.0).
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if is_number and float(value).is_integer():
+        return int(value)
+    raise InvalidInput(
+        f"The id must be a whole number, or empty for a new city (got {value!r}).", field="id"
+    )
+
+
+def _row_error(number: int, error: InvalidInput) -> InvalidInput:
+    column = error.field or "id"
+    return InvalidInput(f"Row {number}, column '{column}': {error.message}", field=column)
+
+
+def bulk_update_cities(
+    session: Session, *, actor: User, rows: Sequence[Mapping[str, Any]]
+) -> BulkResult:
+    """Save the rows of a city data editor: rows with an id update it, others are added.
+
+    Every row is checked before anything is written; the first bad one is reported
+    by its number (from 1) and column, and nothing is saved. Columns a row leaves
+    out keep their stored value. Rows that change nothing are not counted.
+    """
+    require_coordinator(actor)
+    stored = {city.id: city for city in session.exec(select(City))}
+    plan: list[tuple[City | None, dict]] = []
+    seen_ids: dict[int, int] = {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            unknown = [column for column in row if column not in CITY_COLUMNS]
+            if unknown:
+                raise InvalidInput(
+                    f"There is no such column; use only {', '.join(CITY_COLUMNS)}.",
+                    field=str(unknown[0]),
+                )
+            ident = _row_id(row.get("id"))
+            city = None
+            if ident is not None:
+                city = stored.get(ident)
+                if city is None:
+                    raise InvalidInput(f"No city with id {ident}.", field="id")
+                if city.archived_at is not None:
+                    raise InvalidInput(
+                        f"The city '{city.name}' is archived; restore it before editing.",
+                        field="id",
+                    )
+                if ident in seen_ids:
+                    raise InvalidInput(
+                        f"The city '{city.name}' is already in row {seen_ids[ident]}.",
+                        field="id",
+                    )
+                seen_ids[ident] = number
+            given = {}
+            for field in CITY_COLUMNS[1:]:
+                if field in row:
+                    given[field] = row[field]
+                else:
+                    given[field] = getattr(city, field) if city is not None else None
+            values = _city_values(**given)
+        except InvalidInput as error:
+            raise _row_error(number, error) from None
+        plan.append((city, values))
+
+    # Duplicates are judged on the result: the stored cities the rows leave alone,
+    # plus every row in order.
+    owners: dict[tuple[str, str], int | City] = {
+        _city_key(c.name, c.country): c for c in stored.values() if c.id not in seen_ids
+    }
+    for number, (_city, values) in enumerate(plan, start=1):
+        key = _city_key(values["name"], values["country"])
+        owner = owners.get(key)
+        if isinstance(owner, City):
+            raise _row_error(number, InvalidInput(_city_exists_message(owner), field="name"))
+        if owner is not None:
+            raise _row_error(
+                number,
+                InvalidInput(
+                    f"The city '{values['name']}' in {values['country']} is also in row {owner}.",
+                    field="name",
+                ),
+            )
+        owners[key] = number
+
+    added = updated = 0
+    for city, values in plan:
+        if city is None:
+            session.add(City(**values))
+            added += 1
+        elif any(getattr(city, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(city, field, value)
+            updated += 1
+    if added or updated:
+        commit(
+            session,
+            conflict="Two cities would end up with the same name and country; "
+            "save the renames one at a time.",
+        )
+    return BulkResult(added=added, updated=updated)
+
+
+# --- memberships ------------------------------------------------------------------
+
+
+def _membership(session: Session, network: Network, city: City) -> Membership | None:
+    return session.exec(
+        select(Membership).where(Membership.network_id == network.id, Membership.city_id == city.id)
+    ).first()
+
+
+def set_membership(
+    session: Session, *, actor: User, network_id: int, city_id: int, role: str
+) -> Membership:
+    """Make the city a member of the network with ``role``, or change its role there."""
+    require_coordinator(actor)
+    network = get_active(session, Network, network_id, label="network")
+    city = get_active(session, City, city_id, label="city")
+    role = choice(role, Role, label="The role", field="role")
+    membership = _membership(session, network, city)
+    if membership is None:
+        membership = Membership(network_id=network.id, city_id=city.id, role=role)
+        session.add(membership)
+    else:
+        membership.role = role
+    commit(session, conflict=f"{city.name} is already a member of the network '{network.name}'.")
+    return membership
+
+
+def remove_membership(session: Session, *, actor: User, network_id: int, city_id: int) -> None:
+    """Take a city out of a network, unless it is a partner in one of its tandems."""
+    require_coordinator(actor)
+    network = get_active(session, Network, network_id, label="network")
+    # An archived city may still leave a network (a step before deleting it).
+    city = get(session, City, city_id, label="city")
+    membership = _membership(session, network, city)
+    if membership is None:
+        raise NotFound(f"{city.name} is not a member of the network '{network.name}'.")
+    # Archived tandems count too: their history still names the city as a partner.
+    tandems = session.exec(
+        select(Tandem.name)
+        .join(TandemCity, TandemCity.tandem_id == Tandem.id)
+        .where(Tandem.network_id == network.id, TandemCity.city_id == city.id)
+        .order_by(Tandem.name)
+    ).all()
+    if tandems:
+        names = ", ".join(f"'{name}'" for name in tandems)
+        raise Conflict(
+            f"{city.name} cannot leave the network '{network.name}': it is a partner in "
+            f"the tandem(s) {names}. Take it out of those tandems first."
+        )
+    session.delete(membership)
+    commit(session)

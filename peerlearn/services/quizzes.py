@@ -1,0 +1,476 @@
+"""Quizzes of a session: their questions (in order) and the options of choice questions.
+
+Staff (coordinator, facilitator) write. Once a question has answers, what was asked
+stays as it was: its options and scale can no longer change and it cannot be deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.models import (
+    TEXT_MAX,
+    TITLE_MAX,
+    Answer,
+    EventSession,
+    Option,
+    Question,
+    QuestionKind,
+    Quiz,
+    User,
+)
+from peerlearn.services._common import (
+    STAFF,
+    choice,
+    clean_text,
+    commit,
+    count,
+    get,
+    get_active,
+    require_role,
+)
+
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+OPTIONS_MIN, OPTIONS_MAX = 2, 12
+SCALE_DEFAULT = (1, 5)
+SCALE_SPAN_MAX = 10
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: Question
+    options: list[Option]
+    answer_count: int
+
+
+@dataclass(frozen=True)
+class QuizView:
+    quiz: Quiz
+    questions: list[QuestionView]
+
+
+# --- validation helpers -----------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _clean_options(
+    kind: str, options: Sequence[str] | None, correct: Sequence[int] | None
+) -> list[tuple[str, bool]]:
+    """(text, is_correct) per option, in order; [] for scale and open questions."""
+    if kind not in CHOICE_KINDS:
+        if options:
+            raise InvalidInput(f"A {kind} question takes no options; remove them.", field="options")
+        if correct:
+            raise InvalidInput(f"A {kind} question has no correct option.", field="correct")
+        return []
+    texts = [
+        clean_text(text, label=f"Option {i + 1}", max_len=TITLE_MAX, field="options")
+        for i, text in enumerate(options or [])
+    ]
+    if not OPTIONS_MIN <= len(texts) <= OPTIONS_MAX:
+        raise InvalidInput(
+            f"A {kind} question needs {OPTIONS_MIN} to {OPTIONS_MAX} options; {len(texts)} given.",
+            field="options",
+        )
+    seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        if text.lower() in seen:
+            raise InvalidInput(
+                f"Option {i + 1} ('{text}') repeats option {seen[text.lower()] + 1}; "
+                "each option must differ.",
+                field="options",
+            )
+        seen[text.lower()] = i
+    return list(zip(texts, _correct_marks(kind, correct, len(texts)), strict=True))
+
+
+def _correct_marks(kind: str, correct: Sequence[int] | None, n: int) -> list[bool]:
+    marked: set[int] = set()
+    for index in correct or []:
+        if not _is_int(index) or not 0 <= index < n:
+            raise InvalidInput(
+                f"The correct option {index!r} does not exist; options are numbered 0 to {n - 1}.",
+                field="correct",
+            )
+        marked.add(index)
+    if kind == QuestionKind.SINGLE and len(marked) > 1:
+        raise InvalidInput(
+            "A single choice question has at most one correct option.", field="correct"
+        )
+    return [i in marked for i in range(n)]
+
+
+def _scale(kind: str, scale_min: int | None, scale_max: int | None) -> tuple[int | None, ...]:
+    if kind != QuestionKind.SCALE:
+        if scale_min is not None or scale_max is not None:
+            raise InvalidInput(f"Only a scale question has a scale; a {kind} question has none.")
+        return None, None
+    low = SCALE_DEFAULT[0] if scale_min is None else scale_min
+    high = SCALE_DEFAULT[1] if scale_max is None else scale_max
+    if not (_is_int(low) and _is_int(high)):
+        raise InvalidInput("The ends of a scale must be whole numbers.", field="scale")
+    if high <= low:
+        raise InvalidInput(
+            f"The top of the scale ({high}) must be above its bottom ({low}).", field="scale"
+        )
+    if high - low > SCALE_SPAN_MAX:
+        raise InvalidInput(
+            f"A scale spans at most {SCALE_SPAN_MAX} steps; {low} to {high} spans {high - low}.",
+            field="scale",
+        )
+    return low, high
+
+
+def _refuse_duplicate_title(
+    session: Session, session_id: int, title: str, exclude_id: int | None = None
+) -> None:
+    statement = select(Quiz.title).where(
+        Quiz.session_id == session_id, func.lower(Quiz.title) == title.lower()
+    )
+    if exclude_id is not None:
+        statement = statement.where(Quiz.id != exclude_id)
+    if (existing := session.scalars(statement.limit(1)).first()) is not None:
+        raise Conflict(
+            f"This session already has a quiz named '{existing}'; choose another title.",
+            field="title",
+        )
+
+
+def _answer_count(session: Session, question_id: int) -> int:
+    return count(session, select(Answer.id).where(Answer.question_id == question_id))
+
+
+def _ordered_questions(session: Session, quiz_id: int) -> list[Question]:
+    statement = (
+        select(Question).where(Question.quiz_id == quiz_id).order_by(Question.position, Question.id)
+    )
+    return list(session.scalars(statement))
+
+
+def _number(questions: Sequence[Question]) -> None:
+    """Positions 0..n-1 in the given order (only moved rows are written)."""
+    for position, question in enumerate(questions):
+        question.position = position
+
+
+def _options_of(session: Session, question_id: int) -> list[Option]:
+    statement = (
+        select(Option).where(Option.question_id == question_id).order_by(Option.position, Option.id)
+    )
+    return list(session.scalars(statement))
+
+
+def _add_options(session: Session, question_id: int, options: list[tuple[str, bool]]) -> None:
+    session.add_all(
+        Option(question_id=question_id, text=text, position=i, is_correct=is_correct)
+        for i, (text, is_correct) in enumerate(options)
+    )
+
+
+# --- quizzes ----------------------------------------------------------------------
+
+
+def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Quiz:
+    event_session = get_active(session, EventSession, session_id, label="session")
+    title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
+    require_role(actor, *STAFF)
+    _refuse_duplicate_title(session, event_session.id, title)
+    quiz = Quiz(session_id=event_session.id, title=title)
+    session.add(quiz)
+    commit(session, conflict=f"The quiz '{title}' could not be saved.")
+    return quiz
+
+
+def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Quiz:
+    quiz = get(session, Quiz, quiz_id, label="quiz")
+    title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
+    require_role(actor, *STAFF)
+    _refuse_duplicate_title(session, quiz.session_id, title, exclude_id=quiz.id)
+    quiz.title = title
+    session.add(quiz)
+    commit(session, conflict=f"The quiz '{title}' could not be saved.")
+    return quiz
+
+
+def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
+    """Delete a quiz with its questions; refused once anyone has answered it."""
+    quiz = get(session, Quiz, quiz_id, label="quiz")
+    require_role(actor, *STAFF)
+    answers = count(
+        session,
+        select(Answer.id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.quiz_id == quiz.id),
+    )
+    if answers:
+        raise Conflict(
+            f"The quiz '{quiz.title}' cannot be deleted: it has {answers} answer(s). "
+            "Duplicate it if you need a fresh copy."
+        )
+    session.delete(quiz)  # its questions and options go with it (ON DELETE CASCADE)
+    commit(session, conflict=f"The quiz '{quiz.title}' could not be deleted.")
+
+
+def list_quizzes(session: Session, *, session_id: int) -> list[Quiz]:
+    statement = select(Quiz).where(Quiz.session_id == session_id).order_by(Quiz.id)
+    return list(session.scalars(statement))
+
+
+def get_quiz(session: Session, *, quiz_id: int) -> QuizView:
+    """The quiz with its questions (in order), their options and answer counts: 4 queries."""
+    quiz = get(session, Quiz, quiz_id, label="quiz")
+    questions = _ordered_questions(session, quiz.id)
+    ids = [q.id for q in questions]
+    options: dict[int, list[Option]] = {i: [] for i in ids}
+    answers: dict[int, int] = {}
+    if ids:
+        for option in session.scalars(
+            select(Option).where(Option.question_id.in_(ids)).order_by(Option.position, Option.id)
+        ):
+            options[option.question_id].append(option)
+        answers = dict(
+            session.execute(
+                select(Answer.question_id, func.count(Answer.id))
+                .where(Answer.question_id.in_(ids))
+                .group_by(Answer.question_id)
+            ).all()
+        )
+    return QuizView(
+        quiz=quiz,
+        questions=[QuestionView(q, options[q.id], answers.get(q.id, 0)) for q in questions],
+    )
+
+
+def duplicate_quiz(
+    session: Session,
+    *,
+    actor: User,
+    quiz_id: int,
+    title: str | None = None,
+    session_id: int | None = None,
+) -> Quiz:
+    """A copy of the quiz's questions and options (no answers), closed, in any session."""
+    source = get_quiz(session, quiz_id=quiz_id)
+    target = get_active(
+        session,
+        EventSession,
+        source.quiz.session_id if session_id is None else session_id,
+        label="session",
+    )
+    if title is not None:
+        title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
+    require_role(actor, *STAFF)
+    if title is None:
+        title = _free_copy_title(session, target.id, source.quiz.title)
+    else:
+        _refuse_duplicate_title(session, target.id, title)
+    quiz = Quiz(session_id=target.id, title=title)
+    session.add(quiz)
+    session.flush()
+    copies = [
+        Question(
+            quiz_id=quiz.id,
+            kind=view.question.kind,
+            text=view.question.text,
+            position=position,
+            scale_min=view.question.scale_min,
+            scale_max=view.question.scale_max,
+        )
+        for position, view in enumerate(source.questions)
+    ]
+    session.add_all(copies)
+    session.flush()
+    for copy, view in zip(copies, source.questions, strict=True):
+        _add_options(session, copy.id, [(o.text, o.is_correct) for o in view.options])
+    commit(session, conflict=f"The quiz '{title}' could not be saved.")
+    return quiz
+
+
+def _free_copy_title(session: Session, session_id: int, original: str) -> str:
+    taken = {
+        t.lower() for t in session.scalars(select(Quiz.title).where(Quiz.session_id == session_id))
+    }
+    for n in range(1, len(taken) + 2):
+        suffix = " (copy)" if n == 1 else f" (copy {n})"
+        candidate = original[: TITLE_MAX - len(suffix)] + suffix
+        if candidate.lower() not in taken:
+            return candidate
+    raise AssertionError("unreachable: one of len(taken) + 1 titles is free")
+
+
+# --- questions --------------------------------------------------------------------
+
+
+def add_question(
+    session: Session,
+    *,
+    actor: User,
+    quiz_id: int,
+    kind: str,
+    text: str,
+    options: Sequence[str] | None = None,
+    correct: Sequence[int] | None = None,
+    scale_min: int | None = None,
+    scale_max: int | None = None,
+) -> Question:
+    """Add a question at the end of the quiz.
+
+    ``correct`` holds the indexes (from 0) of the correct options, if any.
+    """
+    quiz = get(session, Quiz, quiz_id, label="quiz")
+    kind = choice(kind, QuestionKind, label="The question's kind", field="kind")
+    text = clean_text(text, label="The question", max_len=TEXT_MAX, field="text")
+    cleaned = _clean_options(kind, options, correct)
+    low, high = _scale(kind, scale_min, scale_max)
+    require_role(actor, *STAFF)
+    last = session.scalar(select(func.max(Question.position)).where(Question.quiz_id == quiz.id))
+    question = Question(
+        quiz_id=quiz.id,
+        kind=kind,
+        text=text,
+        position=0 if last is None else last + 1,
+        scale_min=low,
+        scale_max=high,
+    )
+    session.add(question)
+    session.flush()
+    _add_options(session, question.id, cleaned)
+    commit(session, conflict="The question could not be saved.")
+    return question
+
+
+def update_question(
+    session: Session,
+    *,
+    actor: User,
+    question_id: int,
+    text: str | None = None,
+    options: Sequence[str] | None = None,
+    correct: Sequence[int] | None = None,
+    scale_min: int | None = None,
+    scale_max: int | None = None,
+) -> Question:
+    """Change what is given (None keeps it).
+
+    ``options`` replaces all options and is refused once the question has answers,
+    unless their texts are the same as now (then only ``correct`` is applied);
+    ``correct`` alone re-marks the existing options, which is allowed at any time.
+    """
+    question = get(session, Question, question_id, label="question")
+    new_text = (
+        question.text
+        if text is None
+        else clean_text(text, label="The question", max_len=TEXT_MAX, field="text")
+    )
+    answered = _answer_count(session, question.id)
+    current = _options_of(session, question.id)
+    new_options = None
+    marks = None
+    if options is not None:
+        new_options = _clean_options(question.kind, options, correct)
+        if [t for t, _ in new_options] == [o.text for o in current]:
+            # Same options: keep their rows (answers point at them), only re-mark.
+            marks = list(zip(current, [c for _, c in new_options], strict=True))
+            new_options = None
+    elif correct is not None:
+        if question.kind not in CHOICE_KINDS:
+            raise InvalidInput(f"A {question.kind} question has no correct option.")
+        marks = list(
+            zip(current, _correct_marks(question.kind, correct, len(current)), strict=True)
+        )
+    scale_given = scale_min is not None or scale_max is not None
+    low, high = question.scale_min, question.scale_max
+    if scale_given:
+        low, high = _scale(
+            question.kind,
+            low if scale_min is None else scale_min,
+            high if scale_max is None else scale_max,
+        )
+    require_role(actor, *STAFF)
+    changes_what_was_asked = (new_options is not None) or (
+        scale_given and (low, high) != (question.scale_min, question.scale_max)
+    )
+    if answered and changes_what_was_asked:
+        raise Conflict(
+            f"This question already has {answered} answer(s); its options and scale can no "
+            "longer change. Add a new question instead."
+        )
+    question.text, question.scale_min, question.scale_max = new_text, low, high
+    session.add(question)
+    if new_options is not None:
+        session.execute(delete(Option).where(Option.question_id == question.id))
+        _add_options(session, question.id, new_options)
+    for option, is_correct in marks or []:
+        option.is_correct = is_correct
+        session.add(option)
+    commit(session, conflict="The question could not be saved.")
+    return question
+
+
+def delete_question(session: Session, *, actor: User, question_id: int) -> None:
+    question = get(session, Question, question_id, label="question")
+    require_role(actor, *STAFF)
+    if answered := _answer_count(session, question.id):
+        raise Conflict(
+            f"This question cannot be deleted: it has {answered} answer(s). "
+            "Keep it, or duplicate the quiz without it."
+        )
+    quiz_id = question.quiz_id
+    session.delete(question)
+    session.flush()
+    _number(_ordered_questions(session, quiz_id))
+    commit(session, conflict="The question could not be deleted.")
+
+
+def move_question(
+    session: Session, *, actor: User, question_id: int, direction: int
+) -> list[Question]:
+    """Move a question one place up (-1) or down (+1); returns the quiz's questions in order."""
+    question = get(session, Question, question_id, label="question")
+    if direction not in (-1, 1):
+        raise InvalidInput(f"Move a question by -1 (up) or +1 (down), not by {direction!r}.")
+    require_role(actor, *STAFF)
+    questions = _ordered_questions(session, question.quiz_id)
+    index = next(i for i, q in enumerate(questions) if q.id == question.id)
+    target = index + direction
+    if not 0 <= target < len(questions):
+        raise InvalidInput(
+            f"The question is already the {'first' if direction < 0 else 'last'} one."
+        )
+    questions[index], questions[target] = questions[target], questions[index]
+    _number(questions)
+    commit(session, conflict="The questions could not be reordered.")
+    return questions
+
+
+def reorder_questions(
+    session: Session, *, actor: User, quiz_id: int, ordered_ids: Sequence[int]
+) -> list[Question]:
+    """Put the quiz's questions in the order of ``ordered_ids`` (each exactly once)."""
+    quiz = get(session, Quiz, quiz_id, label="quiz")
+    questions = _ordered_questions(session, quiz.id)
+    by_id = {q.id: q for q in questions}
+    wanted = list(ordered_ids)
+    if len(set(wanted)) != len(wanted) or set(wanted) != set(by_id):
+        missing = sorted(set(by_id) - set(wanted))
+        unknown = sorted(set(wanted) - set(by_id))
+        raise InvalidInput(
+            f"List every question of the quiz '{quiz.title}' exactly once"
+            + (f"; missing: {missing}" if missing else "")
+            + (f"; not in this quiz: {unknown}" if unknown else "")
+            + ("; some are repeated" if len(set(wanted)) != len(wanted) else "")
+            + "."
+        )
+    require_role(actor, *STAFF)
+    ordered = [by_id[i] for i in wanted]
+    _number(ordered)
+    commit(session, conflict="The questions could not be reordered.")
+    return ordered

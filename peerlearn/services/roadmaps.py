@@ -1,0 +1,622 @@
+"""A tandem's roadmap: milestones up to the partnership deadline, their status history
+and their red/amber/green standing.
+
+Staff may work on any tandem's roadmap; a tandem member only on their own tandems'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from peerlearn.errors import Conflict, InvalidInput, NotFound, PeerlearnError
+from peerlearn.models import (
+    TEXT_MAX,
+    TITLE_MAX,
+    Challenge,
+    City,
+    CommonChallenge,
+    Milestone,
+    MilestoneChallenge,
+    MilestoneCommonChallenge,
+    MilestoneStatus,
+    MilestoneStatusChange,
+    Roadmap,
+    Tandem,
+    User,
+    UserRole,
+)
+from peerlearn.services._common import (
+    STAFF,
+    actor_tandem_ids,
+    choice,
+    clean_text,
+    commit,
+    get,
+    get_active,
+    now,
+    require_role,
+    require_tandem_access,
+)
+from peerlearn.services.challenges import tandem_city_ids
+
+COLUMNS = (
+    "title",
+    "due_date",
+    "owner_city_id",
+    "description",
+    "partner_contribution",
+    "status",
+    "challenge_ids",
+    "common_challenge_ids",
+)
+REQUIRED = ("title", "due_date")
+AMBER_WINDOW = timedelta(days=30)
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+_SEVERITY = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    id: int
+    title: str
+    description: str
+    partner_contribution: str
+    due_date: date
+    status: str
+    position: int
+    archived_at: datetime | None
+    roadmap_id: int
+    tandem_id: int
+    tandem_name: str
+    tandem_deadline: date | None
+    network_id: int
+    owner_city_id: int | None
+    owner_city_name: str | None
+    challenge_ids: tuple[int, ...] = ()
+    common_challenge_ids: tuple[int, ...] = ()
+
+    def rag(self, today: date) -> Rag:
+        return rag_status(self, self.tandem_deadline, today)
+
+
+@dataclass(frozen=True)
+class StatusChangeRow:
+    old_status: str | None
+    new_status: str
+    changed_by_id: int | None
+    changed_by_name: str | None
+    changed_at: datetime
+
+
+# --- validation -------------------------------------------------------------------
+
+
+@contextmanager
+def _column(name: str) -> Iterator[None]:
+    """Name the column in any error raised inside, so bulk edits can point at it."""
+    try:
+        yield
+    except PeerlearnError as error:
+        if error.field is None:
+            error.field = name
+        raise
+
+
+def _due_date(value: object) -> date:
+    # Spreadsheets and DataFrames hand over datetimes; only the day matters.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None or value == "":
+        raise InvalidInput("The due date must not be blank.")
+    raise InvalidInput(f"The due date must be a date (got {value!r}).")
+
+
+def _ids(value: object, label: str) -> list[int]:
+    if isinstance(value, int | str) or not isinstance(value, Iterable):
+        raise InvalidInput(f"The {label} must be a list of ids (got {value!r}).")
+    ids = list(dict.fromkeys(value))
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+        raise InvalidInput(f"The {label} must be a list of ids (got {value!r}).")
+    return ids
+
+
+def _check_links(
+    session: Session,
+    model: type[Challenge] | type[CommonChallenge],
+    ids: list[int],
+    *,
+    allowed: Iterable[int],
+    linked: set[int],
+    label: str,
+    owner: str,
+) -> None:
+    """Refuse ids that are unknown, outside ``allowed`` or archived (unless linked)."""
+    if not ids:
+        return
+    rows = {r.id: r for r in session.exec(select(model).where(model.id.in_(ids)))}
+    missing = [str(i) for i in ids if i not in rows]
+    if missing:
+        raise NotFound(f"No {label} with id {', '.join(missing)}.")
+    allowed = set(allowed)
+    for ident in ids:
+        row = rows[ident]
+        if ident not in allowed:
+            raise InvalidInput(f"The {label} #{ident} does not belong to {owner}.")
+        if row.archived_at is not None and ident not in linked:
+            raise InvalidInput(f"The {label} #{ident} is archived; restore it first.")
+
+
+def _clean(
+    session: Session,
+    tandem: Tandem,
+    fields: Mapping[str, object],
+    *,
+    milestone: Milestone | None = None,
+) -> dict[str, object]:
+    """Validated values for ``fields``; every error names its column."""
+    unknown = [key for key in fields if key not in COLUMNS]
+    if unknown:
+        with _column(unknown[0]):
+            raise InvalidInput(
+                f"A milestone has no column '{unknown[0]}'; these can be set: {', '.join(COLUMNS)}."
+            )
+    if milestone is None:
+        for key in REQUIRED:
+            if key not in fields:
+                with _column(key):
+                    raise InvalidInput(f"A new milestone needs a {key.replace('_', ' ')}.")
+    values: dict[str, object] = {}
+    texts = {
+        "title": ("The title", TITLE_MAX, True),
+        "description": ("The description", TEXT_MAX, False),
+        "partner_contribution": ("The partner contribution", TEXT_MAX, False),
+    }
+    for key, (label, max_len, required) in texts.items():
+        if key in fields:
+            with _column(key):
+                values[key] = clean_text(
+                    fields[key], label=label, max_len=max_len, required=required
+                )
+    if "due_date" in fields:
+        with _column("due_date"):
+            values["due_date"] = _due_date(fields["due_date"])
+    if "status" in fields:
+        with _column("status"):
+            values["status"] = choice(fields["status"], MilestoneStatus, label="The status")
+    if "owner_city_id" in fields:
+        city_id = fields["owner_city_id"]
+        with _column("owner_city_id"):
+            if city_id is not None:
+                city = get(session, City, city_id, label="city")
+                if city.id not in tandem_city_ids(session, tandem.id):
+                    raise InvalidInput(
+                        f"{city.name} is not a city of the tandem '{tandem.name}'; "
+                        "the owner must be one of its partner cities."
+                    )
+        values["owner_city_id"] = city_id
+    if "challenge_ids" in fields:
+        with _column("challenge_ids"):
+            ids = _ids(fields["challenge_ids"], "challenges")
+            tandem_challenges = session.exec(
+                select(Challenge.id).where(Challenge.tandem_id == tandem.id, Challenge.id.in_(ids))
+            )
+            _check_links(
+                session,
+                Challenge,
+                ids,
+                allowed=tandem_challenges,
+                linked=_linked(session, MilestoneChallenge, milestone),
+                label="challenge",
+                owner=f"the tandem '{tandem.name}'",
+            )
+        values["challenge_ids"] = ids
+    if "common_challenge_ids" in fields:
+        with _column("common_challenge_ids"):
+            ids = _ids(fields["common_challenge_ids"], "common challenges")
+            network_groups = session.exec(
+                select(CommonChallenge.id).where(
+                    CommonChallenge.network_id == tandem.network_id,
+                    CommonChallenge.id.in_(ids),
+                )
+            )
+            _check_links(
+                session,
+                CommonChallenge,
+                ids,
+                allowed=network_groups,
+                linked=_linked(session, MilestoneCommonChallenge, milestone),
+                label="common challenge",
+                owner="the tandem's network",
+            )
+        values["common_challenge_ids"] = ids
+    return values
+
+
+def _linked(
+    session: Session,
+    link: type[MilestoneChallenge] | type[MilestoneCommonChallenge],
+    milestone: Milestone | None,
+) -> set[int]:
+    if milestone is None or milestone.id is None:
+        return set()
+    other = link.challenge_id if link is MilestoneChallenge else link.common_challenge_id
+    return set(session.exec(select(other).where(link.milestone_id == milestone.id)))
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def _set_links(session: Session, milestone: Milestone, values: dict[str, object]) -> None:
+    """Replace the milestone's linked challenges / common challenges when given."""
+    for key, link, column in (
+        ("challenge_ids", MilestoneChallenge, "challenge_id"),
+        ("common_challenge_ids", MilestoneCommonChallenge, "common_challenge_id"),
+    ):
+        if key not in values:
+            continue
+        wanted = set(values.pop(key))
+        current = _linked(session, link, milestone)
+        if current - wanted:
+            session.execute(
+                delete(link).where(
+                    link.milestone_id == milestone.id,
+                    getattr(link, column).in_(current - wanted),
+                )
+            )
+        for ident in sorted(wanted - current):
+            session.add(link(milestone_id=milestone.id, **{column: ident}))
+
+
+def _apply(session: Session, actor: User, milestone: Milestone, values: dict[str, object]) -> None:
+    """Write validated ``values`` and record a status change when there is one."""
+    values = dict(values)
+    _set_links(session, milestone, values)
+    old_status = milestone.status
+    for key, value in values.items():
+        setattr(milestone, key, value)
+    if milestone.status != old_status:
+        session.add(
+            MilestoneStatusChange(
+                milestone_id=milestone.id,
+                old_status=old_status,
+                new_status=milestone.status,
+                changed_by_id=actor.id,
+                changed_at=now(),
+            )
+        )
+
+
+def _roadmap(session: Session, tandem: Tandem, title: str | None = None) -> Roadmap:
+    roadmap = session.exec(select(Roadmap).where(Roadmap.tandem_id == tandem.id)).first()
+    if roadmap is None:
+        roadmap = Roadmap(tandem_id=tandem.id, title=title or f"Roadmap {tandem.name}")
+        session.add(roadmap)
+        session.flush()
+    return roadmap
+
+
+def _new_milestone(
+    session: Session, actor: User, roadmap: Roadmap, values: dict[str, object], position: int
+) -> Milestone:
+    values = dict(values)
+    links = {k: values.pop(k) for k in ("challenge_ids", "common_challenge_ids") if k in values}
+    milestone = Milestone(roadmap_id=roadmap.id, position=position, **values)
+    session.add(milestone)
+    session.flush()
+    _set_links(session, milestone, links)
+    session.add(
+        MilestoneStatusChange(
+            milestone_id=milestone.id,
+            old_status=None,
+            new_status=milestone.status,
+            changed_by_id=actor.id,
+            changed_at=now(),
+        )
+    )
+    return milestone
+
+
+def _next_position(session: Session, roadmap: Roadmap) -> int:
+    statement = select(func.max(Milestone.position)).where(Milestone.roadmap_id == roadmap.id)
+    highest = session.exec(statement).one()
+    return 0 if highest is None else highest + 1
+
+
+def get_or_create_roadmap(
+    session: Session, *, actor: User, tandem_id: int, title: str | None = None
+) -> Roadmap:
+    """The tandem's roadmap, created (titled ``title`` or "Roadmap <tandem>") if missing."""
+    tandem = get_active(session, Tandem, tandem_id, label="tandem")
+    require_tandem_access(session, actor, tandem)
+    if title is not None:
+        title = clean_text(title, label="The title", max_len=TITLE_MAX, field="title")
+    existing = session.exec(select(Roadmap).where(Roadmap.tandem_id == tandem.id)).first()
+    if existing is not None:
+        return existing
+    roadmap = _roadmap(session, tandem, title)
+    try:
+        commit(session, conflict="The roadmap could not be created; reload and try again.")
+    except Conflict:
+        # Someone created it at the same moment (unique tandem_id): theirs is the one.
+        existing = session.exec(select(Roadmap).where(Roadmap.tandem_id == tandem.id)).first()
+        if existing is None:
+            raise
+        return existing
+    return roadmap
+
+
+def add_milestone(
+    session: Session,
+    *,
+    actor: User,
+    tandem_id: int,
+    title: str,
+    due_date: date,
+    owner_city_id: int | None = None,
+    description: str = "",
+    partner_contribution: str = "",
+    status: str = MilestoneStatus.PLANNED,
+    challenge_ids: Iterable[int] = (),
+    common_challenge_ids: Iterable[int] = (),
+) -> Milestone:
+    """Add a milestone to the tandem's roadmap (created if missing)."""
+    tandem = get_active(session, Tandem, tandem_id, label="tandem")
+    require_tandem_access(session, actor, tandem)
+    fields = {
+        "title": title,
+        "due_date": due_date,
+        "owner_city_id": owner_city_id,
+        "description": description,
+        "partner_contribution": partner_contribution,
+        "status": status,
+        "challenge_ids": challenge_ids,
+        "common_challenge_ids": common_challenge_ids,
+    }
+    values = _clean(session, tandem, fields)
+    roadmap = _roadmap(session, tandem)
+    milestone = _new_milestone(session, actor, roadmap, values, _next_position(session, roadmap))
+    commit(session, conflict="The milestone could not be saved; reload and try again.")
+    return milestone
+
+
+def _editable(session: Session, actor: User, milestone_id: int) -> tuple[Milestone, Tandem]:
+    milestone = get(session, Milestone, milestone_id, label="milestone")
+    roadmap = get(session, Roadmap, milestone.roadmap_id, label="roadmap")
+    tandem = get(session, Tandem, roadmap.tandem_id, label="tandem")
+    require_tandem_access(session, actor, tandem)
+    return milestone, tandem
+
+
+def update_milestone(
+    session: Session, *, actor: User, milestone_id: int, **fields: object
+) -> Milestone:
+    """Change any of COLUMNS; a change of status is recorded in the history."""
+    milestone, tandem = _editable(session, actor, milestone_id)
+    if milestone.archived_at is not None:
+        raise InvalidInput("This milestone is archived; it can no longer be changed.")
+    values = _clean(session, tandem, fields, milestone=milestone)
+    _apply(session, actor, milestone, values)
+    commit(session, conflict="The milestone could not be saved; reload and try again.")
+    return milestone
+
+
+def bulk_update_milestones(
+    session: Session, *, actor: User, tandem_id: int, rows: Sequence[Mapping[str, object]]
+) -> list[Milestone]:
+    """Save an edited roadmap table: rows with an ``id`` update, rows without add.
+
+    Every row is checked before anything is written; if any is bad, nothing is saved
+    and the message names each bad row (counted from 1) and column.
+    """
+    tandem = get_active(session, Tandem, tandem_id, label="tandem")
+    require_tandem_access(session, actor, tandem)
+    existing = {
+        m.id: m
+        for m in session.exec(
+            select(Milestone)
+            .join(Roadmap, Roadmap.id == Milestone.roadmap_id)
+            .where(Roadmap.tandem_id == tandem.id)
+        )
+    }
+    problems: list[str] = []
+    planned: list[tuple[Milestone | None, dict[str, object]]] = []
+    seen: set[int] = set()
+    for number, row in enumerate(rows, start=1):
+        fields = dict(row)
+        ident = fields.pop("id", None)
+        try:
+            milestone = None
+            if ident is not None:
+                with _column("id"):
+                    milestone = existing.get(ident)
+                    if milestone is None:
+                        raise InvalidInput(
+                            f"No milestone #{ident} in the roadmap of '{tandem.name}'."
+                        )
+                    if milestone.archived_at is not None:
+                        raise InvalidInput(f"The milestone #{ident} is archived.")
+                    if ident in seen:
+                        raise InvalidInput(f"The milestone #{ident} appears twice.")
+                    seen.add(ident)
+            planned.append((milestone, _clean(session, tandem, fields, milestone=milestone)))
+        except PeerlearnError as error:
+            problems.append(f"Row {number}, column '{error.field}': {error.message}")
+    if problems:
+        raise InvalidInput("Nothing was saved. " + " ".join(problems), field="rows")
+    if not planned:
+        return []
+
+    roadmap = _roadmap(session, tandem)
+    position = _next_position(session, roadmap)
+    written = []
+    for milestone, values in planned:
+        if milestone is None:
+            milestone = _new_milestone(session, actor, roadmap, values, position)
+            position += 1
+        else:
+            _apply(session, actor, milestone, values)
+        written.append(milestone)
+    commit(session, conflict="The roadmap changed meanwhile; reload it and save again.")
+    return written
+
+
+def archive_milestone(session: Session, *, actor: User, milestone_id: int) -> Milestone:
+    milestone, _ = _editable(session, actor, milestone_id)
+    if milestone.archived_at is not None:
+        raise InvalidInput("This milestone is already archived.")
+    milestone.archived_at = now()
+    commit(session)
+    return milestone
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def list_milestones(
+    session: Session,
+    *,
+    actor: User,
+    tandem_id: int | None = None,
+    network_id: int | None = None,
+    include_archived: bool = False,
+) -> list[MilestoneRow]:
+    """Milestones by tandem and due date, with owner city and tandem joined.
+
+    A tandem member sees only their own tandems' milestones.
+    """
+    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    if tandem_id is not None:
+        tandem = session.get(Tandem, tandem_id)
+        if tandem is None:
+            raise NotFound(f"No tandem with id {tandem_id}.")
+        require_tandem_access(session, actor, tandem)
+    statement = (
+        select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.description,
+            Milestone.partner_contribution,
+            Milestone.due_date,
+            Milestone.status,
+            Milestone.position,
+            Milestone.archived_at,
+            Milestone.roadmap_id,
+            Tandem.id,
+            Tandem.name,
+            Tandem.deadline,
+            Tandem.network_id,
+            Milestone.owner_city_id,
+            City.name,
+        )
+        .join(Roadmap, Roadmap.id == Milestone.roadmap_id)
+        .join(Tandem, Tandem.id == Roadmap.tandem_id)
+        .outerjoin(City, City.id == Milestone.owner_city_id)
+        .order_by(Tandem.name, Milestone.due_date, Milestone.position, Milestone.id)
+    )
+    if actor.role == UserRole.TANDEM:
+        statement = statement.where(Tandem.id.in_(actor_tandem_ids(session, actor)))
+    if tandem_id is not None:
+        statement = statement.where(Tandem.id == tandem_id)
+    if network_id is not None:
+        statement = statement.where(Tandem.network_id == network_id)
+    if not include_archived:
+        statement = statement.where(Milestone.archived_at.is_(None), Tandem.archived_at.is_(None))
+    rows = session.exec(statement).all()
+    ids = [row[0] for row in rows]
+    links: dict[str, dict[int, list[int]]] = {}
+    for key, link, column in (
+        ("challenge_ids", MilestoneChallenge, MilestoneChallenge.challenge_id),
+        (
+            "common_challenge_ids",
+            MilestoneCommonChallenge,
+            MilestoneCommonChallenge.common_challenge_id,
+        ),
+    ):
+        links[key] = {}
+        pairs = session.exec(
+            select(link.milestone_id, column).where(link.milestone_id.in_(ids)).order_by(column)
+        )
+        for milestone_id, other in pairs:
+            links[key].setdefault(milestone_id, []).append(other)
+    return [
+        MilestoneRow(
+            *row,
+            challenge_ids=tuple(links["challenge_ids"].get(row[0], ())),
+            common_challenge_ids=tuple(links["common_challenge_ids"].get(row[0], ())),
+        )
+        for row in rows
+    ]
+
+
+def status_history(session: Session, *, actor: User, milestone_id: int) -> list[StatusChangeRow]:
+    """Every status the milestone had, oldest first, with who set it."""
+    _editable(session, actor, milestone_id)
+    statement = (
+        select(
+            MilestoneStatusChange.old_status,
+            MilestoneStatusChange.new_status,
+            MilestoneStatusChange.changed_by_id,
+            User.name,
+            MilestoneStatusChange.changed_at,
+        )
+        .outerjoin(User, User.id == MilestoneStatusChange.changed_by_id)
+        .where(MilestoneStatusChange.milestone_id == milestone_id)
+        .order_by(MilestoneStatusChange.changed_at, MilestoneStatusChange.id)
+    )
+    return [StatusChangeRow(*row) for row in session.exec(statement)]
+
+
+# --- red / amber / green ----------------------------------------------------------
+
+
+class _Dated(Protocol):
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def due_date(self) -> date: ...
+
+
+def rag_status(milestone: _Dated, deadline: date | None, today: date) -> Rag:
+    """Red: not done and overdue or due after the tandem's deadline. Amber: not done and
+    due within 30 days. Green otherwise (and always when done)."""
+    if milestone.status == MilestoneStatus.DONE:
+        return Rag.GREEN
+    due = milestone.due_date
+    if due < today or (deadline is not None and due > deadline):
+        return Rag.RED
+    if due <= today + AMBER_WINDOW:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def tandem_rag(rags: Iterable[str]) -> Rag | None:
+    """The worst of a tandem's milestone colours; None for a roadmap with none."""
+    found = [Rag(r) for r in rags]
+    return max(found, key=_SEVERITY.__getitem__) if found else None
+
+
+def progress(milestones: Iterable[_Dated]) -> float:
+    """The share of milestones done, in percent (0 for none); archived ones left out."""
+    live = [m for m in milestones if getattr(m, "archived_at", None) is None]
+    if not live:
+        return 0.0
+    done = sum(1 for m in live if m.status == MilestoneStatus.DONE)
+    return 100.0 * done / len(live)

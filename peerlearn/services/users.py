@@ -1,0 +1,339 @@
+"""Accounts: who may sign in, with which role, and for which tandems.
+
+Coordinators manage accounts. Two callers have no signed-in actor:
+
+- first-run setup: while no user exists, ``actor=None`` may create the first account,
+  which must be a coordinator;
+- the ``peerlearn`` command, run by whoever holds the database URL, passes
+  ``system=True``. A flag rather than a made-up coordinator ``User``: the trust is
+  visible at each call, and no fake identity can end up in rows recording who did what.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from peerlearn.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
+from peerlearn.models import EMAIL_MAX, NAME_MAX, Tandem, User, UserRole, UserTandem
+from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
+from peerlearn.services._common import (
+    choice,
+    clean_text,
+    commit,
+    get,
+    get_active,
+    now,
+    require_role,
+)
+
+WRONG_CREDENTIALS = "Wrong email or password."
+DEACTIVATED = "This account has been deactivated; ask a coordinator to reactivate it."
+
+# Something, an @, a domain with at least one dot: a typo check, not RFC 5322.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+@dataclass(frozen=True)
+class UserListing:
+    """A user with the names of their tandems, for the accounts screen."""
+
+    user: User
+    tandems: tuple[str, ...]
+
+
+# --- lookups ----------------------------------------------------------------------
+
+
+def normalise_email(email: str | None) -> str:
+    """``email`` stripped and lower-cased; InvalidInput when it is not an address."""
+    address = clean_text(email, label="The email address", max_len=EMAIL_MAX, field="email")
+    address = address.lower()
+    if not _EMAIL.match(address):
+        raise InvalidInput(
+            f"'{address}' is not an email address; write it like name@example.org.",
+            field="email",
+        )
+    return address
+
+
+def _find(session: Session, address: str) -> User | None:
+    # lower() on both sides: rows written by other code may not be normalised.
+    return session.exec(select(User).where(func.lower(User.email) == address)).first()
+
+
+def is_first_run(session: Session) -> bool:
+    """True while no account exists: the app then offers to create the first coordinator."""
+    return session.exec(select(User.id).limit(1)).first() is None
+
+
+def user_by_email(session: Session, email: str, *, include_inactive: bool = False) -> User | None:
+    """The account for ``email`` (active ones only unless asked), e.g. for single sign-on."""
+    address = (email or "").strip().lower()
+    if not address:
+        return None
+    user = _find(session, address)
+    if user is None or not (user.active or include_inactive):
+        return None
+    return user
+
+
+# --- checks -----------------------------------------------------------------------
+
+
+def _require_coordinator(actor: User | None, system: bool) -> None:
+    if not system:
+        require_role(actor, UserRole.COORDINATOR)
+
+
+def _tandems(session: Session, role: str, tandem_ids: Iterable[int]) -> list[Tandem]:
+    """The tandems a user of ``role`` is linked to: some for a tandem member, none otherwise."""
+    ids = list(dict.fromkeys(tandem_ids))
+    if role == UserRole.TANDEM and not ids:
+        raise InvalidInput(
+            "A tandem member must belong to at least one tandem; choose their tandems.",
+            field="tandem_ids",
+        )
+    if role != UserRole.TANDEM and ids:
+        raise InvalidInput(
+            f"Only tandem members belong to tandems; a {role} works with every tandem. "
+            "Remove the tandems or choose the role 'tandem'.",
+            field="tandem_ids",
+        )
+    return [get_active(session, Tandem, ident, label="tandem") for ident in ids]
+
+
+def _checked_password(password: str, email: str) -> str:
+    problem = password_problem(password, email=email)
+    if problem:
+        raise InvalidInput(problem, field="password")
+    return hash_password(password)
+
+
+def _refuse_last_coordinator(session: Session, user: User, doing: str) -> None:
+    """Refuse ``doing`` to ``user`` when they are the only active coordinator left."""
+    if user.role != UserRole.COORDINATOR or not user.active:
+        return
+    others = session.exec(
+        select(User.id).where(User.role == UserRole.COORDINATOR, User.active, User.id != user.id)
+    ).first()
+    if others is None:
+        raise Conflict(
+            f"{user.email} is the last active coordinator; add another coordinator "
+            f"before you {doing} this account."
+        )
+
+
+def _link_tandems(session: Session, user: User, tandems: list[Tandem]) -> None:
+    session.execute(delete(UserTandem).where(UserTandem.user_id == user.id))
+    session.add_all(UserTandem(user_id=user.id, tandem_id=tandem.id) for tandem in tandems)
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def add_user(
+    session: Session,
+    *,
+    actor: User | None,
+    email: str,
+    role: str,
+    password: str | None = None,
+    name: str = "",
+    tandem_ids: Iterable[int] = (),
+    system: bool = False,
+) -> User:
+    """Create an account. ``password=None`` makes one that signs in only by single sign-on."""
+    first_run = not system and actor is None and is_first_run(session)
+    if not system and not first_run:
+        require_role(actor, UserRole.COORDINATOR)
+    role = UserRole(choice(role, UserRole, label="The role", field="role"))
+    if first_run and role != UserRole.COORDINATOR:
+        raise InvalidInput(
+            "The first account must be a coordinator, who can then add the others.",
+            field="role",
+        )
+    address = normalise_email(email)
+    duplicate = f"There is already an account for {address}."
+    if _find(session, address) is not None:
+        raise Conflict(duplicate, field="email")
+    name = clean_text(name, label="The name", max_len=NAME_MAX, required=False, field="name")
+    tandems = _tandems(session, role, tandem_ids)
+    password_hash = _checked_password(password, address) if password is not None else None
+
+    user = User(email=address, name=name, role=role, password_hash=password_hash)
+    session.add(user)
+    try:
+        session.flush()  # the id, for the tandem links
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(duplicate, field="email") from error
+    _link_tandems(session, user, tandems)
+    commit(session, conflict=duplicate)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The active account matching ``email`` and ``password``; AuthenticationFailed otherwise.
+
+    Unknown email and wrong password get the same message, so a stranger cannot learn
+    which addresses have accounts; only the right password reveals a deactivation.
+    """
+    address = (email or "").strip().lower()
+    user = _find(session, address) if address else None
+    if user is None or not user.password_hash:
+        # The same work as a real check, so the time taken does not tell either.
+        verify_password(password or "", _dummy_hash())
+        raise AuthenticationFailed(WRONG_CREDENTIALS)
+    if not verify_password(password or "", user.password_hash):
+        raise AuthenticationFailed(WRONG_CREDENTIALS)
+    if not user.active:
+        raise AuthenticationFailed(DEACTIVATED)
+    user.last_login_at = now()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    commit(session)
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not anybody's password")
+
+
+def set_role(
+    session: Session,
+    *,
+    actor: User | None,
+    user_id: int,
+    role: str,
+    tandem_ids: Iterable[int] = (),
+) -> User:
+    """Change a user's role; a tandem member's tandems are replaced by ``tandem_ids``."""
+    require_role(actor, UserRole.COORDINATOR)
+    user = get(session, User, user_id, label="user")
+    role = UserRole(choice(role, UserRole, label="The role", field="role"))
+    tandems = _tandems(session, role, tandem_ids)
+    if role != UserRole.COORDINATOR:
+        _refuse_last_coordinator(session, user, "change the role of")
+    user.role = role
+    _link_tandems(session, user, tandems)
+    commit(session, conflict=f"The role of {user.email} changed meanwhile; try again.")
+    return user
+
+
+def set_tandems(
+    session: Session, *, actor: User | None, user_id: int, tandem_ids: Iterable[int]
+) -> User:
+    """Replace the tandems a tandem member works for."""
+    require_role(actor, UserRole.COORDINATOR)
+    user = get(session, User, user_id, label="user")
+    tandems = _tandems(session, user.role, tandem_ids)
+    _link_tandems(session, user, tandems)
+    commit(session, conflict=f"The tandems of {user.email} changed meanwhile; try again.")
+    return user
+
+
+def deactivate_user(
+    session: Session, *, actor: User | None = None, user_id: int, system: bool = False
+) -> User:
+    """Stop an account from signing in; its past work stays attributed to it."""
+    _require_coordinator(actor, system)
+    user = get(session, User, user_id, label="user")
+    if not user.active:
+        raise InvalidInput(f"{user.email} is already deactivated.")
+    if actor is not None and actor.id == user.id:
+        raise PermissionDenied(
+            "You cannot deactivate your own account; another coordinator must do it."
+        )
+    _refuse_last_coordinator(session, user, "deactivate")
+    user.active = False
+    commit(session)
+    return user
+
+
+def reactivate_user(
+    session: Session, *, actor: User | None = None, user_id: int, system: bool = False
+) -> User:
+    _require_coordinator(actor, system)
+    user = get(session, User, user_id, label="user")
+    if user.active:
+        raise InvalidInput(f"{user.email} is already active.")
+    user.active = True
+    commit(session)
+    return user
+
+
+def reset_password(
+    session: Session,
+    *,
+    actor: User | None = None,
+    user_id: int,
+    new_password: str,
+    system: bool = False,
+) -> User:
+    """Set a user's password: a coordinator for anyone, a user for themself."""
+    if not system:
+        actor = require_role(actor, *UserRole)
+        if actor.role != UserRole.COORDINATOR and actor.id != user_id:
+            raise PermissionDenied(
+                "You may only set your own password; a coordinator can reset other people's."
+            )
+    user = get(session, User, user_id, label="user")
+    user.password_hash = _checked_password(new_password, user.email)
+    commit(session)
+    return user
+
+
+def change_password(
+    session: Session, *, user: User | None, old_password: str, new_password: str
+) -> User:
+    """A signed-in user replaces their password, proving they know the current one."""
+    require_role(user, *UserRole)
+    # The stored row, not the caller's copy: it may be stale (deactivated, new password).
+    stored = require_role(get(session, User, user.id, label="user"), *UserRole)
+    if not verify_password(old_password or "", stored.password_hash):
+        raise AuthenticationFailed("The current password is wrong.", field="old_password")
+    if new_password == old_password:
+        raise InvalidInput(
+            "The new password is the same as the current one; choose a different one.",
+            field="password",
+        )
+    stored.password_hash = _checked_password(new_password, stored.email)
+    commit(session)
+    return stored
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def list_users(
+    session: Session,
+    *,
+    actor: User | None = None,
+    include_inactive: bool = True,
+    system: bool = False,
+) -> list[UserListing]:
+    """Every account by email, with its tandem names (two queries in all)."""
+    _require_coordinator(actor, system)
+    statement = select(User).order_by(User.email)
+    if not include_inactive:
+        statement = statement.where(User.active)
+    users = session.exec(statement).all()
+    names: dict[int, list[str]] = {user.id: [] for user in users}
+    if names:
+        links = session.exec(
+            select(UserTandem.user_id, Tandem.name)
+            .join(Tandem, Tandem.id == UserTandem.tandem_id)
+            .where(UserTandem.user_id.in_(names))
+            .order_by(Tandem.name)
+        )
+        for user_id, tandem_name in links:
+            names[user_id].append(tandem_name)
+    return [UserListing(user=user, tandems=tuple(names[user.id])) for user in users]
