@@ -1,0 +1,64 @@
+"""First start on an empty database: create the first coordinator, optionally the demo."""
+
+import streamlit as st
+
+from peerlearn.errors import PeerlearnError
+from peerlearn.models import UserRole
+from peerlearn.services import users as user_service
+from peerlearn.ui.auth import sign_in
+from peerlearn.ui.db import db
+
+st.title("Welcome to peerlearn")
+st.write(
+    "This database is empty. Create the first account: a **coordinator**, who keeps the "
+    "network and adds everyone else."
+)
+left, right = st.columns([3, 2])
+with left:
+    with st.form("setup"):
+        name = st.text_input("Your name", key="setup_name")
+        email = st.text_input("Email", key="setup_email")
+        password = st.text_input(
+            "Password",
+            type="password",
+            key="setup_password",
+            help="At least 10 characters; not a common password and not your email.",
+        )
+        confirm = st.text_input("Repeat the password", type="password", key="setup_confirm")
+        load_demo = st.checkbox(
+            "Load the demo network",
+            value=True,
+            key="setup_demo",
+            help="#connectedinEurope, Smarter Together, Sharing Cities and the mySMARTLife "
+            "Cities Network, with their cities, events and example tandem work.",
+        )
+        submitted = st.form_submit_button("Create account", type="primary")
+    if submitted:
+        if password != confirm:
+            st.error("The two passwords differ; type the same password twice.")
+        else:
+            try:
+                with db() as session:
+                    user = user_service.add_user(
+                        session,
+                        actor=None,
+                        email=email,
+                        role=UserRole.COORDINATOR,
+                        password=password,
+                        name=name,
+                    )
+                    if load_demo:
+                        from peerlearn.demo import load_demo as load
+
+                        load(session)
+            except PeerlearnError as error:
+                st.error(str(error))
+            else:
+                sign_in(user)
+                st.rerun()
+with right:
+    st.info(
+        "Next steps once you are in: add your network's cities and tandems under "
+        "**Network**, invite facilitators and tandem members under **Accounts**, then "
+        "prepare an event under **Events**."
+    )

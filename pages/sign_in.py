@@ -1,0 +1,34 @@
+"""Sign in with email and password (or the organisation's provider, where configured)."""
+
+import streamlit as st
+
+from peerlearn.errors import AuthenticationFailed
+from peerlearn.services import users as user_service
+from peerlearn.ui.auth import oidc_configured, sign_in
+from peerlearn.ui.db import db
+
+st.title("Sign in to peerlearn")
+left, _ = st.columns([2, 3])
+with left:
+    with st.form("sign_in"):
+        email = st.text_input("Email", key="sign_in_email")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            with db() as session:
+                user = user_service.authenticate(session, email, password)
+        except AuthenticationFailed as error:
+            st.error(str(error))
+        else:
+            sign_in(user)
+            st.rerun()
+    if oidc_configured():
+        st.divider()
+        st.button("Sign in with your organisation", key="oidc_login", on_click=st.login)
+        if getattr(st.user, "is_logged_in", False):
+            st.warning(
+                "Your organisation signed you in, but no active peerlearn account has that "
+                "email. Ask a coordinator to add you."
+            )
+    st.caption("No account yet? A coordinator of your network adds you.")

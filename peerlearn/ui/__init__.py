@@ -1,0 +1,1 @@
+"""The only Streamlit code outside pages/: database access, sign-in gate, widgets."""

@@ -1,0 +1,25 @@
+"""The sidebar's account box, and the first-run check the router needs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from peerlearn.models import User
+from peerlearn.services import users as user_service
+from peerlearn.ui.auth import sign_out
+from peerlearn.ui.db import db
+
+
+def first_run() -> bool:
+    with db() as session:
+        return user_service.is_first_run(session)
+
+
+def account_box(user: User) -> None:
+    with st.sidebar:
+        st.divider()
+        st.caption("Signed in as")
+        st.text(f"{user.name or user.email}\n{user.role}")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()

@@ -1,0 +1,17 @@
+"""peerlearn's router: builds the navigation from the signed-in role, nothing else."""
+
+import streamlit as st
+
+from peerlearn.ui.auth import current_user
+from peerlearn.ui.navigation import pages_for, signed_out_pages
+from peerlearn.ui.sidebar import account_box, first_run
+
+st.set_page_config(page_title="peerlearn", page_icon=":material/diversity_3:", layout="wide")
+
+user = current_user()
+if user is None:
+    page = st.navigation(signed_out_pages(first_run()))
+else:
+    page = st.navigation(pages_for(user))
+    account_box(user)
+page.run()

@@ -1,0 +1,128 @@
+"""AppTest fixtures: the app on a fresh SQLite file, empty or holding the demo network,
+signed in as a coordinator, a facilitator or a tandem member."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlmodel import Session, select
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from peerlearn.db import ENV_VAR, make_engine, upgrade
+from peerlearn.demo import load_demo
+from peerlearn.models import Tandem, User, UserRole
+from peerlearn.services import users as user_service
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+PASSWORD = "Correct-Horse-Battery-9"
+EMAILS = {
+    "coordinator": "coordinator@example.org",
+    "facilitator": "facilitator@example.org",
+    "tandem": "tandem@example.org",
+}
+
+
+def _add_users(session: Session) -> None:
+    tandem = session.exec(select(Tandem).order_by(Tandem.id)).first()
+    for role, email in EMAILS.items():
+        if role == "tandem" and tandem is None:
+            continue
+        user_service.add_user(
+            session, actor=None, system=True, email=email, role=UserRole(role),
+            password=PASSWORD, name=f"Test {role}",
+            tandem_ids=[tandem.id] if role == "tandem" else (),
+        )
+
+
+@pytest.fixture(autouse=True)
+def _navigation_only(monkeypatch):
+    """Run the router on every AppTest run, as the server does.
+
+    AppTest forgets between runs that the app uses st.navigation and, seeing a
+    pages/ folder, would run a page file directly on the second run, skipping
+    streamlit_app.py (the real server does not; the browser tests check that).
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="session")
+def ui_templates(tmp_path_factory):
+    """Two migrated SQLite files: 'empty' (accounts only) and 'demo' (accounts + demo)."""
+    root = tmp_path_factory.mktemp("ui-templates")
+    paths = {}
+    for name in ("empty", "demo"):
+        path = root / f"{name}.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        with Session(engine) as session:
+            if name == "demo":
+                load_demo(session)
+            _add_users(session)
+        engine.dispose()
+        paths[name] = path
+    return paths
+
+
+@pytest.fixture
+def app_db(request, tmp_path, monkeypatch, ui_templates):
+    """Point the app at a copy of a template; ``app_db.kind`` is 'empty' or 'demo'."""
+
+    def use(kind: str = "demo"):
+        path = tmp_path / f"{kind}.db"
+        shutil.copy(ui_templates[kind], path)
+        url = f"sqlite:///{path}"
+        monkeypatch.setenv(ENV_VAR, url)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        return make_engine(url)
+
+    return use
+
+
+@pytest.fixture
+def blank_db(tmp_path, monkeypatch):
+    """A database with no tables and no accounts: the first start."""
+    monkeypatch.setenv(ENV_VAR, f"sqlite:///{tmp_path / 'first.db'}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return tmp_path / "first.db"
+
+
+def signed_in(engine, role: str, page: str | None = None) -> AppTest:
+    """An AppTest of the app, signed in as ``role``, run once (on ``page`` if given)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.email == EMAILS[role])).one()
+    at.session_state["user_id"] = user.id
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def user_of(engine, role: str) -> User:
+    with Session(engine) as session:
+        return session.exec(select(User).where(User.email == EMAILS[role])).one()
+
+
+@pytest.fixture
+def app(app_db):
+    """``app(role, page=None, kind='demo')`` → a signed-in, already run AppTest."""
+
+    def make(role: str = "coordinator", page: str | None = None, kind: str = "demo") -> AppTest:
+        engine = app_db(kind)
+        at = signed_in(engine, role, page)
+        at.engine = engine  # lets a test look at what a form wrote
+        return at
+
+    return make
