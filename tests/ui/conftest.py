@@ -32,8 +32,13 @@ def _add_users(session: Session) -> None:
         if role == "tandem" and tandem is None:
             continue
         user_service.add_user(
-            session, actor=None, system=True, email=email, role=UserRole(role),
-            password=PASSWORD, name=f"Test {role}",
+            session,
+            actor=None,
+            system=True,
+            email=email,
+            role=UserRole(role),
+            password=PASSWORD,
+            name=f"Test {role}",
             tandem_ids=[tandem.id] if role == "tandem" else (),
         )
 

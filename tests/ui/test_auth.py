@@ -8,8 +8,14 @@ from peerlearn.models import User, UserRole
 from tests.ui.conftest import APP, EMAILS, PASSWORD, signed_in
 
 
-def _setup(at: AppTest, *, email="ada@example.org", password="Lovelace-1815-engine",
-           confirm=None, demo=False) -> AppTest:
+def _setup(
+    at: AppTest,
+    *,
+    email="ada@example.org",
+    password="Lovelace-1815-engine",
+    confirm=None,
+    demo=False,
+) -> AppTest:
     at.text_input(key="setup_name").input("Ada")
     at.text_input(key="setup_email").input(email)
     at.text_input(key="setup_password").input(password)
@@ -46,16 +52,14 @@ def test_setup_with_the_demo_loads_the_demo_network(blank_db):
 
 
 def test_setup_refuses_a_weak_password_and_writes_nothing(blank_db):
-    at = _setup(AppTest.from_file(APP, default_timeout=60).run(),
-                password="short")
+    at = _setup(AppTest.from_file(APP, default_timeout=60).run(), password="short")
     assert at.error
     assert table_counts(make_engine(f"sqlite:///{blank_db}"))["user"] == 0
     assert "user_id" not in at.session_state
 
 
 def test_setup_refuses_two_different_passwords(blank_db):
-    at = _setup(AppTest.from_file(APP, default_timeout=60).run(),
-                confirm="Another-password-42")
+    at = _setup(AppTest.from_file(APP, default_timeout=60).run(), confirm="Another-password-42")
     assert "differ" in at.error[0].value
     assert table_counts(make_engine(f"sqlite:///{blank_db}"))["user"] == 0
 

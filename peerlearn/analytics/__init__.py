@@ -1,0 +1,1 @@
+"""Aggregations computed in SQL (GROUP BY), returned as pandas DataFrames."""

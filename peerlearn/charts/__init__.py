@@ -1,0 +1,1 @@
+"""Altair chart builders: a DataFrame in, a chart out."""
