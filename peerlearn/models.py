@@ -81,6 +81,23 @@ class MilestoneStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+class LiveActivity(StrEnum):
+    """What the phones of a live session show right now."""
+
+    LOBBY = "lobby"
+    QUIZ = "quiz"
+    WALL = "challenge wall"
+    VOTE = "voting"
+    ENDED = "ended"
+
+
+class CountMode(StrEnum):
+    """Whether results count every person or give each city one voice."""
+
+    PERSON = "per person"
+    CITY = "per city"
+
+
 class UserRole(StrEnum):
     COORDINATOR = "coordinator"
     FACILITATOR = "facilitator"
@@ -200,6 +217,7 @@ class EventSession(SQLModel, table=True):
             "ends_at IS NULL OR starts_at IS NULL OR ends_at >= starts_at",
             name="ck_session_times",
         ),
+        UniqueConstraint("join_code", name="uq_session_join_code"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -212,6 +230,19 @@ class EventSession(SQLModel, table=True):
     location: str = Field(default="", max_length=TITLE_MAX)
     description: str = Field(default="", max_length=TEXT_MAX)
     archived_at: datetime | None = None
+    # --- live state, shared by the presenter view and every phone ---
+    join_code: str | None = Field(default=None, max_length=6)
+    live_started_at: datetime | None = None
+    live_ended_at: datetime | None = None
+    activity: str = Field(default=LiveActivity.LOBBY, max_length=20)
+    # Plain id, no foreign key: question -> quiz -> session would make a cycle;
+    # the live service checks it belongs to this session.
+    current_question_id: int | None = None
+    count_mode: str = Field(default=CountMode.PERSON, max_length=20)
+    results_hidden: bool = True
+    vote_mode: str = Field(default=CountMode.PERSON, max_length=20)
+    vote_budget: int = 3
+    voting_closed_at: datetime | None = None
 
 
 class Takeaway(SQLModel, table=True):
@@ -250,6 +281,11 @@ class Question(SQLModel, table=True):
     # Set when the question is opened for answers and when it is closed.
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    # Results shown to everyone from then on.
+    revealed_at: datetime | None = None
+    # Optional countdown: answers close by themselves at this instant.
+    countdown_seconds: int | None = None
+    closes_at: datetime | None = None
 
 
 class Option(SQLModel, table=True):
@@ -291,6 +327,14 @@ class AnswerOption(SQLModel, table=True):
     option_id: int = Field(
         sa_column=Column(Integer, ForeignKey("option.id", ondelete="CASCADE"), primary_key=True)
     )
+
+
+class JoinAttempt(SQLModel, table=True):
+    """A wrong join code typed by one browser: repeated ones are slowed down."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_key: str = Field(max_length=64, index=True)
+    attempted_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 # --- challenges, common challenges, votes -----------------------------------------
