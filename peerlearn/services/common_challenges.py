@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
@@ -430,19 +430,32 @@ def _positive_int(value: object, *, label: str, field: str) -> int:
     return value
 
 
-def _dots_elsewhere(session: Session, participant: Participant, group_id: int | None) -> int:
-    """Dots the participant has on the live groups of their session, but ``group_id``."""
+def _dots_elsewhere(
+    session: Session, participant: Participant, group_id: int | None, *, per_city: bool = False
+) -> int:
+    """Dots already placed on the live groups of the session, leaving out this
+    participant's dots on ``group_id``: the participant's own, or (``per_city``) those of
+    everyone speaking for the same city."""
     statement = (
         select(func.coalesce(func.sum(Vote.dots), 0))
         .join(CommonChallenge, CommonChallenge.id == Vote.common_challenge_id)
+        .join(Participant, Participant.id == Vote.participant_id)
         .where(
-            Vote.participant_id == participant.id,
             CommonChallenge.session_id == participant.session_id,
             CommonChallenge.archived_at.is_(None),
         )
     )
+    if per_city:
+        statement = statement.where(
+            Participant.city_id == participant.city_id,
+            Participant.session_id == participant.session_id,
+        )
+    else:
+        statement = statement.where(Vote.participant_id == participant.id)
     if group_id is not None:
-        statement = statement.where(Vote.common_challenge_id != group_id)
+        statement = statement.where(
+            or_(Vote.common_challenge_id != group_id, Vote.participant_id != participant.id)
+        )
     return int(session.exec(statement).one())
 
 
@@ -455,10 +468,12 @@ def cast_vote(
     actor: User | None = None,
     dots: int = 1,
     budget: int = DEFAULT_BUDGET,
+    per_city: bool = False,
 ) -> Vote:
     """Put ``dots`` on a group (replacing the participant's earlier dots on it).
 
-    A participant has ``budget`` dots across their session's common challenges.
+    A participant has ``budget`` dots across their session's common challenges; with
+    ``per_city`` the budget is shared by everyone speaking for the same city.
     """
     dots = _positive_int(dots, label="The number of dots", field="dots")
     budget = _positive_int(budget, label="The dot budget", field="budget")
@@ -468,16 +483,19 @@ def cast_vote(
         raise InvalidInput(
             f"The common challenge '{group.name}' is not voted on in this participant's session."
         )
-    left = budget - _dots_elsewhere(session, participant, group.id)
+    if per_city and participant.city_id is None:
+        raise InvalidInput("Say which city you speak for before voting: each city has dots.")
+    left = budget - _dots_elsewhere(session, participant, group.id, per_city=per_city)
     if dots > left:
         advice = (
             f"put at most {left} here"
             if left > 0
             else "take dots off another common challenge first"
         )
+        whose = "Your city has" if per_city else "You have"
         raise InvalidInput(
-            f"You have {left} dot{'s' if left != 1 else ''} left to place "
-            f"(your budget is {budget}); {advice}.",
+            f"{whose} {left} dot{'s' if left != 1 else ''} left to place "
+            f"(the budget is {budget}); {advice}.",
             field="dots",
         )
     vote = session.exec(
@@ -516,10 +534,14 @@ def retract_vote(
     commit(session)
 
 
-def dots_left(session: Session, *, token: str, budget: int = DEFAULT_BUDGET) -> int:
-    """How many dots the participant with ``token`` may still place in their session."""
+def dots_left(
+    session: Session, *, token: str, budget: int = DEFAULT_BUDGET, per_city: bool = False
+) -> int:
+    """How many dots the participant with ``token`` (or their city) may still place."""
     participant = _voter(session, token=token, participant_id=None, actor=None)
-    return budget - _dots_elsewhere(session, participant, group_id=None)
+    if per_city and participant.city_id is None:
+        return 0
+    return budget - _dots_elsewhere(session, participant, group_id=None, per_city=per_city)
 
 
 def vote_totals(

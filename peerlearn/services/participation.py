@@ -147,6 +147,13 @@ def close_question(session: Session, *, actor: User, question_id: int) -> Questi
 # --- answering --------------------------------------------------------------------
 
 
+def is_closed(question: Question) -> bool:
+    """Closed by the facilitator, or its countdown has run out."""
+    if question.closed_at is not None:
+        return True
+    return question.closes_at is not None and now() >= question.closes_at
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -249,7 +256,7 @@ def answer_question(
         )
     if question.opened_at is None:
         raise InvalidInput("This question is not open yet; wait until the facilitator opens it.")
-    if question.closed_at is not None:
+    if is_closed(question):
         raise Conflict("This question is closed; answers can no longer change.")
     chosen, number, words = _validated(session, question, option_ids, value, text)
     ids = participant.id, question.id

@@ -1,0 +1,375 @@
+"""What a live session looks like right now: one small aggregate for every screen.
+
+The presenter view ticks every second and each phone every few seconds; they share
+one cached snapshot per interval, so everything here is a handful of GROUP BY
+queries whose number does not grow with the room.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from peerlearn.models import (
+    Answer,
+    AnswerOption,
+    Category,
+    Challenge,
+    City,
+    CommonChallenge,
+    CountMode,
+    EventSession,
+    LiveActivity,
+    Option,
+    Participant,
+    Question,
+    QuestionKind,
+    Quiz,
+    Tandem,
+    Vote,
+)
+from peerlearn.services._common import get
+from peerlearn.services.live import is_live, question_state
+
+# Words too common to say anything in a word cloud of open answers.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "there",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "will",
+        "with",
+        "more",
+        "most",
+        "very",
+        "not",
+        "no",
+        "us",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    id: int
+    text: str
+    is_correct: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class CurrentQuestion:
+    id: int
+    text: str
+    kind: str
+    state: str  # waiting, open, closed, revealed
+    position: int  # 1-based, of ``total``
+    total: int
+    closes_at: datetime | None
+    scale_min: int | None
+    scale_max: int | None
+    has_correct: bool
+    options: list[OptionCount]
+    answers: int  # answers counted (people, or cities in per-city mode)
+    mean: float | None
+    value_counts: dict[int, int]
+    texts: list[str]
+    words: list[tuple[str, int]]
+    cities_answered: int
+
+
+@dataclass(frozen=True)
+class WallItem:
+    id: int
+    text: str
+    city: str
+    tandem: str
+    category: str
+    hidden: bool
+    group: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    id: int
+    name: str
+    dots: int
+    voters: int
+    cities: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    session_id: int
+    title: str
+    code: str | None
+    live: bool
+    activity: str
+    count_mode: str
+    results_hidden: bool
+    vote_mode: str
+    vote_budget: int
+    voting_closed: bool
+    participants: int
+    cities: list[str]
+    question: CurrentQuestion | None
+    wall: list[WallItem] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)
+
+
+def words_of(texts: list[str], limit: int = 30) -> list[tuple[str, int]]:
+    counter: Counter[str] = Counter()
+    for text in texts:
+        for word in re.findall(r"[^\W\d_][\w'-]*", text.lower()):
+            if len(word) > 2 and word not in STOP_WORDS:
+                counter[word] += 1
+    return counter.most_common(limit)
+
+
+def _cities_present(session: Session, session_id: int) -> tuple[int, list[str]]:
+    rows = session.execute(
+        select(func.count(Participant.id), City.name)
+        .outerjoin(City, City.id == Participant.city_id)
+        .where(Participant.session_id == session_id)
+        .group_by(City.name)
+        .order_by(City.name)
+    ).all()
+    return sum(n for n, _ in rows), [name for _, name in rows if name]
+
+
+def _question(session: Session, row: EventSession) -> CurrentQuestion | None:
+    if row.current_question_id is None:
+        return None
+    question = session.get(Question, row.current_question_id)
+    if question is None:
+        return None
+    order = list(
+        session.scalars(
+            select(Question.id)
+            .join(Quiz, Quiz.id == Question.quiz_id)
+            .where(Quiz.session_id == row.id)
+            .order_by(Quiz.id, Question.position, Question.id)
+        )
+    )
+    per_city = row.count_mode == CountMode.CITY
+    # Per city, a city counts once for every option any of its people chose.
+    counted = func.count(func.distinct(Participant.city_id)) if per_city else func.count()
+    options = [
+        OptionCount(i, t, c, int(n))
+        for i, t, c, n in session.execute(
+            select(Option.id, Option.text, Option.is_correct, counted)
+            .outerjoin(AnswerOption, AnswerOption.option_id == Option.id)
+            .outerjoin(Answer, Answer.id == AnswerOption.answer_id)
+            .outerjoin(Participant, Participant.id == Answer.participant_id)
+            .where(Option.question_id == question.id)
+            .group_by(Option.id, Option.text, Option.is_correct, Option.position)
+            .order_by(Option.position, Option.id)
+        )
+    ]
+    answers = session.execute(
+        select(Answer.value, Answer.text, Participant.city_id)
+        .join(Participant, Participant.id == Answer.participant_id)
+        .where(Answer.question_id == question.id)
+        .order_by(Answer.id)
+    ).all()
+    cities_answered = len({c for _, _, c in answers if c is not None})
+    mean, value_counts, texts = None, {}, []
+    if question.kind == QuestionKind.SCALE:
+        value_counts = {v: 0 for v in range(question.scale_min, question.scale_max + 1)}
+        if per_city:
+            by_city: dict[int | None, list[int]] = defaultdict(list)
+            for value, _, city in answers:
+                by_city[city].append(value)
+            means = [sum(v) / len(v) for v in by_city.values()]
+            mean = sum(means) / len(means) if means else None
+        elif answers:
+            mean = sum(v for v, _, _ in answers) / len(answers)
+        for value, _, _ in answers:
+            value_counts[value] = value_counts.get(value, 0) + 1
+    elif question.kind == QuestionKind.OPEN:
+        texts = [t for _, t, _ in answers]
+    return CurrentQuestion(
+        id=question.id,
+        text=question.text,
+        kind=question.kind,
+        state=question_state(question),
+        position=order.index(question.id) + 1 if question.id in order else 0,
+        total=len(order),
+        closes_at=question.closes_at,
+        scale_min=question.scale_min,
+        scale_max=question.scale_max,
+        has_correct=any(o.is_correct for o in options),
+        options=options,
+        answers=cities_answered if per_city else len(answers),
+        mean=mean,
+        value_counts=value_counts,
+        texts=texts,
+        words=words_of(texts),
+        cities_answered=cities_answered,
+    )
+
+
+def _wall(session: Session, session_id: int) -> list[WallItem]:
+    rows = session.execute(
+        select(
+            Challenge.id,
+            Challenge.text,
+            City.name,
+            Tandem.name,
+            Category.name,
+            Challenge.hidden,
+            CommonChallenge.name,
+        )
+        .join(Tandem, Tandem.id == Challenge.tandem_id)
+        .outerjoin(City, City.id == Challenge.city_id)
+        .outerjoin(Category, Category.id == Challenge.category_id)
+        .outerjoin(CommonChallenge, CommonChallenge.id == Challenge.common_challenge_id)
+        .where(Challenge.session_id == session_id, Challenge.archived_at.is_(None))
+        .order_by(Challenge.id.desc())
+    )
+    return [
+        WallItem(i, t, c or "", tn, cat or "", bool(h), g or "") for i, t, c, tn, cat, h, g in rows
+    ]
+
+
+def _tallies(session: Session, session_id: int) -> list[Tally]:
+    total = func.coalesce(func.sum(Vote.dots), 0)
+    rows = session.execute(
+        select(
+            CommonChallenge.id,
+            CommonChallenge.name,
+            total,
+            func.count(Vote.id),
+            func.count(func.distinct(Vote.city_id)),
+        )
+        .outerjoin(Vote, Vote.common_challenge_id == CommonChallenge.id)
+        .where(CommonChallenge.session_id == session_id, CommonChallenge.archived_at.is_(None))
+        .group_by(CommonChallenge.id, CommonChallenge.name)
+        .order_by(total.desc(), CommonChallenge.name)
+    )
+    return [Tally(i, n, int(d), int(v), int(c)) for i, n, d, v, c in rows]
+
+
+def snapshot(session: Session, *, session_id: int) -> Snapshot:
+    """Everything the presenter view and the phones show, in a few queries."""
+    row = get(session, EventSession, session_id, label="session")
+    participants, cities = _cities_present(session, row.id)
+    wall = _wall(session, row.id) if row.activity == LiveActivity.WALL else []
+    tallies = _tallies(session, row.id) if row.activity == LiveActivity.VOTE else []
+    return Snapshot(
+        session_id=row.id,
+        title=row.title,
+        code=row.join_code,
+        live=is_live(row),
+        activity=row.activity,
+        count_mode=row.count_mode,
+        results_hidden=row.results_hidden,
+        vote_mode=row.vote_mode,
+        vote_budget=row.vote_budget,
+        voting_closed=row.voting_closed_at is not None,
+        participants=participants,
+        cities=cities,
+        question=_question(session, row) if row.activity == LiveActivity.QUIZ else None,
+        wall=wall,
+        tallies=tallies,
+    )
+
+
+@dataclass(frozen=True)
+class Score:
+    name: str
+    correct: int
+    answered: int
+
+    @property
+    def share(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+def leaderboard(session: Session, *, session_id: int) -> tuple[list[Score], list[Score]]:
+    """(by city, by named participant): right answers to questions with correct options.
+
+    An answer is right when its chosen options are exactly the correct ones. Cities are
+    ranked by their share of right answers, so a large delegation has no edge.
+    """
+    correct: dict[int, set[int]] = defaultdict(set)
+    for question_id, option_id in session.execute(
+        select(Option.question_id, Option.id)
+        .join(Question, Question.id == Option.question_id)
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .where(Quiz.session_id == session_id, Option.is_correct.is_(True))
+    ):
+        correct[question_id].add(option_id)
+    if not correct:
+        return [], []
+    chosen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    people: dict[int, tuple[str, str]] = {}
+    for question_id, option_id, pid, name, city in session.execute(
+        select(
+            Answer.question_id,
+            AnswerOption.option_id,
+            Participant.id,
+            Participant.display_name,
+            City.name,
+        )
+        .join(Participant, Participant.id == Answer.participant_id)
+        .outerjoin(City, City.id == Participant.city_id)
+        .outerjoin(AnswerOption, AnswerOption.answer_id == Answer.id)
+        .where(Answer.question_id.in_(list(correct)))
+    ):
+        options = chosen[(pid, question_id)]  # also records an answer with no option
+        if option_id:
+            options.add(option_id)
+        people[pid] = (name or "", city or "")
+    by_city: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_person: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (pid, question_id), options in chosen.items():
+        right = int(options == correct[question_id])
+        name, city = people[pid]
+        if city:
+            by_city[city][0] += right
+            by_city[city][1] += 1
+        if name:
+            label = f"{name} ({city})" if city else name
+            by_person[label][0] += right
+            by_person[label][1] += 1
+
+    def ranked(table: dict[str, list[int]]) -> list[Score]:
+        scores = [Score(n, c, a) for n, (c, a) in table.items()]
+        return sorted(scores, key=lambda s: (-s.share, -s.correct, s.name))
+
+    return ranked(by_city), ranked(by_person)
