@@ -1,7 +1,8 @@
-"""The ``peerlearn`` command: database upgrades, accounts and demo data.
+"""The ``peerlearn`` command: database upgrades, accounts, demo data, reports, imports,
+backups and calendars.
 
-Whoever runs it holds the database URL, so it is trusted: the account services are
-called with ``system=True`` rather than on behalf of a signed-in user.
+Whoever runs it holds the database URL, so it is trusted: the account services and
+imports are called with ``system=True`` rather than on behalf of a signed-in user.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from sqlalchemy.engine import Engine, make_url
@@ -17,7 +19,9 @@ from sqlmodel import Session, select
 
 from peerlearn import db
 from peerlearn.errors import NotFound, PeerlearnError
-from peerlearn.models import Tandem, User, UserRole
+from peerlearn.excel import imports
+from peerlearn.excel.import_files import MAX_BYTES
+from peerlearn.models import Event, Milestone, Network, Roadmap, Tandem, User, UserRole
 from peerlearn.passwords import password_problem
 from peerlearn.services import users
 
@@ -44,7 +48,8 @@ class _Group(click.Group):
 )
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:
-    """Peer learning between cities: manage the database, accounts and demo data."""
+    """Peer learning between cities: the database, accounts, demo data, Excel reports,
+    imports, backups and calendars."""
     url = database_url or db.database_url()
     try:
         make_url(url)
@@ -302,3 +307,281 @@ def demo_load(ctx: click.Context, scale: int) -> None:
         session.commit()  # harmless if load_demo committed already
         engine = session.get_bind()
     _print_counts(engine)
+
+
+# --- shared by the reporting commands -----------------------------------------------
+
+
+def _pick(session: Session, model, value: str, *, what: str, attribute: str = "name"):
+    """The row of ``model`` whose ``attribute`` is ``value`` (exactly, else ignoring
+    case), else the one with that id."""
+    column = getattr(model, attribute)
+    text = value.strip()
+    rows = session.exec(select(model).where(column == text)).all()
+    if not rows:
+        rows = [
+            r
+            for r in session.exec(select(model))
+            if getattr(r, attribute).casefold() == text.casefold()
+        ]
+    if len(rows) > 1:
+        ids = ", ".join(str(r.id) for r in rows)
+        raise click.ClickException(
+            f"Several {what}s are called '{value}'; give one of their ids: {ids}."
+        )
+    if rows:
+        return rows[0]
+    if text.isdigit() and (row := session.get(model, int(text))) is not None:
+        return row
+    raise NotFound(f"No {what} is called '{value}', and none has that id.")
+
+
+def _pick_id(session: Session, model, value: str | None, **kwargs) -> int | None:
+    return None if value is None else _pick(session, model, value, **kwargs).id
+
+
+def _reporting_actor(session: Session) -> User:
+    """The report is read on behalf of the first active coordinator."""
+    actor = session.exec(
+        select(User).where(User.role == UserRole.COORDINATOR, User.active).order_by(User.id)
+    ).first()
+    if actor is None:
+        raise click.ClickException(
+            "There is no active coordinator account to make the report for; add one with "
+            "'peerlearn user add EMAIL --role coordinator'."
+        )
+    return actor
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {path}: {error.strerror or error}.") from error
+
+
+_OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+_INPUT = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+
+
+# --- export -------------------------------------------------------------------------
+
+
+@main.command("export")
+@click.argument("file", type=_OUTPUT)
+@click.option("--network", metavar="NAME_OR_ID", help="Only this network.")
+@click.option("--event", metavar="TITLE_OR_ID", help="Only this event.")
+@click.option("--tandem", metavar="NAME_OR_ID", help="Only this tandem.")
+@click.pass_context
+def export(
+    ctx: click.Context, file: Path, network: str | None, event: str | None, tandem: str | None
+) -> None:
+    """Write the Excel summary (of everything, or of one network, event or tandem) to FILE."""
+    from peerlearn.excel.summary import build_summary  # the workbook; only this command needs it
+
+    with _session(ctx) as session:
+        content = build_summary(
+            session,
+            actor=_reporting_actor(session),
+            network_id=_pick_id(session, Network, network, what="network"),
+            event_id=_pick_id(session, Event, event, what="event", attribute="title"),
+            tandem_id=_pick_id(session, Tandem, tandem, what="tandem"),
+        )
+    _write(file, content)
+    click.echo(f"Wrote {file} ({len(content) / 1024:.0f} KB).")
+
+
+# --- import -------------------------------------------------------------------------
+
+
+@main.group("import")
+def import_group() -> None:
+    """Cities, tandems, milestones or challenges from an .xlsx or .csv file.
+
+    Each import shows a preview (rows to add, to update, and every problem) and writes
+    only when there is no problem, after you confirm (or with --yes).
+    """
+
+
+_SHOWN = 30  # rows listed per part of a preview; the counts cover all of them
+
+
+def _change(header: str, old: object, new: object) -> str:
+    def text(value: object) -> str:
+        return "(blank)" if value is None or value == "" else str(value)
+
+    return f"{header} {text(old)} -> {text(new)}"
+
+
+def _print_preview(preview, network: str | None) -> None:
+    scope = f" for the network '{network}'" if network else ""
+    click.echo(f"Import of {preview.kind} from {preview.source}{scope}:")
+    click.echo(preview.summary())
+    for note in preview.notes:
+        click.echo(f"Note: {note}")
+    for title, rows in (("To add", preview.adds), ("To update", preview.updates)):
+        if not rows:
+            continue
+        click.echo(f"{title}:")
+        for item in rows[:_SHOWN]:
+            details = "; ".join(_change(h, old, new) for h, (old, new) in item.changes.items())
+            click.echo(f"  row {item.row}: {item.label}" + (f": {details}" if details else ""))
+        if len(rows) > _SHOWN:
+            click.echo(f"  ... and {len(rows) - _SHOWN} more")
+    if preview.problems:
+        click.echo("Problems:", err=True)
+        for problem in preview.problems:
+            click.echo(f"  {problem}", err=True)
+
+
+def _read_upload(file: Path) -> bytes:
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise click.ClickException(
+            f"'{file.name}' cannot be imported: it is {size / 1024 / 1024:.1f} MB and at most "
+            f"{MAX_BYTES // 1024 // 1024} MB can be imported. Split it into smaller files."
+        )
+    return file.read_bytes()
+
+
+def _import_command(kind: str):
+    @click.argument("file", type=_INPUT)
+    @click.option(
+        "--network",
+        metavar="NAME_OR_ID",
+        help="The network the rows are for (cities become members of it).",
+    )
+    @click.option("--yes", is_flag=True, help="Write without asking for confirmation.")
+    @click.pass_context
+    def command(ctx: click.Context, file: Path, network: str | None, yes: bool) -> None:
+        engine = _engine(ctx)
+        content = _read_upload(file)
+        with db.session_scope(engine) as session:
+            picked = None if network is None else _pick(session, Network, network, what="network")
+            preview = imports.preview_import(
+                session,
+                actor=None,
+                system=True,
+                kind=kind,
+                filename=file.name,
+                content=content,
+                network_id=picked.id if picked else None,
+            )
+        _print_preview(preview, picked.name if picked else None)
+        if preview.problems:
+            raise click.ClickException(
+                f"Nothing was imported: fix the {len(preview.problems)} problem(s) above "
+                "and import the file again."
+            )
+        if not preview.changes:
+            click.echo("Nothing to change: the database already holds this file's rows.")
+            return
+        # Asked with no transaction open: the import reads the file again and refuses
+        # if the data changed meanwhile.
+        if not yes and not click.confirm("Write these changes?", default=False):
+            click.echo("Nothing was written.")
+            return
+        with db.session_scope(engine) as session:
+            result = imports.apply_import(session, actor=None, system=True, preview=preview)
+        click.echo(
+            f"Imported {kind}: {result.added} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )
+
+    command.__doc__ = (
+        f"Import {kind} from FILE (.xlsx or .csv): a preview, then the changes after you "
+        f"confirm. 'peerlearn import template {kind} FILE' writes an empty file to fill in."
+    )
+    return command
+
+
+for _kind in imports.KINDS:
+    import_group.command(_kind)(_import_command(_kind))
+
+
+@import_group.command("template")
+@click.argument("kind", type=click.Choice(list(imports.KINDS)))
+@click.argument("file", type=_OUTPUT)
+def import_template(kind: str, file: Path) -> None:
+    """Write an empty KIND import file to FILE: .xlsx (with a sheet explaining each
+    column) or .csv, by FILE's ending."""
+    suffix = file.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise click.BadParameter("FILE must end in .xlsx or .csv.", param_hint="'FILE'")
+    _write(file, imports.template(kind, suffix.lstrip(".")))
+    click.echo(f"Wrote the {kind} template to {file}.")
+
+
+# --- backup and restore -------------------------------------------------------------
+
+
+@main.command("backup")
+@click.argument("file", type=_OUTPUT)
+@click.pass_context
+def backup_command(ctx: click.Context, file: Path) -> None:
+    """Write every table to FILE (a zip of JSON lines), for 'peerlearn restore'."""
+    from peerlearn.backup import backup
+
+    counts = backup(_engine(ctx), file)
+    click.echo(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {file}.")
+
+
+@main.command("restore")
+@click.argument("file", type=_INPUT)
+@click.pass_context
+def restore_command(ctx: click.Context, file: Path) -> None:
+    """Load the backup FILE into an empty database (its schema is created if missing)."""
+    from peerlearn.backup import restore
+
+    engine = db.make_engine(ctx.find_root().obj)
+    ctx.call_on_close(engine.dispose)
+    if db.current_revision(engine) is None:
+        db.upgrade(engine)
+    counts = restore(engine, file)
+    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {file}.")
+
+
+# --- calendars ----------------------------------------------------------------------
+
+
+@main.group("ics")
+def ics_group() -> None:
+    """Calendar files (.ics) of a tandem's milestones or of an event's sessions."""
+
+
+@ics_group.command("tandem")
+@click.argument("tandem", metavar="NAME_OR_ID")
+@click.argument("file", type=_OUTPUT)
+@click.pass_context
+def ics_tandem(ctx: click.Context, tandem: str, file: Path) -> None:
+    """Write the milestones of the tandem NAME_OR_ID to FILE (.ics)."""
+    from peerlearn.calendars import milestones_calendar
+
+    with _session(ctx) as session:
+        row = _pick(session, Tandem, tandem, what="tandem")
+        milestones = session.exec(
+            select(Milestone)
+            .join(Roadmap, Roadmap.id == Milestone.roadmap_id)
+            .where(Roadmap.tandem_id == row.id, Milestone.archived_at.is_(None))
+            .order_by(Milestone.due_date, Milestone.position, Milestone.id)
+        ).all()
+        content = milestones_calendar(row, milestones)
+    _write(file, content)
+    click.echo(f"Wrote {len(milestones)} milestone(s) of '{row.name}' to {file}.")
+
+
+@ics_group.command("event")
+@click.argument("event", metavar="TITLE_OR_ID")
+@click.argument("file", type=_OUTPUT)
+@click.pass_context
+def ics_event(ctx: click.Context, event: str, file: Path) -> None:
+    """Write the sessions of the event TITLE_OR_ID to FILE (.ics)."""
+    from peerlearn.calendars import event_calendar
+    from peerlearn.services.events import list_sessions
+
+    with _session(ctx) as session:
+        row = _pick(session, Event, event, what="event", attribute="title")
+        sessions = list_sessions(session, event_id=row.id)
+        content = event_calendar(row, sessions)
+    _write(file, content)
+    click.echo(f"Wrote {len(sessions)} session(s) of '{row.title}' to {file}.")

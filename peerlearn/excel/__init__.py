@@ -1,0 +1,1 @@
+"""Excel workbooks: the summary export and spreadsheet import."""

@@ -1,0 +1,394 @@
+"""Importing the network's cities and tandems (the coordinator's work).
+
+Rows match stored rows on their natural key: a city by name and country, a tandem by
+network and name, ignoring case and spacing. A blank cell keeps the stored value, so a
+file holding only some columns updates only those.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmodel import select
+
+from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.excel.import_rows import (
+    Column,
+    Context,
+    ImportRow,
+    RowCheck,
+    SourceRow,
+    city_label,
+    find_city,
+    find_named,
+    shown,
+    split_cities,
+)
+from peerlearn.excel.import_values import cell_choice, cell_date, cell_number, name_key
+from peerlearn.models import (
+    NAME_MAX,
+    TEXT_MAX,
+    City,
+    Membership,
+    Network,
+    Role,
+    Tandem,
+    TandemCity,
+    Theme,
+)
+from peerlearn.services.network import _city_values
+from peerlearn.services.tandems import _refuse_leaving_partners
+
+NETWORK = Column(
+    "network",
+    "Network",
+    "The network's name; may be left out when the import is for one chosen network.",
+    "#connectedinEurope",
+    ("network name",),
+)
+
+CITY_COLUMNS = (
+    Column(
+        "name",
+        "City",
+        "The city's name as it spells itself, accents included.",
+        "Arezzo",
+        ("city name", "town", "municipality"),
+        required=True,
+    ),
+    Column("country", "Country", "The country, in English.", "Italy", ("nation",), required=True),
+    Column(
+        "latitude",
+        "Latitude",
+        "Decimal degrees north (a decimal comma works too); with the longitude or not at all.",
+        "43.46",
+        ("lat",),
+    ),
+    Column(
+        "longitude",
+        "Longitude",
+        "Decimal degrees east (negative for west).",
+        "11.88",
+        ("lon", "lng", "long"),
+    ),
+    Column(
+        "role",
+        "Role in network",
+        "lighthouse, follower, fellow, observer or member. Used when the import is for a "
+        "network: each city becomes a member of it (as 'member' when blank).",
+        "follower",
+        ("role", "network role", "membership"),
+    ),
+)
+
+TANDEM_COLUMNS = (
+    NETWORK,
+    Column("name", "Tandem", "The tandem's name.", "Arezzo–Arnsberg", ("tandem name",), True),
+    Column(
+        "cities",
+        "Partner cities",
+        "Needed for a new tandem: two or more member cities of the network, separated "
+        "by ';' (or ',' or '+'); write 'City (Country)' when two cities share a name.",
+        "Arezzo; Arnsberg",
+        ("cities", "partners", "partner city", "member cities", "tandem cities"),
+    ),
+    Column("theme", "Theme", "An exchange topic known to peerlearn.", "Urban data platforms"),
+    Column(
+        "deadline",
+        "Deadline",
+        "The end of the partnership: a date (31.12.2024) or a month (12/2024).",
+        "31.12.2024",
+        ("end date", "end"),
+    ),
+    Column("description", "Description", "Free text.", "", ("notes",)),
+)
+
+
+# --- cities -------------------------------------------------------------------------
+
+
+def _field_of(error: InvalidInput) -> str:
+    return error.field if error.field in ("name", "country", "latitude", "longitude") else "name"
+
+
+def plan_cities(context: Context, rows: list[SourceRow]) -> None:
+    session, network = context.session, context.network
+    stored = {(name_key(c.name), name_key(c.country)): c for c in session.exec(select(City))}
+    roles: dict[int, str] = {}
+    if network is not None:
+        roles = dict(
+            session.exec(
+                select(Membership.city_id, Membership.role).where(
+                    Membership.network_id == network.id
+                )
+            ).all()
+        )
+    h = context.header
+    for row in rows:
+        check = RowCheck(context, row)
+        name = check.text("name", label="The city name", max_len=NAME_MAX, required=True)
+        country = check.text("country", label="The country", max_len=NAME_MAX, required=True)
+        latitude = check.read("latitude", cell_number)
+        longitude = check.read("longitude", cell_number)
+        role = check.read("role", cell_choice, list(Role))
+        if role and network is None:
+            check.fail("role", "A role needs a network: choose the network the roles are for.")
+        if not (name and country):
+            continue
+        key = (name_key(name), name_key(country))
+        if not context.claim(check, key, "name", f"The city {name} ({country})"):
+            continue
+        if check.ok:
+            try:
+                values = _city_values(name, country, latitude, longitude)
+            except InvalidInput as error:
+                check.fail(_field_of(error), error.message)
+        if not check.ok:
+            continue
+        city = stored.get(key)
+        item = ImportRow(
+            row.number,
+            f"{name} ({country})",
+            {
+                h("name"): name,
+                h("country"): country,
+                h("latitude"): latitude,
+                h("longitude"): longitude,
+            },
+        )
+        if network is not None:
+            kept = roles.get(city.id) if city is not None else None
+            item.values[h("role")] = role or kept or Role.MEMBER.value
+        if city is None:
+            item.write = {**values, "role": item.values.get(h("role"))}
+            context.record(item, True)
+            continue
+        if city.archived_at is not None:
+            check.fail("name", f"The city {city_label(city)} is archived; restore it first.")
+            continue
+        item.target_id, item.label = city.id, city_label(city)
+        for field, value in (("latitude", latitude), ("longitude", longitude)):
+            if value is not None and getattr(city, field) != value:
+                item.changes[h(field)] = (getattr(city, field), value)
+                item.write[field] = value
+        if network is not None:
+            current, wanted = roles.get(city.id), item.values[h("role")]
+            if current != wanted:
+                item.changes[h("role")] = (current or "not a member", wanted)
+                item.write["role"] = wanted
+        context.record(item, bool(item.changes))
+
+
+def write_cities(context: Context) -> None:
+    session, network = context.session, context.network
+    cities = [City(**{k: v for k, v in i.write.items() if k != "role"}) for i in context.adds]
+    session.add_all(cities)
+    session.flush()
+    memberships: list[tuple[int, str]] = [
+        (city.id, item.write["role"])
+        for item, city in zip(context.adds, cities, strict=True)
+        if item.write.get("role") and network is not None
+    ]
+    for item in context.updates:
+        city = session.get(City, item.target_id)
+        for field in ("latitude", "longitude"):
+            if field in item.write:
+                setattr(city, field, item.write[field])
+        if "role" in item.write:
+            memberships.append((city.id, item.write["role"]))
+    if network is None or not memberships:
+        return
+    stored = {
+        m.city_id: m
+        for m in session.exec(
+            select(Membership).where(
+                Membership.network_id == network.id,
+                Membership.city_id.in_([city_id for city_id, _ in memberships]),
+            )
+        )
+    }
+    for city_id, role in memberships:
+        if city_id in stored:
+            stored[city_id].role = role
+        else:
+            session.add(Membership(network_id=network.id, city_id=city_id, role=role))
+
+
+# --- tandems ------------------------------------------------------------------------
+
+
+def row_network(context: Context, check: RowCheck, networks: list[Network]) -> Network | None:
+    """The network of a row: the one chosen for the import, else the Network column, else
+    the only network there is."""
+    text = check.text("network", label="The network", max_len=NAME_MAX)
+    if context.network is not None:
+        if text and name_key(text) != name_key(context.network.name):
+            check.fail(
+                "network",
+                f"The import is for the network '{context.network.name}', not '{text}'.",
+            )
+            return None
+        return context.network
+    if text:
+        return check.lookup("network", find_named, text, networks, what="network")
+    active = [n for n in networks if n.archived_at is None]
+    if len(active) == 1:
+        return active[0]
+    check.fail("network", "Choose the network for the import, or fill in the Network column.")
+    return None
+
+
+def _partners(
+    check: RowCheck, network: Network, text: str, members: list[City]
+) -> list[City] | None:
+    outside = (
+        f"a member city of the network '{network.name}' (add it to the network first, "
+        "e.g. by importing cities for this network)"
+    )
+    cities: list[City] = []
+    for part in split_cities(text):
+        city = check.lookup("cities", find_city, part, members, outside=outside)
+        if city is None:
+            return None
+        if city in cities:
+            check.fail("cities", f"{city_label(city)} is listed twice.")
+            return None
+        cities.append(city)
+    if len(cities) < 2:
+        check.fail(
+            "cities",
+            f"A tandem needs at least two partner cities; {len(cities)} given "
+            "(separate them with ';').",
+        )
+        return None
+    return cities
+
+
+def _network_members(context: Context, cities: dict[int, City]) -> dict[int, list[City]]:
+    """The active member cities of every network (archived cities cannot join a tandem)."""
+    members: dict[int, list[City]] = defaultdict(list)
+    for network_id, city_id in context.session.exec(
+        select(Membership.network_id, Membership.city_id)
+    ):
+        if cities[city_id].archived_at is None:
+            members[network_id].append(cities[city_id])
+    return members
+
+
+def plan_tandems(context: Context, rows: list[SourceRow]) -> None:
+    session = context.session
+    networks = list(session.exec(select(Network)))
+    themes = list(session.exec(select(Theme)))
+    all_cities = {c.id: c for c in session.exec(select(City))}
+    members = _network_members(context, all_cities)
+    stored = {(t.network_id, name_key(t.name)): t for t in session.exec(select(Tandem))}
+    partners: dict[int, set[int]] = defaultdict(set)
+    for tandem_id, city_id in session.exec(select(TandemCity.tandem_id, TandemCity.city_id)):
+        partners[tandem_id].add(city_id)
+    h = context.header
+    for row in rows:
+        check = RowCheck(context, row)
+        network = row_network(context, check, networks)
+        name = check.text("name", label="The tandem name", max_len=NAME_MAX, required=True)
+        theme_text = check.text("theme", label="The theme", max_len=NAME_MAX)
+        theme = None
+        if theme_text:
+            theme = check.lookup("theme", find_named, theme_text, themes, what="theme")
+        deadline = check.read("deadline", cell_date)
+        description = check.text(
+            "description", label="The description", max_len=TEXT_MAX, multiline=True
+        )
+        cities_text = check.text("cities", label="The partner cities", max_len=TEXT_MAX)
+        if network is None or not name:
+            continue
+        if network.archived_at is not None:
+            check.fail("network", f"The network '{network.name}' is archived.")
+            continue
+        if not context.claim(check, (network.id, name_key(name)), "name", f"The tandem {name}"):
+            continue
+        cities = None
+        if cities_text:
+            cities = _partners(check, network, cities_text, members[network.id])
+        tandem = stored.get((network.id, name_key(name)))
+        if tandem is None and not cities_text:
+            check.fail("cities", "A new tandem needs its partner cities.")
+        if not check.ok:
+            continue
+        item = ImportRow(
+            row.number,
+            name,
+            {
+                h("network"): network.name,
+                h("name"): name,
+                h("cities"): ", ".join(c.name for c in cities or []) or None,
+                h("theme"): theme.name if theme else None,
+                h("deadline"): deadline,
+                h("description"): shown(description),
+            },
+        )
+        wanted = {
+            "theme_id": theme.id if theme else None,
+            "deadline": deadline,
+            "description": description or None,
+            "city_ids": [c.id for c in cities] if cities else None,
+        }
+        if tandem is None:
+            item.write = {"network_id": network.id, "name": name, **wanted}
+            context.record(item, True)
+            continue
+        if tandem.archived_at is not None:
+            check.fail("name", f"The tandem '{tandem.name}' is archived; restore it first.")
+            continue
+        item.target_id, item.label = tandem.id, tandem.name
+        old_cities = partners[tandem.id]
+        if cities and {c.id for c in cities} != old_cities:
+            try:
+                _refuse_leaving_partners(session, tandem, old_cities - {c.id for c in cities})
+            except Conflict as error:
+                check.fail("cities", error.message)
+                continue
+            old = ", ".join(sorted((all_cities[i].name for i in old_cities), key=str.casefold))
+            item.changes[h("cities")] = (old, item.values[h("cities")])
+            item.write["city_ids"] = wanted["city_ids"]
+        stored_values = {
+            "theme_id": (tandem.theme_id, "theme", theme.name if theme else None),
+            "deadline": (tandem.deadline, "deadline", deadline),
+            "description": (tandem.description, "description", description),
+        }
+        for field, (old_value, column, new_shown) in stored_values.items():
+            if wanted[field] is not None and wanted[field] != old_value:
+                old_shown = old_value
+                if field == "theme_id":
+                    old_shown = next((t.name for t in themes if t.id == old_value), None)
+                item.changes[h(column)] = (old_shown, new_shown)
+                item.write[field] = wanted[field]
+        context.record(item, bool(item.changes))
+
+
+def write_tandems(context: Context) -> None:
+    session = context.session
+    tandems = []
+    for item in context.adds:
+        values = {k: v for k, v in item.write.items() if k != "city_ids"}
+        values["description"] = values["description"] or ""
+        tandems.append(Tandem(**values))
+    session.add_all(tandems)
+    session.flush()
+    for item, tandem in zip(context.adds, tandems, strict=True):
+        session.add_all(TandemCity(tandem_id=tandem.id, city_id=c) for c in item.write["city_ids"])
+    for item in context.updates:
+        tandem = session.get(Tandem, item.target_id)
+        for field, value in item.write.items():
+            if field != "city_ids":
+                setattr(tandem, field, value)
+        if "city_ids" in item.write:
+            wanted = set(item.write["city_ids"])
+            links = session.exec(select(TandemCity).where(TandemCity.tandem_id == tandem.id))
+            current = set()
+            for link in links:
+                current.add(link.city_id)
+                if link.city_id not in wanted:
+                    session.delete(link)
+            session.add_all(
+                TandemCity(tandem_id=tandem.id, city_id=c) for c in sorted(wanted - current)
+            )

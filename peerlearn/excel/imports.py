@@ -1,0 +1,273 @@
+"""Importing cities, tandems, milestones and challenges from .xlsx or .csv files.
+
+``preview_import`` reads the file and says what would happen: the rows to add, the rows
+to update (with each change), the unchanged rows and every problem (row as the
+spreadsheet numbers it, column, reason). ``apply_import`` writes all of it in one
+transaction, and only when there is no problem; it reads the file again, so a preview
+that went stale (someone changed the data meanwhile) is refused rather than half
+applied. Rows match stored rows on natural keys, so importing a file twice changes
+nothing the second time. ``template`` gives an empty file with the expected columns.
+
+The ``peerlearn`` command is trusted and passes ``system=True`` (as for accounts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.excel import import_network as network_kinds
+from peerlearn.excel import import_tandem_work as work_kinds
+from peerlearn.excel.import_files import read_table
+from peerlearn.excel.import_rows import Column, Context, ImportRow, Problem, read_rows
+from peerlearn.excel.import_templates import build_template
+from peerlearn.models import Network, User, UserRole
+from peerlearn.services._common import STAFF, commit, get_active, require_role
+
+__all__ = [
+    "KINDS",
+    "ImportPreview",
+    "ImportResult",
+    "ImportRow",
+    "Problem",
+    "apply_import",
+    "preview_import",
+    "template",
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str
+    what: str
+    columns: tuple[Column, ...]
+    roles: tuple[str, ...]
+    plan: Callable[[Context, list], None]
+    write: Callable[[Context], None]
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "cities",
+            "Cities",
+            "city",
+            network_kinds.CITY_COLUMNS,
+            (UserRole.COORDINATOR,),
+            network_kinds.plan_cities,
+            network_kinds.write_cities,
+        ),
+        Kind(
+            "tandems",
+            "Tandems",
+            "tandem",
+            network_kinds.TANDEM_COLUMNS,
+            (UserRole.COORDINATOR,),
+            network_kinds.plan_tandems,
+            network_kinds.write_tandems,
+        ),
+        Kind(
+            "milestones",
+            "Milestones",
+            "milestone",
+            work_kinds.MILESTONE_COLUMNS,
+            (*STAFF, UserRole.TANDEM),
+            work_kinds.plan_milestones,
+            work_kinds.write_milestones,
+        ),
+        Kind(
+            "challenges",
+            "Challenges",
+            "challenge",
+            work_kinds.CHALLENGE_COLUMNS,
+            (*STAFF, UserRole.TANDEM),
+            work_kinds.plan_challenges,
+            work_kinds.write_challenges,
+        ),
+    )
+}
+
+
+@dataclass
+class ImportPreview:
+    """What importing the file would do; nothing is written until ``apply_import``."""
+
+    kind: str
+    filename: str
+    network_id: int | None
+    source: str
+    adds: list[ImportRow]
+    updates: list[ImportRow]
+    unchanged: list[ImportRow]
+    problems: list[Problem]
+    notes: list[str]
+    content: bytes = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changes(self) -> int:
+        return len(self.adds) + len(self.updates)
+
+    def summary(self) -> str:
+        """One sentence: '3 to add, 1 to update, 10 unchanged, 2 problems.'"""
+        parts = [
+            f"{len(self.adds)} to add",
+            f"{len(self.updates)} to update",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        if self.problems:
+            parts.append(f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}")
+        return ", ".join(parts) + "."
+
+    def signature(self) -> tuple:
+        """What the import would write, to tell whether a preview is still current."""
+        return tuple(
+            (r.row, r.target_id, repr(sorted(r.changes.items()) or sorted(r.values.items())))
+            for r in (*self.adds, *self.updates)
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in KINDS:
+        raise InvalidInput(
+            f"There is no import of '{kind}'; choose one of: {', '.join(KINDS)}.", field="kind"
+        )
+    return KINDS[kind]
+
+
+def _prepare(
+    session: Session,
+    *,
+    actor: User | None,
+    kind: str,
+    filename: str,
+    content: bytes,
+    network_id: int | None,
+    system: bool,
+) -> tuple[ImportPreview, Context]:
+    spec = _kind(kind)
+    if not system:
+        require_role(actor, *spec.roles)
+    network = None
+    if network_id is not None:
+        network = get_active(session, Network, network_id, label="network")
+    filename = (filename or "the file").strip() or "the file"
+    table = read_table(filename, content, sheet_names=(spec.name, spec.title, spec.what))
+    rows, headers, notes = read_rows(table, spec.columns, spec.name)
+    context = Context(
+        session=session,
+        actor=actor,
+        system=system,
+        network=network,
+        columns={c.field: c for c in spec.columns},
+        headers=headers,
+        notes=notes,
+    )
+    if not rows:
+        context.notes.append("The file has a header but no rows.")
+    spec.plan(context, rows)
+    preview = ImportPreview(
+        kind=spec.name,
+        filename=filename,
+        network_id=network_id,
+        source=table.source,
+        adds=context.adds,
+        updates=context.updates,
+        unchanged=context.unchanged,
+        problems=sorted(context.problems, key=lambda p: p.row or 0),
+        notes=context.notes,
+        content=bytes(content),
+    )
+    return preview, context
+
+
+def preview_import(
+    session: Session,
+    *,
+    actor: User | None,
+    kind: str,
+    filename: str,
+    content: bytes,
+    network_id: int | None = None,
+    system: bool = False,
+) -> ImportPreview:
+    """Read ``content`` (an .xlsx or .csv file) as rows of ``kind`` and plan the import.
+
+    A file that cannot be read at all (not a spreadsheet, too large, no header, a
+    required column missing) raises InvalidInput; problems of single rows are listed
+    in the preview. ``network_id`` is the network the rows are for (for cities: the
+    network they become members of).
+    """
+    preview, _ = _prepare(
+        session,
+        actor=actor,
+        kind=kind,
+        filename=filename,
+        content=content,
+        network_id=network_id,
+        system=system,
+    )
+    return preview
+
+
+def _problems_message(problems: list[Problem], limit: int = 20) -> str:
+    listed = " ".join(f"{p}" for p in problems[:limit])
+    more = f" ... and {len(problems) - limit} more." if len(problems) > limit else ""
+    return f"Nothing was imported: fix these {len(problems)} problem(s) first. {listed}{more}"
+
+
+def apply_import(
+    session: Session, *, actor: User | None, preview: ImportPreview, system: bool = False
+) -> ImportResult:
+    """Write what ``preview`` showed, in one transaction; InvalidInput if it has problems,
+    Conflict if the data changed since (preview again)."""
+    if preview.problems:
+        raise InvalidInput(_problems_message(preview.problems), field="file")
+    fresh, context = _prepare(
+        session,
+        actor=actor,
+        kind=preview.kind,
+        filename=preview.filename,
+        content=preview.content,
+        network_id=preview.network_id,
+        system=system,
+    )
+    if fresh.problems:
+        raise InvalidInput(_problems_message(fresh.problems), field="file")
+    if fresh.signature() != preview.signature():
+        raise Conflict(
+            "The stored data changed since this preview; nothing was imported. "
+            "Preview the file again and check the changes."
+        )
+    if fresh.changes:
+        _kind(preview.kind).write(context)
+        commit(
+            session,
+            conflict="Someone changed the same data at the same moment; nothing was "
+            "imported. Preview the file again.",
+        )
+    return ImportResult(len(fresh.adds), len(fresh.updates), len(fresh.unchanged))
+
+
+def template(kind: str, fmt: str = "xlsx") -> bytes:
+    """An empty import file for ``kind``: the header row (and, in .xlsx, a sheet that
+    explains each column)."""
+    spec = _kind(kind)
+    if fmt not in ("xlsx", "csv"):
+        raise InvalidInput(f"A template is an xlsx or a csv file, not '{fmt}'.", field="fmt")
+    return build_template(spec.title, spec.columns, fmt)

@@ -1,0 +1,228 @@
+"""A real peerlearn server on a temporary demo database, and a real Chromium.
+
+The browser is Debian's chromium (no browser downloads here). Without it the tests
+skip with the reason, unless PEERLEARN_REQUIRE_BROWSER=1 (CI), which makes that a
+failure. PEERLEARN_E2E_PORT pins the server's port (and the next one for a second, fresh
+server); otherwise free ports are taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from peerlearn.db import ENV_VAR, make_engine, upgrade
+from peerlearn.demo import load_demo
+from peerlearn.models import Tandem, UserRole
+from peerlearn.services import users as user_service
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+REQUIRE_ENV = "PEERLEARN_REQUIRE_BROWSER"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "Tour-of-the-network-2024"
+ACCOUNTS = {
+    "coordinator": ("coordinator@example.org", "Clara Coordinator"),
+    "tandem": ("tandem@example.org", "Tara Tandem"),
+}
+# The app is idle: the script ran to the end (Streamlit's own e2e tests wait for this).
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
+
+
+def _missing_browser() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Python Playwright is not installed (uv sync installs the dev group)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    reason = _missing_browser()
+    if reason:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory) -> str:
+    """A SQLite file at head with the demo network, a coordinator and a tandem member."""
+    path = tmp_path_factory.mktemp("e2e") / "peerlearn.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        load_demo(session)
+        tandem_id = session.exec(select(Tandem.id).order_by(Tandem.id)).first()
+        for role, (email, name) in ACCOUNTS.items():
+            user_service.add_user(
+                session,
+                actor=None,
+                system=True,
+                email=email,
+                role=UserRole(role),
+                password=PASSWORD,
+                name=name,
+                tandem_ids=[tandem_id] if role == "tandem" else (),
+            )
+    engine.dispose()
+    return url
+
+
+def _port(offset: int) -> int:
+    pinned = os.environ.get("PEERLEARN_E2E_PORT")
+    return int(pinned) + offset if pinned else _free_port()
+
+
+@contextlib.contextmanager
+def running_server(database: str, port: int, log: Path) -> Iterator[str]:
+    """``streamlit run streamlit_app.py`` on ``database``; yields its base URL."""
+    env = dict(os.environ, **{ENV_VAR: database})
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {base} in 60 s:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(browser_ready, database, tmp_path_factory) -> Iterator[str]:
+    """The app for the whole test session; yields its base URL."""
+    log = tmp_path_factory.mktemp("e2e-server") / "streamlit.log"
+    with running_server(database, _port(0), log) as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(browser_ready, database, tmp_path) -> Iterator[str]:
+    """A server just started, that no browser has visited yet."""
+    with running_server(database, _port(1), tmp_path / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser(browser_ready):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies, a new Streamlit session) at desktop size."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dirs(tmp_path_factory) -> list[Path]:
+    """Where screenshots go: a temp folder, and $PEERLEARN_SCREENSHOTS if set."""
+    folders = [tmp_path_factory.mktemp("screenshots")]
+    if os.environ.get("PEERLEARN_SCREENSHOTS"):
+        folder = Path(os.environ["PEERLEARN_SCREENSHOTS"])
+        folder.mkdir(parents=True, exist_ok=True)
+        folders.append(folder)
+    return folders
+
+
+def wait_for_app_run(page, *, timeout: float = 60_000) -> None:
+    """Wait until the script run a click started is over.
+
+    The click may not have flipped the state to 'running' yet when we look, so first
+    give it a moment to start (a quick run may start and end unseen: that is fine).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # the run was already over
+        page.wait_for_selector(RUNNING, timeout=1_500)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    # Elements of the previous run fade out as stale until the new run replaces them.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout
+    )
+
+
+def sign_in(page, base: str, role: str, *, go: bool = True) -> None:
+    """Sign in with the form (opening the app first unless ``go`` is False)."""
+    email, _ = ACCOUNTS[role]
+    if go:
+        page.goto(base)
+        page.wait_for_selector(IDLE, timeout=60_000)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("[data-testid='stSidebarNav']").wait_for()
+    wait_for_app_run(page)

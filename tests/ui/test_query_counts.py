@@ -1,0 +1,153 @@
+"""No query per row: each page issues as many SQL statements at demo scale 20 as at scale 1.
+
+For every page in a role's navigation, the statements of one steady-state render (the
+second run on that page, with st.cache_data cleared first so nothing is hidden by a
+cache) are counted with a SQLAlchemy event on every Engine. Where a page shows one
+network, the biggest network is chosen (the synthetic one at scale 20), and the tandem
+member works for every tandem, so their data grows with the scale too.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import event, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from peerlearn.db import ENV_VAR, make_engine, upgrade
+from peerlearn.demo import load_demo
+from peerlearn.models import Membership, Network, Tandem, User, UserRole, UserTandem
+from tests.ui.conftest import APP, EMAILS, _add_users, signed_in
+
+SCALES = (1, 20)
+ROLES = ("coordinator", "tandem")
+
+
+def _build(path: Path, scale: int) -> None:
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with Session(engine) as session:
+        load_demo(session, scale=scale)
+        _add_users(session)
+        tandem_ids = list(session.exec(select(Tandem.id).order_by(Tandem.id)))
+        member = session.exec(select(User).where(User.email == EMAILS["tandem"])).one()
+        # Accounts grow with the scale too: three more tandem members per unit.
+        extra = [
+            User(email=f"member{n}@example.org", name=f"Member {n}", role=UserRole.TANDEM)
+            for n in range(3 * scale)
+        ]
+        session.add_all(extra)
+        session.flush()
+        links = [UserTandem(user_id=member.id, tandem_id=t) for t in tandem_ids[1:]]
+        links += [
+            UserTandem(user_id=user.id, tandem_id=tandem_ids[n % len(tandem_ids)])
+            for n, user in enumerate(extra)
+        ]
+        session.add_all(links)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def scaled_templates(tmp_path_factory) -> dict[int, Path]:
+    root = tmp_path_factory.mktemp("scaled")
+    paths = {}
+    for scale in SCALES:
+        paths[scale] = root / f"scale{scale}.db"
+        _build(paths[scale], scale)
+    return paths
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    """The SQL statements every engine sends while the block runs."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def _biggest_network(path: Path) -> str:
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        name = session.exec(
+            select(Network.name)
+            .join(Membership, Membership.network_id == Network.id)
+            .group_by(Network.id, Network.name)
+            .order_by(func.count().desc(), Network.name)
+            .limit(1)
+        ).one()
+    engine.dispose()
+    return name
+
+
+def _choose_network(at: AppTest, name: str) -> bool:
+    """Select ``name`` in every network picker on the page; True if there was one."""
+    chosen = False
+    for box in [*at.main.selectbox, *at.sidebar.selectbox]:
+        if name in box.options and box.value is not None:
+            box.select_index(box.options.index(name))
+            chosen = True
+    return chosen
+
+
+def _page_counts(path: Path, role: str, monkeypatch) -> tuple[dict[str, int], dict[str, str]]:
+    """Statements per page of ``role``'s navigation on the database at ``path``."""
+    monkeypatch.setenv(ENV_VAR, f"sqlite:///{path}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    engine = make_engine(f"sqlite:///{path}")
+    network = _biggest_network(path)
+    at = signed_in(engine, role)
+    pages = [
+        (info["page_name"], str(Path(str(info["script_path"])).relative_to(Path(APP).parent)))
+        for info in at._registered_pages.values()
+    ]
+    counts, problems = {}, {}
+    for title, file in pages:
+        at.switch_page(file).run()
+        if _choose_network(at, network):
+            at.run()
+        st.cache_data.clear()
+        with counting() as statements:
+            at.run()
+        counts[title] = len(statements)
+        if at.exception:
+            problems[title] = at.exception[0].value
+    engine.dispose()
+    return counts, problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_statements_per_page_do_not_grow_with_the_data(
+    scaled_templates, role, tmp_path, monkeypatch
+):
+    counts, problems = {}, {}
+    for scale in SCALES:
+        path = tmp_path / f"scale{scale}.db"
+        shutil.copy(scaled_templates[scale], path)
+        counts[scale], problems[scale] = _page_counts(path, role, monkeypatch)
+    assert counts[1].keys() == counts[20].keys()
+    table = "\n".join(
+        f"  {title:<20} scale 1: {counts[1][title]:>4}   scale 20: {counts[20][title]:>4}"
+        + ("" if counts[1][title] == counts[20][title] else "   <-- grows with the data")
+        for title in counts[1]
+    )
+    print(f"\nSQL statements per render as {role}:\n{table}")
+    assert not problems[1] and not problems[20], f"pages raised: {problems}"
+    growing = [title for title in counts[1] if counts[1][title] != counts[20][title]]
+    assert not growing, f"statement counts differ between scale 1 and 20 on {growing}:\n{table}"
+    assert all(count > 0 for count in counts[1].values()), table

@@ -1,0 +1,340 @@
+"""The reporting commands of ``peerlearn``: export, import, backup, restore, ics."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import types
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, select
+
+from peerlearn import cli
+from peerlearn import models as m
+from peerlearn.db import make_engine, table_counts, upgrade
+from peerlearn.demo import load_demo
+from tests.conftest import BACKENDS
+
+CIE = "#connectedinEurope"
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cli.db'}"
+    return request.getfixturevalue("pg_server").create_database("cli_reporting")
+
+
+@pytest.fixture
+def engine(url):
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def run(url):
+    def invoke(*args: str, input: str | None = None, database: str | None = None):
+        return CliRunner().invoke(cli.main, ["--database-url", database or url, *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def demo(engine):
+    """The demo network without any account."""
+    with Session(engine) as session:
+        load_demo(session)
+    return engine
+
+
+@pytest.fixture
+def coordinator(demo):
+    with Session(demo, expire_on_commit=False) as session:
+        session.add(m.User(email="gone@example.org", role=m.UserRole.COORDINATOR, active=False))
+        user = m.User(email="clara@example.org", role=m.UserRole.COORDINATOR)
+        session.add(user)
+        session.commit()
+        return user
+
+
+def first(engine, model, *conditions):
+    with Session(engine) as session:
+        return session.exec(select(model).where(*conditions).order_by(model.id)).first()
+
+
+# --- import -------------------------------------------------------------------------
+
+
+def test_import_template_then_import_then_nothing_to_change(run, demo, tmp_path):
+    path = tmp_path / "cities.csv"
+    assert run("import", "template", "cities", str(path)).exit_code == 0
+    header = path.read_text(encoding="utf-8-sig")
+    assert header.strip() == "City,Country,Latitude,Longitude,Role in network"
+    path.write_text(header + 'Bergen,Norway,"60,39","5,32",follower\n', encoding="utf-8-sig")
+
+    result = run("import", "cities", str(path), "--network", CIE, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "1 to add, 0 to update" in result.stdout
+    assert "Imported cities: 1 added, 0 updated" in result.stdout
+    bergen = first(demo, m.City, m.City.name == "Bergen")
+    assert (bergen.latitude, bergen.longitude) == (60.39, 5.32)
+    network = first(demo, m.Network, m.Network.name == CIE)
+    role = first(
+        demo, m.Membership, m.Membership.city_id == bergen.id, m.Membership.network_id == network.id
+    ).role
+    assert role == "follower"
+
+    before = table_counts(demo)
+    again = run("import", "cities", str(path), "--network", CIE, "--yes")
+    assert again.exit_code == 0
+    assert "0 to add, 0 to update, 1 unchanged." in again.stdout
+    assert "Nothing to change" in again.stdout
+    assert table_counts(demo) == before
+
+
+def test_import_asks_before_writing(run, demo, tmp_path):
+    path = tmp_path / "challenges.csv"
+    tandem = first(demo, m.Tandem)
+    path.write_text(f"Tandem;Challenge;Priority\n{tandem.name};Find a data steward;high\n")
+    before = table_counts(demo)
+
+    declined = run("import", "challenges", str(path), input="n\n")
+    assert declined.exit_code == 0, declined.output
+    assert f"row 2: {tandem.name}: Find a data steward" in declined.stdout
+    assert "Nothing was written." in declined.stdout
+    assert table_counts(demo) == before
+
+    accepted = run("import", "challenges", str(path), input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert table_counts(demo)["challenge"] == before["challenge"] + 1
+    stored = first(demo, m.Challenge, m.Challenge.text == "Find a data steward")
+    assert (stored.tandem_id, stored.priority) == (tandem.id, 1)
+
+
+def test_import_with_problems_lists_them_and_writes_nothing(run, demo, tmp_path):
+    path = tmp_path / "cities.xlsx"
+    workbook = openpyxl.Workbook()
+    for row in (("City", "Country", "Lat", "Lon"), ("Bergen", "Norway", 60, 5), ("Oslo", "", 1, 2)):
+        workbook.active.append(row)
+    workbook.save(path)
+    before = table_counts(demo)
+
+    result = run("import", "cities", str(path), "--yes")
+
+    assert result.exit_code == 1
+    assert "1 to add, 0 to update, 0 unchanged, 1 problem." in result.stdout
+    assert "Row 3, column 'Country': The country must not be blank." in result.stderr
+    assert "Nothing was imported: fix the 1 problem(s) above" in result.stderr
+    assert table_counts(demo) == before
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (os.urandom(3000), "it holds binary data"),
+        (b"%PDF-1.4\n...", "it is a PDF document"),
+        (b"Name,Population\nBergen,285000\n", "The column(s) 'Country' are missing"),
+    ],
+)
+def test_import_refuses_files_that_are_not_right(run, demo, tmp_path, content, message):
+    path = tmp_path / "upload.csv"
+    path.write_bytes(content)
+    before = table_counts(demo)
+    result = run("import", "cities", str(path), "--yes")
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert table_counts(demo) == before
+
+
+def test_import_refuses_a_file_too_large_before_reading_it(run, demo, tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.truncate(6 * 1024 * 1024)
+    result = run("import", "cities", str(path))
+    assert result.exit_code == 1
+    assert "it is 6.0 MB and at most 5 MB can be imported" in result.stderr
+
+
+def test_import_names_an_unknown_network(run, demo, tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_text("City,Country\nBergen,Norway\n")
+    result = run("import", "cities", str(path), "--network", "Nope")
+    assert result.exit_code == 1
+    assert "No network is called 'Nope', and none has that id." in result.stderr
+
+
+def test_import_template_in_both_formats(run, engine, tmp_path):
+    assert run("import", "template", "milestones", str(tmp_path / "m.xlsx")).exit_code == 0
+    workbook = openpyxl.load_workbook(tmp_path / "m.xlsx")
+    assert workbook.sheetnames == ["Milestones", "How to fill in"]
+    assert workbook["Milestones"]["C1"].value == "Milestone"
+    wrong = run("import", "template", "milestones", str(tmp_path / "m.ods"))
+    assert wrong.exit_code == 2 and "FILE must end in .xlsx or .csv" in wrong.stderr
+
+
+# --- backup and restore -------------------------------------------------------------
+
+
+def test_backup_then_restore_into_a_new_database(run, coordinator, demo, tmp_path):
+    path = tmp_path / "peerlearn-backup.zip"
+    result = run("backup", str(path))
+    assert result.exit_code == 0, result.output
+    total = sum(table_counts(demo).values())
+    assert f"Backed up {total} rows of" in result.stdout
+
+    new_url = f"sqlite:///{tmp_path / 'new.db'}"  # no schema yet: restore creates it
+    restored = run("restore", str(path), database=new_url)
+    assert restored.exit_code == 0, restored.output
+    assert f"Restored {total} rows" in restored.stdout
+    new = make_engine(new_url)
+    try:
+        assert table_counts(new) == table_counts(demo)
+    finally:
+        new.dispose()
+
+    again = run("restore", str(path), database=new_url)
+    assert again.exit_code == 1
+    assert "The database is not empty" in again.stderr
+
+
+# --- export -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_summary(monkeypatch):
+    calls = []
+
+    def build_summary(session, *, actor, network_id=None, event_id=None, tandem_id=None):
+        calls.append(
+            {"actor": actor.email, "network": network_id, "event": event_id, "tandem": tandem_id}
+        )
+        return b"PK workbook bytes"
+
+    module = types.ModuleType("peerlearn.excel.summary")
+    module.build_summary = build_summary
+    monkeypatch.setitem(sys.modules, "peerlearn.excel.summary", module)
+    return calls
+
+
+def test_export_writes_the_workbook_of_the_scope(run, demo, coordinator, fake_summary, tmp_path):
+    network = first(demo, m.Network, m.Network.name == CIE)
+    event = first(demo, m.Event, m.Event.network_id == network.id)
+    tandem = first(demo, m.Tandem, m.Tandem.network_id == network.id)
+    path = tmp_path / "summary.xlsx"
+
+    everything = run("export", str(path))
+    scoped = run(
+        "export",
+        str(path),
+        "--network",
+        CIE.upper(),
+        "--event",
+        event.title,
+        "--tandem",
+        str(tandem.id),
+    )
+
+    assert everything.exit_code == 0 and scoped.exit_code == 0, scoped.output
+    assert path.read_bytes() == b"PK workbook bytes"
+    assert f"Wrote {path}" in scoped.stdout
+    assert fake_summary == [
+        {"actor": "clara@example.org", "network": None, "event": None, "tandem": None},
+        {
+            "actor": "clara@example.org",
+            "network": network.id,
+            "event": event.id,
+            "tandem": tandem.id,
+        },
+    ]
+
+
+def test_export_needs_an_active_coordinator(run, demo, fake_summary, tmp_path):
+    result = run("export", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 1
+    assert "There is no active coordinator account" in result.stderr
+    assert "peerlearn user add EMAIL --role coordinator" in result.stderr
+    assert fake_summary == [] and not (tmp_path / "s.xlsx").exists()
+
+
+def test_export_names_an_unknown_event(run, coordinator, fake_summary, tmp_path):
+    result = run("export", str(tmp_path / "s.xlsx"), "--event", "Nope")
+    assert result.exit_code == 1
+    assert "No event is called 'Nope', and none has that id." in result.stderr
+
+
+def test_export_makes_a_real_workbook(run, demo, coordinator, tmp_path):
+    pytest.importorskip("peerlearn.excel.summary")
+    result = run("export", str(tmp_path / "s.xlsx"), "--network", CIE)
+    assert result.exit_code == 0, result.output
+    workbook = openpyxl.load_workbook(io.BytesIO((tmp_path / "s.xlsx").read_bytes()))
+    assert "Summary" in workbook.sheetnames
+
+
+# --- calendars ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_calendars(monkeypatch):
+    calls = []
+    module = types.ModuleType("peerlearn.calendars")
+
+    def milestones_calendar(tandem, milestones):
+        calls.append((tandem.name, [(x.title, x.due_date) for x in milestones]))
+        return b"BEGIN:VCALENDAR milestones"
+
+    def event_calendar(event, sessions):
+        calls.append((event.title, [s.title for s in sessions]))
+        return b"BEGIN:VCALENDAR sessions"
+
+    module.milestones_calendar = milestones_calendar
+    module.event_calendar = event_calendar
+    monkeypatch.setitem(sys.modules, "peerlearn.calendars", module)
+    return calls
+
+
+def test_ics_of_a_tandem_and_of_an_event(run, demo, fake_calendars, tmp_path):
+    tandem = first(demo, m.Tandem)
+    event = first(demo, m.Event)
+    with Session(demo) as session:
+        milestones = session.exec(
+            select(m.Milestone.title, m.Milestone.due_date)
+            .join(m.Roadmap, m.Roadmap.id == m.Milestone.roadmap_id)
+            .where(m.Roadmap.tandem_id == tandem.id, m.Milestone.archived_at.is_(None))
+            .order_by(m.Milestone.due_date, m.Milestone.position, m.Milestone.id)
+        ).all()
+        sessions = session.exec(
+            select(m.EventSession.title).where(
+                m.EventSession.event_id == event.id, m.EventSession.archived_at.is_(None)
+            )
+        ).all()
+
+    by_name = run("ics", "tandem", tandem.name, str(tmp_path / "t.ics"))
+    by_id = run("ics", "event", str(event.id), str(tmp_path / "e.ics"))
+
+    assert by_name.exit_code == 0 and by_id.exit_code == 0, by_id.output
+    assert milestones and f"Wrote {len(milestones)} milestone(s)" in by_name.stdout
+    assert (tmp_path / "t.ics").read_bytes() == b"BEGIN:VCALENDAR milestones"
+    assert (tmp_path / "e.ics").read_bytes() == b"BEGIN:VCALENDAR sessions"
+    assert fake_calendars[0] == (tandem.name, [tuple(row) for row in milestones])
+    assert fake_calendars[1][0] == event.title
+    assert sorted(fake_calendars[1][1]) == sorted(sessions)
+
+
+def test_ics_names_an_unknown_tandem(run, demo, fake_calendars, tmp_path):
+    result = run("ics", "tandem", "Nope", str(tmp_path / "t.ics"))
+    assert result.exit_code == 1
+    assert "No tandem is called 'Nope', and none has that id." in result.stderr
+
+
+def test_ics_makes_real_calendars(run, demo, tmp_path):
+    pytest.importorskip("peerlearn.calendars")
+    tandem = first(demo, m.Tandem)
+    result = run("ics", "tandem", tandem.name, str(tmp_path / "t.ics"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "t.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
