@@ -10,7 +10,7 @@ st.set_page_config(page_title="peerlearn", page_icon=":material/diversity_3:", l
 
 user = current_user()
 if user is None:
-    page = st.navigation(signed_out_pages(first_run()))
+    page = st.navigation(signed_out_pages(first_run()), position="hidden")
 else:
     page = st.navigation(pages_for(user))
     account_box(user)

@@ -7,6 +7,9 @@ from peerlearn.models import UserRole
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import sign_in
 from peerlearn.ui.db import db
+from peerlearn.ui.navigation import ensure_router
+
+ensure_router()
 
 st.title("Welcome to peerlearn")
 st.write(

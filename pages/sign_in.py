@@ -6,6 +6,9 @@ from peerlearn.errors import AuthenticationFailed
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import oidc_configured, sign_in
 from peerlearn.ui.db import db
+from peerlearn.ui.navigation import ensure_router
+
+ensure_router()
 
 st.title("Sign in to peerlearn")
 left, _ = st.columns([2, 3])

@@ -284,6 +284,16 @@ def _tallies(session: Session, session_id: int) -> list[Tally]:
     return [Tally(i, n, int(d), int(v), int(c)) for i, n, d, v, c in rows]
 
 
+def wall_items(session: Session, *, session_id: int) -> list[WallItem]:
+    """Every challenge posted in the session, hidden ones too (for the facilitator)."""
+    return _wall(session, session_id)
+
+
+def vote_tallies(session: Session, *, session_id: int) -> list[Tally]:
+    """Dots per common challenge of the session, whatever the current activity."""
+    return _tallies(session, session_id)
+
+
 def snapshot(session: Session, *, session_id: int) -> Snapshot:
     """Everything the presenter view and the phones show, in a few queries."""
     row = get(session, EventSession, session_id, label="session")

@@ -7,6 +7,7 @@ import streamlit as st
 from peerlearn.models import User
 from peerlearn.services import users as user_service
 from peerlearn.ui.db import db
+from peerlearn.ui.navigation import ensure_router
 
 USER_KEY = "user_id"
 
@@ -63,6 +64,7 @@ def require_user(*roles: str) -> User:
 
     The router already leaves such pages out of the navigation; this is the second lock.
     """
+    ensure_router()
     user = current_user()
     if user is None:
         st.warning("Sign in to open this page.")

@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from peerlearn.models import User, UserRole
 
 P = "pages/"
 
 
-def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page:
-    return st.Page(P + file, title=title, icon=icon, default=default)
+def ensure_router() -> None:
+    """Send a page run outside the router back through ``streamlit_app.py``.
+
+    A server that has not run the router yet treats ``pages/`` as old-style automatic
+    pages, so a deep link as its very first request would run the page file alone,
+    without the role-built navigation. Every page calls this first: it switches that
+    mode off and reruns, and the router then resolves the same address.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def _page(
+    file: str, title: str, icon: str, *, default: bool = False, hidden: bool = False
+) -> st.Page:
+    visibility = "hidden" if hidden else "visible"
+    return st.Page(P + file, title=title, icon=icon, default=default, visibility=visibility)
+
+
+def join_page(*, hidden: bool = False) -> st.Page:
+    """Participants' page: open to everyone, reached from the QR code or the join URL."""
+    return _page("join.py", "Join a session", ":material/qr_code_2:", hidden=hidden)
 
 
 def signed_out_pages(first_run: bool) -> list[st.Page]:
     if first_run:
         return [_page("setup.py", "Set up peerlearn", ":material/rocket_launch:", default=True)]
-    return [_page("sign_in.py", "Sign in", ":material/login:", default=True)]
+    return [_page("sign_in.py", "Sign in", ":material/login:", default=True), join_page()]
 
 
 def pages_for(user: User) -> dict[str, list[st.Page]]:
@@ -25,19 +47,37 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
     account = _page("account.py", "My account", ":material/person:")
     challenges = _page("challenges.py", "Challenges", ":material/report:")
     roadmaps = _page("roadmaps.py", "Roadmaps", ":material/timeline:")
+    join = join_page(hidden=True)
     if user.role == UserRole.TANDEM:
-        return {"": [home], "My tandem": [challenges, roadmaps], "Account": [account]}
+        return {"": [home], "My tandem": [challenges, roadmaps], "Account": [account, join]}
     workshop = [
         _page("events.py", "Events", ":material/event:"),
         _page("quizzes.py", "Quizzes", ":material/quiz:"),
+        _page("live.py", "Run live", ":material/cast:"),
         challenges,
         _page("common_challenges.py", "Common challenges", ":material/hub:"),
+        _page("presenter.py", "Presenter view", ":material/tv:", hidden=True),
     ]
+    export = _page("export.py", "Export", ":material/download:")
+    account_pages = [account, join]
     if user.role == UserRole.FACILITATOR:
-        return {"": [home], "Workshops": workshop, "Tandems": [roadmaps], "Account": [account]}
+        return {
+            "": [home],
+            "Workshops": workshop,
+            "Tandems": [roadmaps],
+            "Reports": [export],
+            "Account": account_pages,
+        }
     network = [
         _page("network.py", "Network", ":material/public:"),
         roadmaps,
         _page("users.py", "Accounts", ":material/group:"),
     ]
-    return {"": [home], "Network": network, "Workshops": workshop, "Account": [account]}
+    reports = [export, _page("imports.py", "Import", ":material/upload_file:")]
+    return {
+        "": [home],
+        "Network": network,
+        "Workshops": workshop,
+        "Reports": reports,
+        "Account": account_pages,
+    }

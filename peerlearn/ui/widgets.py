@@ -70,6 +70,7 @@ def pick_network(user: User, *, key: str = "network_id", sidebar: bool = False) 
     if not networks:
         return None
     names = {n.id: n.name for n in networks}
-    container = st.sidebar if sidebar else st
-    with container:
-        return pick("Network", list(names), key=key, format_func=names.get)
+    if sidebar:
+        with st.sidebar:
+            return pick("Network", list(names), key=key, format_func=names.get)
+    return pick("Network", list(names), key=key, format_func=names.get)

@@ -1,0 +1,106 @@
+"""Run a session live: open it for phones, choose the activity, drive the quiz,
+moderate the challenge wall and the dot-voting. The room watches the presenter view."""
+
+import streamlit as st
+
+from peerlearn.models import LiveActivity, UserRole
+from peerlearn.services import events as event_service
+from peerlearn.services import live, live_results, live_views
+from peerlearn.ui import live_controls as controls
+from peerlearn.ui.auth import require_user
+from peerlearn.ui.live import base_url, code_block, join_url, qr_image
+from peerlearn.ui.widgets import empty_state, pick, pick_network, read
+
+user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
+st.title("Run live")
+st.caption(
+    "Open a session for phones, then run its quiz, challenge wall and dot-voting. "
+    "Put the presenter view on the projector."
+)
+
+running = read(lambda s: live_views.live_sessions(s, actor=user))
+if running:
+    listed = ", ".join(f"{r.title} ({r.code})" for r in running)
+    st.caption(f"Live now: {listed}")
+
+network_id = pick_network(user, key="live_network")
+if network_id is None:
+    empty_state("There is no network yet: a coordinator adds one under **Network**.")
+    st.stop()
+events = read(lambda s: event_service.list_events(s, network_id=network_id))
+if not events:
+    empty_state("This network has no events yet: add one, with its sessions, under **Events**.")
+    st.stop()
+left, right = st.columns(2)
+with left:
+    titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
+    event_id = pick("Event", list(titles), key="live_event", format_func=titles.get)
+sessions = read(lambda s: event_service.list_sessions(s, event_id=event_id))
+if not sessions:
+    empty_state("This event has no sessions yet: add its agenda under **Events**.")
+    st.stop()
+with right:
+    live_first = sorted(sessions, key=lambda r: not live.is_live(r))
+    names = {r.id: ("● " if live.is_live(r) else "") + f"{r.title} ({r.kind})" for r in live_first}
+    session_id = pick("Session", list(names), key="live_session", format_func=names.get)
+row = next(r for r in sessions if r.id == session_id)
+
+if not live.is_live(row):
+    st.divider()
+    if row.live_ended_at is not None:
+        st.info("This session has ended. Everything collected is kept; you can reopen it.")
+    if st.button("Open for phones", type="primary", icon=":material/cast:", key="live_start"):
+        controls.refresh_after(lambda s: live.start_live(s, actor=user, session_id=row.id))
+    st.stop()
+
+url = join_url(row.join_code)
+top_left, top_mid, top_right = st.columns([2, 3, 1], vertical_alignment="center")
+with top_left:
+    st.caption("Join code")
+    code_block(row.join_code, size=2.6)
+with top_mid:
+    st.caption("Join URL (also in the QR code)")
+    st.code(url, language=None)
+    buttons = st.columns(2)
+    buttons[0].link_button(
+        "Open the presenter view",
+        f"{base_url()}/presenter?session={row.id}",
+        icon=":material/tv:",
+        type="primary",
+    )
+    if buttons[1].button("End session", icon=":material/stop_circle:", key="live_end"):
+        controls.refresh_after(lambda s: live.end_live(s, actor=user, session_id=row.id))
+with top_right:
+    qr_image(url, 150)
+
+activities = [a.value for a in LiveActivity if a != LiveActivity.ENDED]
+chosen = st.segmented_control(
+    "What the room does now",
+    activities,
+    default=row.activity if row.activity in activities else None,
+    format_func=str.capitalize,
+    key=f"live_activity_{row.id}_{row.activity}",
+)
+if chosen and chosen != row.activity:
+    controls.refresh_after(
+        lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen)
+    )
+
+controls.settings(user, row)
+quiz_tab, wall_tab, vote_tab, people_tab = st.tabs(
+    ["Quiz", "Challenge wall", "Dot-voting", "Participants"]
+)
+with quiz_tab:
+    controls.quiz(user, row)
+with wall_tab:
+    controls.wall(user, row, network_id)
+with vote_tab:
+    controls.voting(user, row)
+with people_tab:
+    snap = read(lambda s: live_results.snapshot(s, session_id=row.id))
+    st.metric("Joined", snap.participants)
+    if snap.cities:
+        st.caption("Cities present")
+        st.text(", ".join(snap.cities))
+    else:
+        st.caption("Nobody has said which city they speak for yet.")

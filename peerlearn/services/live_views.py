@@ -1,0 +1,75 @@
+"""Small reads the live screens need: the cities a participant may speak for, and
+which sessions are live right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from peerlearn.models import Category, City, Event, EventSession, Membership, User
+from peerlearn.services._common import STAFF, get, require_role
+
+
+@dataclass(frozen=True)
+class CityChoice:
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    id: int
+    title: str
+    event: str
+    code: str | None
+    started_at: datetime | None
+
+
+def session_cities(session: Session, *, session_id: int) -> list[CityChoice]:
+    """The cities of the session's network, by name: whom a participant may speak for."""
+    row = get(session, EventSession, session_id, label="session")
+    statement = (
+        select(City.id, City.name, City.country)
+        .join(Membership, Membership.city_id == City.id)
+        .join(Event, Event.network_id == Membership.network_id)
+        .where(Event.id == row.event_id, City.archived_at.is_(None))
+        .order_by(City.name, City.country)
+    )
+    return [CityChoice(i, f"{name} ({country})") for i, name, country in session.execute(statement)]
+
+
+def live_sessions(session: Session, *, actor: User) -> list[LiveSession]:
+    """Sessions open for phones right now, newest first (to get back to one quickly)."""
+    require_role(actor, *STAFF)
+    statement = (
+        select(
+            EventSession.id,
+            EventSession.title,
+            Event.title,
+            EventSession.join_code,
+            EventSession.live_started_at,
+        )
+        .join(Event, Event.id == EventSession.event_id)
+        .where(
+            EventSession.live_started_at.is_not(None),
+            EventSession.live_ended_at.is_(None),
+            EventSession.archived_at.is_(None),
+        )
+        .order_by(EventSession.live_started_at.desc())
+    )
+    return [LiveSession(*row) for row in session.execute(statement)]
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    id: int
+    name: str
+
+
+def wall_categories(session: Session) -> list[CategoryChoice]:
+    """The categories of need a participant may file a challenge under."""
+    statement = select(Category.id, Category.name).where(Category.archived_at.is_(None))
+    return [CategoryChoice(i, n) for i, n in session.execute(statement.order_by(Category.name))]
