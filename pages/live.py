@@ -64,7 +64,7 @@ with top_mid:
     buttons = st.columns(2)
     buttons[0].link_button(
         "Open the presenter view",
-        f"{base_url()}/presenter?session={row.id}",
+        f"{base_url()}/presenter?session={row.id}&key={live_views.presenter_key(row)}",
         icon=":material/tv:",
         type="primary",
     )

@@ -1,17 +1,17 @@
 """The big screen: the join code and QR until people are in, then the activity.
 
-Opened from "Run live" in its own tab (``/presenter?session=ID``); it redraws every
-second from the shared snapshot and has no controls, so it can stay on the projector.
+Opened from "Run live" in its own tab (``/presenter?session=ID&key=...``), often on
+another computer and without a sign-in: the key in the address lets it in. It redraws
+every second from the shared snapshot and has no controls, so it can stay up.
 """
 
 import streamlit as st
 
 from peerlearn.charts.live import answers_chart, tally_chart, words_chart
 from peerlearn.errors import PeerlearnError
-from peerlearn.models import QuestionKind, UserRole
-from peerlearn.services import live_results
+from peerlearn.models import QuestionKind
+from peerlearn.services import live_results, live_views
 from peerlearn.services._common import now
-from peerlearn.ui.auth import require_user
 from peerlearn.ui.live import (
     PRESENTER_TICK,
     big,
@@ -22,14 +22,25 @@ from peerlearn.ui.live import (
     qr_image,
     snapshot,
 )
+from peerlearn.ui.navigation import ensure_router
 from peerlearn.ui.widgets import empty_state, read
 
-require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
+ensure_router()
 raw = st.query_params.get("session", "")
 session_id = int(raw) if raw.isdigit() else None
 if session_id is None:
     st.title("Presenter view")
     empty_state("Open the presenter view from **Run live**: it shows one live session.")
+    st.stop()
+try:
+    read(
+        lambda s: live_views.session_for_presenter(
+            s, session_id=session_id, key=st.query_params.get("key")
+        )
+    )
+except PeerlearnError as error:
+    st.title("Presenter view")
+    st.error(str(error), icon=":material/error:")
     st.stop()
 
 
@@ -153,9 +164,4 @@ def presenter(session_id: int) -> None:
         big("Thank you!", size=4)
 
 
-try:
-    snapshot(session_id)
-except PeerlearnError as error:
-    st.error(str(error), icon=":material/error:")
-    st.stop()
 presenter(session_id)

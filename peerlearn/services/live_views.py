@@ -3,12 +3,15 @@ which sessions are live right now."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from peerlearn.errors import NotFound
 from peerlearn.models import Category, City, Event, EventSession, Membership, User
 from peerlearn.services._common import STAFF, get, require_role
 
@@ -73,3 +76,30 @@ def wall_categories(session: Session) -> list[CategoryChoice]:
     """The categories of need a participant may file a challenge under."""
     statement = select(Category.id, Category.name).where(Category.archived_at.is_(None))
     return [CategoryChoice(i, n) for i, n in session.execute(statement.order_by(Category.name))]
+
+
+def presenter_key(row: EventSession) -> str:
+    """The secret part of the presenter view's address.
+
+    The big screen opens in a tab of its own (often on another computer), without a
+    sign-in; the key, derived from values only the database knows, lets just that
+    screen in. Reopening a session gives a new key.
+    """
+    started = row.live_started_at.isoformat() if row.live_started_at else ""
+    digest = hashlib.sha256(f"{row.id}:{row.join_code}:{started}".encode())
+    return digest.hexdigest()[:20]
+
+
+def session_for_presenter(session: Session, *, session_id: int, key: str | None) -> EventSession:
+    """The session this presenter address shows; refused if the key does not match."""
+    row = session.get(EventSession, session_id)
+    if (
+        row is None
+        or row.join_code is None
+        or not hmac.compare_digest(presenter_key(row), (key or "")[:40])
+    ):
+        raise NotFound(
+            "This presenter address is not valid (any more): open the presenter view "
+            "again from Run live."
+        )
+    return row

@@ -86,18 +86,20 @@ def quiz(user: User, row: EventSession) -> None:
     countdown = steps[2].number_input(
         "Countdown (seconds, 0 = none)", 0, live.MAX_COUNTDOWN, 0, step=5, key="live_countdown"
     )
-    if steps[3].button("Open", type="primary", key="live_open", disabled=state == "open"):
+    if steps[3].button("Open question", type="primary", key="live_open", disabled=state == "open"):
         seconds = int(countdown) or None
         refresh_after(
             lambda s: live.open_question(
                 s, actor=user, session_id=row.id, question_id=current.id, countdown_seconds=seconds
             )
         )
-    if steps[4].button("Close", key="live_close", disabled=state != "open"):
+    if steps[4].button("Close question", key="live_close", disabled=state != "open"):
         refresh_after(
             lambda s: live.close_question(s, actor=user, session_id=row.id, question_id=current.id)
         )
-    if steps[5].button("Reveal", key="live_reveal", disabled=state in ("waiting", "revealed")):
+    if steps[5].button(
+        "Reveal results", key="live_reveal", disabled=state in ("waiting", "revealed")
+    ):
         refresh_after(
             lambda s: live.reveal_question(s, actor=user, session_id=row.id, question_id=current.id)
         )

@@ -35,10 +35,16 @@ def join_page(*, hidden: bool = False) -> st.Page:
     return _page("join.py", "Join a session", ":material/qr_code_2:", hidden=hidden)
 
 
+def presenter_page() -> st.Page:
+    """The big screen: opened by its address, which carries its own key (no sign-in)."""
+    return _page("presenter.py", "Presenter view", ":material/tv:", hidden=True)
+
+
 def signed_out_pages(first_run: bool) -> list[st.Page]:
     if first_run:
         return [_page("setup.py", "Set up peerlearn", ":material/rocket_launch:", default=True)]
-    return [_page("sign_in.py", "Sign in", ":material/login:", default=True), join_page()]
+    sign_in = _page("sign_in.py", "Sign in", ":material/login:", default=True)
+    return [sign_in, join_page(), presenter_page()]
 
 
 def pages_for(user: User) -> dict[str, list[st.Page]]:
@@ -47,19 +53,18 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
     account = _page("account.py", "My account", ":material/person:")
     challenges = _page("challenges.py", "Challenges", ":material/report:")
     roadmaps = _page("roadmaps.py", "Roadmaps", ":material/timeline:")
-    join = join_page(hidden=True)
+    join, presenter = join_page(hidden=True), presenter_page()
+    account_pages = [account, join, presenter]
     if user.role == UserRole.TANDEM:
-        return {"": [home], "My tandem": [challenges, roadmaps], "Account": [account, join]}
+        return {"": [home], "My tandem": [challenges, roadmaps], "Account": account_pages}
     workshop = [
         _page("events.py", "Events", ":material/event:"),
         _page("quizzes.py", "Quizzes", ":material/quiz:"),
         _page("live.py", "Run live", ":material/cast:"),
         challenges,
         _page("common_challenges.py", "Common challenges", ":material/hub:"),
-        _page("presenter.py", "Presenter view", ":material/tv:", hidden=True),
     ]
     export = _page("export.py", "Export", ":material/download:")
-    account_pages = [account, join]
     if user.role == UserRole.FACILITATOR:
         return {
             "": [home],

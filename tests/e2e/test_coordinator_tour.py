@@ -17,8 +17,11 @@ COORDINATOR_PAGES = [
     "Accounts",
     "Events",
     "Quizzes",
+    "Run live",
     "Challenges",
     "Common challenges",
+    "Export",
+    "Import",
     "My account",
 ]
 

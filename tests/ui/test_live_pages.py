@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from peerlearn import models as m
-from peerlearn.services import live
+from peerlearn.services import live, live_views
 from tests.ui.conftest import APP, user_of
 
 QUIZ_SESSION = "Interactive quiz: smart city peculiarities of the cities"
@@ -137,8 +137,6 @@ def test_a_phone_joins_by_the_code_from_the_qr(control):
 
 
 def _first_city_id(engine, row_id) -> int:
-    from peerlearn.services import live_views
-
     with Session(engine) as session:
         return live_views.session_cities(session, session_id=row_id)[0].id
 
@@ -257,10 +255,22 @@ def test_an_unknown_participation_link_offers_to_join_again(control):
 # --- the presenter view ---------------------------------------------------------------
 
 
+def _presenter(at: AppTest, row_id: int, key: str | None = None) -> AppTest:
+    row = _fresh(at.engine, row_id)
+    at.query_params["session"] = str(row_id)
+    at.query_params["key"] = live_views.presenter_key(row) if key is None else key
+    return at.switch_page("pages/presenter.py").run()
+
+
+def test_the_presenter_view_needs_the_key_of_its_address(control):
+    at = _presenter(control, control.row_id, key="guessed")
+    assert "not valid" in at.error[0].value
+    assert not at.get("imgs") and not at.get("image")
+
+
 def test_the_presenter_view_shows_code_and_qr_until_people_join(control):
     at = control
-    at.query_params["session"] = str(at.row_id)
-    at.switch_page("pages/presenter.py").run()
+    _presenter(at, at.row_id)
     assert not at.exception
     code = _fresh(at.engine, at.row_id).join_code
     html = " ".join(h.proto.body for h in at.get("html"))
@@ -275,8 +285,7 @@ def test_the_presenter_view_shows_the_question_and_coverage(control):
     question = _drive(engine, row_id, live.step, direction=1)
     _drive(engine, row_id, live.open_question, question_id=question.id)
     at = control
-    at.query_params["session"] = str(row_id)
-    at.switch_page("pages/presenter.py").run()
+    _presenter(at, row_id)
     html = " ".join(h.proto.body for h in at.get("html"))
     assert question.text.split()[0] in html
     assert "Answer now" in html

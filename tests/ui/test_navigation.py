@@ -58,13 +58,11 @@ EXPECTED = {
 # Reached by address only (the presenter view from "Run live", the join page from
 # the QR code): out of the sidebar, but open to these roles.
 HIDDEN = {
-    "tandem": ["join.py"],
+    "tandem": ["presenter.py", "join.py"],
     "facilitator": ["presenter.py", "join.py"],
     "coordinator": ["presenter.py", "join.py"],
 }
-SIGNED_IN_PAGES = sorted(
-    {file for pages in EXPECTED.values() for _, _, file in pages} | {"presenter.py"}
-)
+SIGNED_IN_PAGES = sorted({file for pages in EXPECTED.values() for _, _, file in pages})
 ROLE_PAGES = [(role, file) for role, pages in EXPECTED.items() for _, _, file in pages]
 OUTSIDE = [
     (role, file)
@@ -119,6 +117,7 @@ def test_signed_out_there_is_only_the_sign_in_page(app_db, navigation):
     assert [(p.page_name, p.is_default) for p in menu.app_pages] == [
         ("Sign in", True),
         ("Join a session", False),
+        ("Presenter view", False),
     ]
     assert at.title[0].value == "Sign in to peerlearn"
 

@@ -54,3 +54,24 @@ def test_participants_file_challenges_under_the_active_categories(session, world
     assert world.category.name in names
     assert "Archived need" not in names
     assert names == sorted(names)
+
+
+def test_the_presenter_address_lets_in_only_with_its_key(session, world):
+    row = live.start_live(session, actor=world.facilitator, session_id=world.workshop.id)
+    key = live_views.presenter_key(row)
+    assert len(key) == 20 and row.join_code not in key
+    found = live_views.session_for_presenter(session, session_id=row.id, key=key)
+    assert found.id == row.id
+    for wrong in ("", None, key[:-1] + ("0" if key[-1] != "0" else "1"), "x" * 5000):
+        with pytest.raises(NotFound, match="presenter address"):
+            live_views.session_for_presenter(session, session_id=row.id, key=wrong)
+    with pytest.raises(NotFound):
+        live_views.session_for_presenter(session, session_id=999_999, key=key)
+
+
+def test_reopening_a_session_changes_the_presenter_key(session, world):
+    row = live.start_live(session, actor=world.facilitator, session_id=world.workshop.id)
+    first = live_views.presenter_key(row)
+    live.end_live(session, actor=world.facilitator, session_id=row.id)
+    again = live.start_live(session, actor=world.facilitator, session_id=row.id)
+    assert live_views.presenter_key(again) != first
