@@ -104,7 +104,14 @@ def _answer(phone, option: str) -> None:
     phone.get_by_text("Your answer is saved").wait_for(timeout=15_000)
 
 
-def test_five_phones_answer_and_the_presenter_counts_them(browser, live_db, tmp_path):
+def _shoot(page, folders, name: str) -> None:
+    for folder in folders:
+        page.screenshot(path=str(folder / f"live-{name}.png"), full_page=True)
+
+
+def test_five_phones_answer_and_the_presenter_counts_them(
+    browser, live_db, tmp_path, screenshot_dirs
+):
     port = _port(5)
     with running_server(live_db, port, tmp_path / "s1.log") as base:
         staff_context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -112,10 +119,14 @@ def test_five_phones_answer_and_the_presenter_counts_them(browser, live_db, tmp_
         staff.set_default_timeout(30_000)
         sign_in(staff, base, "coordinator")
         _drive(staff)
+        presenter = staff_context.new_page()
         _click(staff, "Open for phones")
         row = _row(live_db)
         assert row.join_code and row.live_started_at
         assert f"/join?code={row.join_code}" in staff.locator("code").first.inner_text()
+        presenter.goto(_presenter_url(base, live_db))
+        presenter.get_by_text("Join on your phone").wait_for()
+        _shoot(presenter, screenshot_dirs, "presenter-lobby")
 
         phones, tokens = [], []
         for n, city in enumerate(CITIES):
@@ -127,6 +138,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(browser, live_db, tmp_
         assert len(set(tokens)) == 5
         for phone in phones:  # the lobby, on a phone-sized screen with no sideways scroll
             phone.get_by_text("You're in").wait_for()
+            _shoot(phone, screenshot_dirs, "phone-lobby")
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], width
 
@@ -134,13 +146,17 @@ def test_five_phones_answer_and_the_presenter_counts_them(browser, live_db, tmp_
         activity.get_by_text("Quiz", exact=True).click()
         wait_for_app_run(staff)
         _next_and_open(staff)
+        phones[0].get_by_text("All of them", exact=True).wait_for()
+        _shoot(phones[0], screenshot_dirs, "phone-question")
         for phone in phones:
             _answer(phone, "All of them")
+        _shoot(phones[0], screenshot_dirs, "phone-answered")
+        _shoot(staff, screenshot_dirs, "run-live")
 
-        presenter = staff_context.new_page()
         presenter.goto(_presenter_url(base, live_db))
         presenter.get_by_text("5 of 5 cities answered").wait_for(timeout=10_000)
         presenter.get_by_text("5 people counted", exact=False).wait_for(timeout=10_000)
+        _shoot(presenter, screenshot_dirs, "presenter-question")
 
         # A reload keeps the participant: same token, their answer still theirs.
         phones[0].reload()
