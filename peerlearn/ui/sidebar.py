@@ -9,6 +9,8 @@ from peerlearn.services import users as user_service
 from peerlearn.ui.auth import sign_out
 from peerlearn.ui.db import db
 
+ROLE_NAMES = {"coordinator": "Coordinator", "facilitator": "Facilitator", "tandem": "Tandem member"}
+
 
 def first_run() -> bool:
     with db() as session:
@@ -19,7 +21,7 @@ def account_box(user: User) -> None:
     with st.sidebar:
         st.divider()
         st.caption("Signed in as")
-        st.text(f"{user.name or user.email}\n{user.role}")
+        st.text(f"{user.name or user.email}\n{ROLE_NAMES.get(user.role, user.role)}")
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()

@@ -103,3 +103,30 @@ def test_a_deactivated_account_is_signed_out_at_once(app_db):
         session.commit()
     at.run()
     assert at.title[0].value == "Sign in to peerlearn"
+
+
+def _sign_in_page(app_db, secrets: dict | None = None) -> AppTest:
+    app_db("demo")
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    return at.run()
+
+
+def test_without_a_provider_there_is_only_the_password_form(app_db):
+    at = _sign_in_page(app_db)
+    assert "Sign in with your organisation" not in [b.label for b in at.button]
+
+
+def test_with_auth_in_the_secrets_the_provider_button_appears(app_db):
+    provider = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "not-a-real-secret-but-long-enough",
+        "client_id": "peerlearn",
+        "client_secret": "x",
+        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+    }
+    at = _sign_in_page(app_db, {"auth": provider})
+    assert not at.exception
+    assert "Sign in with your organisation" in [b.label for b in at.button]
+    assert at.text_input(key="sign_in_email")  # the password form stays
