@@ -9,7 +9,7 @@ from peerlearn.services import live, live_results, live_views
 from peerlearn.ui import live_controls as controls
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.live import base_url, code_block, join_url, qr_image
-from peerlearn.ui.widgets import empty_state, pick, pick_network, read
+from peerlearn.ui.widgets import act_and_refresh, empty_state, pick, pick_network, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Run live")
@@ -50,7 +50,7 @@ if not live.is_live(row):
     if row.live_ended_at is not None:
         st.info("This session has ended. Everything collected is kept; you can reopen it.")
     if st.button("Open for phones", type="primary", icon=":material/cast:", key="live_start"):
-        controls.refresh_after(lambda s: live.start_live(s, actor=user, session_id=row.id))
+        act_and_refresh(lambda s: live.start_live(s, actor=user, session_id=row.id))
     st.stop()
 
 url = join_url(row.join_code)
@@ -69,7 +69,7 @@ with top_mid:
         type="primary",
     )
     if buttons[1].button("End session", icon=":material/stop_circle:", key="live_end"):
-        controls.refresh_after(lambda s: live.end_live(s, actor=user, session_id=row.id))
+        act_and_refresh(lambda s: live.end_live(s, actor=user, session_id=row.id))
 with top_right:
     qr_image(url, 150)
 
@@ -82,9 +82,7 @@ chosen = st.segmented_control(
     key=f"live_activity_{row.id}_{row.activity}",
 )
 if chosen and chosen != row.activity:
-    controls.refresh_after(
-        lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen)
-    )
+    act_and_refresh(lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen))
 
 controls.settings(user, row)
 quiz_tab, wall_tab, vote_tab, people_tab = st.tabs(

@@ -1,3 +1,101 @@
+"""Write the quizzes of a session: questions of each type, options, correct answers."""
+
 import streamlit as st
 
-st.title("quizzes")
+from peerlearn.models import SessionKind, UserRole
+from peerlearn.services import events as event_service
+from peerlearn.services import quizzes as quiz_service
+from peerlearn.ui.auth import require_user
+from peerlearn.ui.quiz_forms import question_card, question_form
+from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
+
+user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
+st.title("Quizzes")
+st.caption("Write the quiz of a session; run it from phones under **Run live**.")
+
+network_id = pick_network(user, key="qz_network")
+if network_id is None:
+    empty_state("There is no network yet: a coordinator adds one under **Network**.")
+    st.stop()
+events = read(lambda s: event_service.list_events(s, network_id=network_id))
+if not events:
+    empty_state("Quizzes belong to a session of an event: add the event under **Events** first.")
+    st.stop()
+left, right = st.columns(2)
+with left:
+    titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
+    event_id = pick("Event", list(titles), key="qz_event", format_func=titles.get)
+sessions = read(lambda s: event_service.list_sessions(s, event_id=event_id))
+if not sessions:
+    empty_state("This event has no sessions yet: add its agenda under **Events**.")
+    st.stop()
+with right:
+    ordered = sorted(sessions, key=lambda r: r.kind != SessionKind.QUIZ)  # quiz sessions first
+    names = {r.id: f"{r.title} ({r.kind})" for r in ordered}
+    session_id = pick("Session", list(names), key="qz_session", format_func=names.get)
+
+quizzes = read(lambda s: quiz_service.list_quizzes(s, session_id=session_id))
+with st.expander("Add a quiz to this session", expanded=not quizzes):
+    with st.form("qz_add_quiz", clear_on_submit=True):
+        title = st.text_input("Title", key="qz_quiz_title")
+        if st.form_submit_button("Add quiz", type="primary"):
+            act(
+                lambda s: quiz_service.add_quiz(s, actor=user, session_id=session_id, title=title),
+                success="Quiz added",
+            )
+    quizzes = read(lambda s: quiz_service.list_quizzes(s, session_id=session_id))
+if not quizzes:
+    empty_state("This session has no quiz yet: give it a title above, then add questions.")
+    st.stop()
+
+labels = {q.id: q.title for q in quizzes}
+quiz_id = pick("Quiz", list(labels), key="qz_quiz", format_func=labels.get)
+view = read(lambda s: quiz_service.get_quiz(s, quiz_id=quiz_id))
+
+questions_tab, add_tab, manage_tab = st.tabs(
+    ["Questions", "Add a question", "Rename, copy, delete"]
+)
+with questions_tab:
+    if not view.questions:
+        empty_state("No questions yet: add the first one in the next tab.")
+    for n, item in enumerate(view.questions):
+        question_card(user, quiz_id, item, n + 1, len(view.questions))
+
+with add_tab:
+    question_form(user, quiz_id)
+
+with manage_tab:
+    with st.form("qz_rename"):
+        new_title = st.text_input("Title", value=view.quiz.title, key="qz_rename_title")
+        if st.form_submit_button("Rename"):
+            act(
+                lambda s: quiz_service.rename_quiz(s, actor=user, quiz_id=quiz_id, title=new_title),
+                success="Quiz renamed",
+            )
+    with st.form("qz_duplicate"):
+        st.markdown("**Duplicate the quiz** (questions and options; no answers)")
+        copy_title = st.text_input("Title of the copy (empty: a free name)", key="qz_copy_title")
+        target = st.selectbox(
+            "Into the session", list(names), format_func=names.get, key="qz_copy_session"
+        )
+        if st.form_submit_button("Duplicate"):
+            act(
+                lambda s: quiz_service.duplicate_quiz(
+                    s,
+                    actor=user,
+                    quiz_id=quiz_id,
+                    title=copy_title.strip() or None,
+                    session_id=target,
+                ),
+                success="Quiz duplicated",
+            )
+    with st.form("qz_delete"):
+        sure = st.checkbox("Yes, delete this quiz and its questions", key="qz_delete_sure")
+        if st.form_submit_button("Delete quiz"):
+            if not sure:
+                st.error("Tick the box to confirm the deletion.")
+            else:
+                act(
+                    lambda s: quiz_service.delete_quiz(s, actor=user, quiz_id=quiz_id) or True,
+                    success="Quiz deleted",
+                )

@@ -11,7 +11,7 @@ from peerlearn.services import challenges as challenge_service
 from peerlearn.services import common_challenges as group_service
 from peerlearn.services import live, live_results
 from peerlearn.ui.live import coverage
-from peerlearn.ui.widgets import act, empty_state, read
+from peerlearn.ui.widgets import act, act_and_refresh, empty_state, read
 
 MODES = [m.value for m in CountMode]
 
@@ -76,9 +76,9 @@ def quiz(user: User, row: EventSession) -> None:
     st.dataframe(listing, hide_index=True, use_container_width=True)
     steps = st.columns([1, 1, 2, 1, 1, 1], vertical_alignment="bottom")
     if steps[0].button("◀ Previous", key="live_prev", disabled=current is None):
-        refresh_after(lambda s: live.step(s, actor=user, session_id=row.id, direction=-1))
+        act_and_refresh(lambda s: live.step(s, actor=user, session_id=row.id, direction=-1))
     if steps[1].button("Next ▶", key="live_next"):
-        refresh_after(lambda s: live.step(s, actor=user, session_id=row.id, direction=1))
+        act_and_refresh(lambda s: live.step(s, actor=user, session_id=row.id, direction=1))
     if current is None:
         st.caption("Press Next to put the first question on the screen.")
         return
@@ -88,19 +88,19 @@ def quiz(user: User, row: EventSession) -> None:
     )
     if steps[3].button("Open question", type="primary", key="live_open", disabled=state == "open"):
         seconds = int(countdown) or None
-        refresh_after(
+        act_and_refresh(
             lambda s: live.open_question(
                 s, actor=user, session_id=row.id, question_id=current.id, countdown_seconds=seconds
             )
         )
     if steps[4].button("Close question", key="live_close", disabled=state != "open"):
-        refresh_after(
+        act_and_refresh(
             lambda s: live.close_question(s, actor=user, session_id=row.id, question_id=current.id)
         )
     if steps[5].button(
         "Reveal results", key="live_reveal", disabled=state in ("waiting", "revealed")
     ):
-        refresh_after(
+        act_and_refresh(
             lambda s: live.reveal_question(s, actor=user, session_id=row.id, question_id=current.id)
         )
     _results(row)
@@ -184,7 +184,7 @@ def wall(user: User, row: EventSession, network_id: int) -> None:
         with st.form("live_wall_edit"):
             text = st.text_area("Edit the text", value=item.text, key="live_wall_text")
             if st.form_submit_button("Save text"):
-                refresh_after(
+                act_and_refresh(
                     lambda s: challenge_service.update_challenge(
                         s, actor=user, challenge_id=item.id, text=text
                     ),
@@ -214,14 +214,14 @@ def _group(user: User, row: EventSession, network_id: int, chosen: list[int]) ->
         )
         if st.form_submit_button("Group", type="primary"):
             if into is not None:
-                refresh_after(
+                act_and_refresh(
                     lambda s: group_service.add_to_common_challenge(
                         s, actor=user, common_challenge_id=into, challenge_ids=chosen
                     ),
                     success="Grouped",
                 )
             else:
-                refresh_after(
+                act_and_refresh(
                     lambda s: group_service.create_common_challenge(
                         s,
                         actor=user,
@@ -247,15 +247,9 @@ def voting(user: User, row: EventSession) -> None:
     st.altair_chart(tally_chart(tallies), use_container_width=True)
     label = "Reopen voting" if closed else "Close voting and show the ranking"
     if st.button(label, key="live_close_voting", type="secondary" if closed else "primary"):
-        refresh_after(
+        act_and_refresh(
             lambda s: live.close_voting(s, actor=user, session_id=row.id, closed=not closed)
         )
-
-
-def refresh_after(action, *, success: str | None = None) -> None:
-    """Run a service call; redraw the page when it went through."""
-    if act(action, success=success) is not None:
-        st.rerun()
 
 
 def _set_hidden(user: User, ids: list[int], *, hidden: bool) -> None:
@@ -264,6 +258,5 @@ def _set_hidden(user: User, ids: list[int], *, hidden: bool) -> None:
             challenge_service.set_hidden(
                 session, actor=user, challenge_id=challenge_id, hidden=hidden
             )
-        return True
 
-    refresh_after(run)
+    act_and_refresh(run)

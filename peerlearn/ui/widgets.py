@@ -33,6 +33,18 @@ def act(action: Callable[[Session], T], *, success: str | None = None) -> T | No
     return result
 
 
+def act_and_refresh(action: Callable[[Session], object], *, success: str | None = None) -> None:
+    """Run a service call and redraw the page when it went through (buttons outside
+    forms, whose result the rest of the page must show at once)."""
+
+    def run(session: Session) -> bool:
+        action(session)
+        return True
+
+    if act(run, success=success):
+        st.rerun()
+
+
 def read(query: Callable[[Session], T]) -> T:
     """Run a read-only service call in its own session."""
     with db() as session:
