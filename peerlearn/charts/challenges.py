@@ -1,0 +1,44 @@
+"""Charts of the plenary: challenges by category split by tandem, theme × city."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+
+def category_bars(frame: pd.DataFrame) -> alt.Chart:
+    """Horizontal stacked bars: challenges per category, one colour per tandem."""
+    order = frame.groupby("category")["challenges"].sum().sort_values(ascending=False).index
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", title=None, sort=list(order)),
+            x=alt.X("sum(challenges):Q", title="Challenges", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("tandem:N", title="Tandem", legend=alt.Legend(orient="bottom")),
+            tooltip=["category", "tandem", "challenges"],
+        )
+        .properties(height=max(120, 36 * len(order)))
+    )
+
+
+def theme_city_heatmap(frame: pd.DataFrame) -> alt.Chart:
+    """A cell per theme and city, darker for more challenges, with the count written in."""
+    # White numbers on the dark half of the scale, black on the light half.
+    threshold = float(frame["challenges"].max()) / 2 if len(frame) else 0.0
+    base = alt.Chart(frame).encode(
+        x=alt.X("city:N", title=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("theme:N", title=None),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("challenges:Q", title="Challenges", scale=alt.Scale(scheme="blues")),
+        tooltip=["theme", "city", "challenges"],
+    )
+    labels = base.mark_text(baseline="middle").encode(
+        text="challenges:Q",
+        color=alt.condition(
+            alt.datum.challenges > threshold, alt.value("white"), alt.value("black")
+        ),
+    )
+    themes = frame["theme"].nunique() if len(frame) else 1
+    return (cells + labels).properties(height=max(120, 40 * themes))

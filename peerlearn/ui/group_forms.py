@@ -1,0 +1,129 @@
+"""Forms of the Common challenges screen: group, list with move-out, rename, merge."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from peerlearn.models import User
+from peerlearn.services import common_challenges as group_service
+from peerlearn.services.common_challenges import CommonChallengeRow
+from peerlearn.ui.widgets import act, act_and_refresh
+
+
+def group_form(
+    user: User,
+    network_id: int,
+    chosen: list[int],
+    groups: list[CommonChallengeRow],
+    categories,
+    sessions: dict[int, str],
+) -> None:
+    category_names = {c.id: c.name for c in categories}
+    group_names = {g.id: g.name for g in groups}
+    with st.form("cc_group"):
+        left, right = st.columns(2)
+        name = left.text_input("New common challenge", key="cc_group_name")
+        category_id = right.selectbox(
+            "Category",
+            list(category_names),
+            index=None,
+            format_func=category_names.get,
+            placeholder="None",
+            key="cc_group_category",
+        )
+        session_id = left.selectbox(
+            "Raised in the session",
+            list(sessions),
+            index=None,
+            format_func=sessions.get,
+            placeholder="None (choose an event above to pick one)",
+            key="cc_group_session",
+        )
+        into = right.selectbox(
+            "…or add to the existing",
+            list(group_names),
+            index=None,
+            format_func=group_names.get,
+            placeholder="No, create the new one",
+            key="cc_group_into",
+        )
+        if not st.form_submit_button("Group the selected challenges", type="primary"):
+            return
+    if not chosen:
+        st.error("Tick at least one challenge in the table to group it.")
+    elif into is not None:
+        act(
+            lambda s: group_service.add_to_common_challenge(
+                s, actor=user, common_challenge_id=into, challenge_ids=chosen
+            ),
+            success="Added to the common challenge",
+        )
+    else:
+        act(
+            lambda s: group_service.create_common_challenge(
+                s,
+                actor=user,
+                network_id=network_id,
+                name=name,
+                challenge_ids=chosen,
+                session_id=session_id,
+                category_id=category_id,
+            ),
+            success="Common challenge created",
+        )
+
+
+def group_list(user: User, groups: list[CommonChallengeRow]) -> None:
+    for group in groups:
+        title = f"{group.name} · {group.challenge_count} challenges · {group.vote_total} dots"
+        with st.expander(title):
+            if group.category_name:
+                st.caption(f"Category: {group.category_name}")
+            for challenge in group.challenges:
+                text, out = st.columns([9, 1], vertical_alignment="center")
+                text.text(f"{challenge.tandem_name}: {challenge.text}")
+                if out.button("Move out", key=f"cc_out_{challenge.id}"):
+                    act_and_refresh(
+                        lambda s, c=challenge.id: group_service.remove_from_common_challenge(
+                            s, actor=user, challenge_id=c
+                        ),
+                        success="Moved out",
+                    )
+
+
+def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
+    names = {g.id: g.name for g in groups}
+    with st.form("cc_rename"):
+        st.markdown("**Rename**")
+        group_id = st.selectbox("Common challenge", list(names), format_func=names.get)
+        name = st.text_input("New name", key="cc_rename_name")
+        if st.form_submit_button("Rename"):
+            act(
+                lambda s: group_service.rename_common_challenge(
+                    s, actor=user, common_challenge_id=group_id, name=name
+                ),
+                success="Renamed",
+            )
+
+
+def merge_form(user: User, groups: list[CommonChallengeRow]) -> None:
+    names = {g.id: g.name for g in groups}
+    with st.form("cc_merge"):
+        st.markdown("**Merge two common challenges** (challenges and votes move)")
+        source = st.selectbox(
+            "Move everything from", list(names), format_func=names.get, key="cc_from"
+        )
+        target = st.selectbox(
+            "into",
+            list(names),
+            index=min(1, len(names) - 1),
+            format_func=names.get,
+            key="cc_into",
+        )
+        if st.form_submit_button("Merge"):
+            act(
+                lambda s: group_service.merge_common_challenges(
+                    s, actor=user, target_id=target, source_id=source
+                ),
+                success="Merged",
+            )

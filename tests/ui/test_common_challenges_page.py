@@ -1,0 +1,111 @@
+"""The Common challenges screen: grouping, moving out, rename, merge, charts, votes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, func, select
+
+from peerlearn import models as m
+
+PAGE = "pages/common_challenges.py"
+
+
+def _cie(at):
+    with Session(at.engine) as session:
+        network = session.exec(
+            select(m.Network).where(m.Network.name == "#connectedinEurope")
+        ).one()
+    at.selectbox(key="cc_network").set_value(network.id).run()
+    return network.id
+
+
+def _click(at, label: str):
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def _loose_ids(engine, network_id) -> list[int]:
+    with Session(engine) as session:
+        return list(
+            session.exec(
+                select(m.Challenge.id)
+                .join(m.Tandem)
+                .where(
+                    m.Tandem.network_id == network_id,
+                    m.Challenge.common_challenge_id.is_(None),
+                    m.Challenge.archived_at.is_(None),
+                )
+            )
+        )
+
+
+@pytest.mark.parametrize("role", ["coordinator", "facilitator"])
+@pytest.mark.parametrize("kind", ["demo", "empty"])
+def test_the_page_renders_for_staff(app, role, kind):
+    at = app(role, PAGE, kind=kind)
+    assert not at.exception
+    assert at.title[0].value == "Common challenges"
+
+
+def test_the_demo_plenary_shows_its_groups_charts_and_votes(app):
+    at = app("facilitator", PAGE)
+    _cie(at)
+    titles = [e.label for e in at.expander]
+    assert any(t.startswith("Funding") for t in titles), titles
+    assert len(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")) == 2
+    votes = at.dataframe[-1].value
+    assert list(votes["Dots"]) == sorted(votes["Dots"], reverse=True)
+
+
+def test_grouping_without_a_selection_says_what_to_do(app):
+    at = app("facilitator", PAGE)
+    network_id = _cie(at)
+    before = _loose_ids(at.engine, network_id)
+    at.text_input(key="cc_group_name").input("Data skills")
+    _click(at, "Group the selected challenges")
+    assert "Tick at least one" in at.error[0].value
+    assert _loose_ids(at.engine, network_id) == before
+
+
+def test_moving_a_challenge_out_of_a_group_makes_it_loose_again(app):
+    at = app("coordinator", PAGE)
+    network_id = _cie(at)
+    before = set(_loose_ids(at.engine, network_id))
+    button = next(b for b in at.button if b.key and b.key.startswith("cc_out_"))
+    challenge_id = int(button.key.removeprefix("cc_out_"))
+    button.click().run()
+    assert set(_loose_ids(at.engine, network_id)) == before | {challenge_id}
+
+
+def test_a_rename_to_a_blank_name_is_refused(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    with Session(at.engine) as session:
+        names = set(session.exec(select(m.CommonChallenge.name)))
+    at.text_input(key="cc_rename_name").input("  ")
+    _click(at, "Rename")
+    assert at.error
+    with Session(at.engine) as session:
+        assert set(session.exec(select(m.CommonChallenge.name))) == names
+
+
+def test_merging_moves_the_challenges_and_archives_the_source(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    source = at.selectbox(key="cc_from").value
+    target = at.selectbox(key="cc_into").value
+    assert source != target
+    with Session(at.engine) as session:
+        moved = session.exec(
+            select(func.count()).where(m.Challenge.common_challenge_id == source)
+        ).one()
+        kept = session.exec(
+            select(func.count()).where(m.Challenge.common_challenge_id == target)
+        ).one()
+    _click(at, "Merge")
+    assert not at.error
+    with Session(at.engine) as session:
+        assert session.get(m.CommonChallenge, source).archived_at is not None
+        now_in = session.exec(
+            select(func.count()).where(m.Challenge.common_challenge_id == target)
+        ).one()
+    assert now_in == moved + kept
