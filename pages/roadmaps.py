@@ -1,3 +1,123 @@
+"""A tandem's roadmap: milestones up to the deadline, red/amber/green, progress, history."""
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("roadmaps")
+from peerlearn.calendars import milestones_calendar
+from peerlearn.charts.roadmaps import gantt
+from peerlearn.models import MilestoneStatus, UserRole
+from peerlearn.services import roadmaps as roadmap_service
+from peerlearn.services import tandems as tandem_service
+from peerlearn.services.account_views import tandems_of
+from peerlearn.services.roadmap_views import tandem_history
+from peerlearn.ui.auth import require_user
+from peerlearn.ui.roadmap_forms import RAG_BADGE, bulk_editor, milestone_form
+from peerlearn.ui.widgets import empty_state, pick, pick_network, read
+
+user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
+st.title("Roadmaps")
+st.caption(
+    "Each tandem's milestones up to its deadline. Red: overdue or after the deadline; "
+    "amber: due within 30 days and not done; green: on track or done."
+)
+# Facilitators read; coordinators and the tandem's own members edit.
+can_edit = user.role != UserRole.FACILITATOR
+
+network_id = pick_network(user, key="rm_network")
+if network_id is None:
+    empty_state("There is no network yet: a coordinator adds one under **Network**.")
+    st.stop()
+tandems = read(lambda s: tandem_service.list_tandems(s, actor=user, network_id=network_id))
+if user.role == UserRole.TANDEM:
+    mine = {t.id for t in read(lambda s: tandems_of(s, actor=user, user_id=user.id))}
+    tandems = [t for t in tandems if t.tandem.id in mine]
+if not tandems:
+    empty_state("No tandems here yet: a coordinator pairs cities under **Network**.")
+    st.stop()
+
+names = {t.tandem.id: t.tandem.name for t in tandems}
+tandem_id = pick("Tandem", list(names), key="rm_tandem", format_func=names.get)
+listing = next(t for t in tandems if t.tandem.id == tandem_id)
+tandem = listing.tandem
+milestones = read(lambda s: roadmap_service.list_milestones(s, actor=user, tandem_id=tandem_id))
+today = date.today()
+rags = {m.id: roadmap_service.rag_status(m, tandem.deadline, today) for m in milestones}
+overall = roadmap_service.tandem_rag(rags.values())
+done = roadmap_service.progress(milestones)
+
+metrics = st.columns(4)
+metrics[0].metric("Status", RAG_BADGE.get(overall, "–") if overall else "no milestones")
+metrics[1].metric("Progress", f"{done:.0f} %")
+metrics[2].metric(
+    "Deadline",
+    f"{tandem.deadline:%d %b %Y}" if tandem.deadline else "none",
+    f"{(tandem.deadline - today).days} days" if tandem.deadline else None,
+    delta_color="off",
+)
+open_items = [m for m in milestones if m.status != MilestoneStatus.DONE]
+next_due = min(open_items, key=lambda m: m.due_date) if open_items else None
+metrics[3].metric("Next due", f"{next_due.due_date:%d %b %Y}" if next_due else "–")
+st.progress(done / 100)
+if next_due:
+    st.caption("Next: " + next_due.title)
+
+timeline_tab, table_tab, add_tab, history_tab = st.tabs(
+    ["Timeline", "Milestones", "Add a milestone", "History"]
+)
+cities = {c.id: c.name for c in listing.cities}
+with timeline_tab:
+    if milestones:
+        rows = [
+            {
+                "title": m.title,
+                "status": m.status,
+                "rag": rags[m.id],
+                "owner": m.owner_city_name or "",
+                "due_date": m.due_date,
+            }
+            for m in milestones
+        ]
+        st.altair_chart(
+            gantt(rows, deadline=tandem.deadline, today=today), use_container_width=True
+        )
+        st.download_button(
+            "Download the milestones (.ics)",
+            milestones_calendar(tandem, milestones),
+            file_name=f"roadmap-{tandem.id}.ics",
+            mime="text/calendar",
+            icon=":material/calendar_month:",
+            key="rm_ics",
+        )
+    else:
+        empty_state("No milestones yet: add the first one, up to the tandem's deadline.")
+with table_tab:
+    if milestones:
+        bulk_editor(user, tandem_id, milestones, rags, cities, editable=can_edit)
+    else:
+        empty_state("No milestones yet.")
+with add_tab:
+    if can_edit:
+        milestone_form(user, tandem_id, cities)
+    else:
+        st.caption("Facilitators read the roadmaps; the tandem and the coordinators edit them.")
+with history_tab:
+    history = read(lambda s: tandem_history(s, actor=user, tandem_id=tandem_id))
+    if history:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "When": [h.changed_at for h in history],
+                    "Milestone": [h.milestone for h in history],
+                    "From": [h.old_status or "(new)" for h in history],
+                    "To": [h.new_status for h in history],
+                    "Who": [h.changed_by or "" for h in history],
+                }
+            ),
+            hide_index=True,
+            use_container_width=True,
+            column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+        )
+    else:
+        empty_state("No status changes recorded yet.")

@@ -1,0 +1,127 @@
+"""Forms of the Roadmaps screen: add a milestone, edit them all in a table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from peerlearn.models import MilestoneStatus, User
+from peerlearn.services import roadmaps as roadmap_service
+from peerlearn.services.roadmaps import MilestoneRow
+from peerlearn.ui.widgets import act
+
+STATUSES = [s.value for s in MilestoneStatus]
+RAG_BADGE = {"green": "🟢 green", "amber": "🟠 amber", "red": "🔴 red"}
+
+
+def milestone_form(user: User, tandem_id: int, cities: dict[int, str]) -> None:
+    with st.form("rm_add", clear_on_submit=True):
+        title = st.text_input("Milestone", key="rm_add_title")
+        left, mid, right = st.columns(3)
+        due = left.date_input("Due", value=None, format="DD.MM.YYYY", key="rm_add_due")
+        status = mid.selectbox("Status", STATUSES, key="rm_add_status")
+        owner = right.selectbox(
+            "Owner city",
+            list(cities),
+            index=None,
+            format_func=cities.get,
+            placeholder="None",
+            key="rm_add_owner",
+        )
+        about = st.text_area("Description", key="rm_add_description")
+        partner = st.text_area("The partner's contribution", key="rm_add_partner")
+        if not st.form_submit_button("Add milestone", type="primary"):
+            return
+    if due is None:
+        st.error("Give the milestone a due date.")
+        return
+    act(
+        lambda s: roadmap_service.add_milestone(
+            s,
+            actor=user,
+            tandem_id=tandem_id,
+            title=title,
+            due_date=due,
+            status=status,
+            owner_city_id=owner,
+            description=about,
+            partner_contribution=partner,
+        ),
+        success="Milestone added",
+    )
+
+
+def milestone_frame(
+    milestones: list[MilestoneRow], rags: dict[int, str], cities: dict[int, str]
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [m.id for m in milestones],
+            "RAG": [RAG_BADGE[rags[m.id]] for m in milestones],
+            "title": [m.title for m in milestones],
+            "due_date": [m.due_date for m in milestones],
+            "status": [m.status for m in milestones],
+            "owner": [cities.get(m.owner_city_id, "") for m in milestones],
+            "partner_contribution": [m.partner_contribution for m in milestones],
+            "description": [m.description for m in milestones],
+        }
+    )
+
+
+def editor_rows(edited: pd.DataFrame, cities: dict[int, str]) -> list[dict]:
+    """The data editor's rows as the bulk service takes them (owner name → city id)."""
+    by_name = {name: city_id for city_id, name in cities.items()}
+    rows = []
+    for record in edited.drop(columns=["RAG"]).to_dict("records"):
+        owner = record.pop("owner", None)
+        record["owner_city_id"] = by_name.get(owner) if owner else None
+        if pd.isna(record.get("id")):
+            record.pop("id", None)
+        else:
+            record["id"] = int(record["id"])
+        due = record.get("due_date")
+        record["due_date"] = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
+        rows.append(record)
+    return rows
+
+
+def bulk_editor(
+    user: User,
+    tandem_id: int,
+    milestones: list[MilestoneRow],
+    rags: dict[int, str],
+    cities: dict[int, str],
+    *,
+    editable: bool,
+) -> None:
+    frame = milestone_frame(milestones, rags, cities)
+    config = {
+        "id": None,
+        "RAG": st.column_config.TextColumn("RAG", disabled=True, width="small"),
+        "title": st.column_config.TextColumn("Milestone", required=True, width="large"),
+        "due_date": st.column_config.DateColumn("Due", format="DD MMM YYYY", required=True),
+        "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
+        "owner": st.column_config.SelectboxColumn("Owner city", options=list(cities.values())),
+        "partner_contribution": st.column_config.TextColumn("Partner's contribution"),
+        "description": st.column_config.TextColumn("Description"),
+    }
+    if not editable:
+        st.dataframe(frame, hide_index=True, use_container_width=True, column_config=config)
+        return
+    st.caption("Edit in the table and save: every row is checked first; a bad row is named.")
+    with st.form("rm_bulk"):
+        edited = st.data_editor(
+            frame,
+            hide_index=True,
+            use_container_width=True,
+            column_config=config,
+            key="rm_editor",
+        )
+        if st.form_submit_button("Save changes", type="primary"):
+            rows = editor_rows(edited, cities)
+            act(
+                lambda s: roadmap_service.bulk_update_milestones(
+                    s, actor=user, tandem_id=tandem_id, rows=rows
+                ),
+                success="Roadmap saved",
+            )
