@@ -1,3 +1,147 @@
+"""Home: the network at a glance for staff; the own roadmap for tandem members."""
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("Home")
+from peerlearn.analytics import network as glance_data
+from peerlearn.charts.map import network_map
+from peerlearn.models import MilestoneStatus, UserRole
+from peerlearn.services import events as event_service
+from peerlearn.services import roadmaps as roadmap_service
+from peerlearn.services.account_views import tandems_of
+from peerlearn.ui.auth import require_user
+from peerlearn.ui.roadmap_forms import RAG_BADGE
+from peerlearn.ui.widgets import empty_state, pick_network, read
+
+user = require_user()
+today = date.today()
+
+
+def tandem_home() -> None:
+    st.title("My tandem")
+    mine = read(lambda s: tandems_of(s, actor=user, user_id=user.id))
+    if not mine:
+        empty_state("Your account is not linked to a tandem yet: ask a coordinator.")
+        return
+    # One query for all of them: the service keeps a member to their own tandems.
+    every = read(lambda s: roadmap_service.list_milestones(s, actor=user))
+    for tandem in mine:
+        milestones = [m for m in every if m.tandem_id == tandem.id]
+        rags = {m.id: roadmap_service.rag_status(m, tandem.deadline, today) for m in milestones}
+        overall = roadmap_service.tandem_rag(rags.values())
+        with st.container(border=True):
+            st.subheader(tandem.name, anchor=False)
+            cols = st.columns(3)
+            cols[0].metric("Roadmap", RAG_BADGE.get(overall, "no milestones"))
+            cols[1].metric("Progress", f"{roadmap_service.progress(milestones):.0f} %")
+            cols[2].metric(
+                "Days to the deadline",
+                (tandem.deadline - today).days if tandem.deadline else "–",
+            )
+            due = sorted(
+                (m for m in milestones if m.status != MilestoneStatus.DONE),
+                key=lambda m: m.due_date,
+            )[:5]
+            if due:
+                st.caption("Due next")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "": [RAG_BADGE[rags[m.id]] for m in due],
+                            "Milestone": [m.title for m in due],
+                            "Due": [m.due_date for m in due],
+                            "Owner": [m.owner_city_name or "" for m in due],
+                            "Status": [m.status for m in due],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={"Due": st.column_config.DateColumn(format="DD MMM YYYY")},
+                )
+            else:
+                st.caption("Nothing open: add the next milestones under **Roadmaps**.")
+
+
+def staff_home() -> None:
+    st.title("Home")
+    network_id = pick_network(user, key="home_network")
+    if network_id is None:
+        empty_state(
+            "There is no network yet. "
+            + (
+                "Start under **Network**: add the network, its cities and tandems."
+                if user.role == UserRole.COORDINATOR
+                else "A coordinator sets it up under **Network**."
+            )
+        )
+        return
+    facts = read(lambda s: glance_data.glance(s, actor=user, network_id=network_id, today=today))
+    row = st.columns(4)
+    row[0].metric("Cities", facts.cities)
+    row[1].metric("Tandems", facts.tandems)
+    row[2].metric("Events", facts.events)
+    row[3].metric("Challenges", facts.challenges)
+    row = st.columns(4)
+    row[0].metric("Milestones", facts.milestones)
+    row[1].metric("Done", facts.done)
+    row[2].metric("Due within 30 days", facts.due_soon)
+    row[3].metric("Overdue", facts.overdue)
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("The network on the map", anchor=False)
+        cities, links, unplaced = read(
+            lambda s: glance_data.map_data(s, actor=user, network_id=network_id)
+        )
+        if cities.empty:
+            empty_state("No city has coordinates yet: add them under **Network**.")
+        else:
+            st.altair_chart(network_map(cities, links), width="stretch")
+            note = "Lines join tandem partners."
+            if unplaced:
+                note += f" {unplaced} cities have no coordinates and are not shown."
+            st.caption(note)
+    with right:
+        st.subheader("Tandem deadlines", anchor=False)
+        table = read(
+            lambda s: glance_data.deadlines(s, actor=user, network_id=network_id, today=today)
+        )
+        if table.empty:
+            empty_state("No tandems yet.")
+        else:
+            table["status"] = table["status"].map(lambda r: RAG_BADGE.get(r, ""))
+            st.dataframe(
+                table.drop(columns=["cities"]),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "deadline": st.column_config.DateColumn(format="DD MMM YYYY"),
+                    "progress": st.column_config.ProgressColumn(
+                        format="%.0f%%", min_value=0, max_value=100
+                    ),
+                },
+            )
+        st.subheader("Most common challenges", anchor=False)
+        top = read(
+            lambda s: glance_data.top_common_challenges(s, actor=user, network_id=network_id)
+        )
+        if top.empty:
+            empty_state("No common challenges yet: group challenges in the plenary.")
+        else:
+            st.dataframe(top, hide_index=True, width="stretch")
+        events = read(lambda s: event_service.list_events(s, network_id=network_id))
+        coming = [e for e in events if e.end_date >= today]
+        st.subheader("Coming events", anchor=False)
+        if coming:
+            for event in sorted(coming, key=lambda e: e.start_date)[:5]:
+                st.text(f"{event.start_date:%d %b %Y} · {event.title} · {event.place}")
+        else:
+            st.caption("None planned: add the next one under **Events**.")
+
+
+if user.role == UserRole.TANDEM:
+    tandem_home()
+else:
+    staff_home()

@@ -73,7 +73,7 @@ def quiz(user: User, row: EventSession) -> None:
             "On screen": ["▶" if q.id == row.current_question_id else "" for q in questions],
         }
     )
-    st.dataframe(listing, hide_index=True, use_container_width=True)
+    st.dataframe(listing, hide_index=True, width="stretch")
     steps = st.columns([1, 1, 2, 1, 1, 1], vertical_alignment="bottom")
     if steps[0].button("◀ Previous", key="live_prev", disabled=current is None):
         act_and_refresh(lambda s: live.step(s, actor=user, session_id=row.id, direction=-1))
@@ -117,21 +117,21 @@ def _results(row: EventSession) -> None:
     st.caption(coverage(snap))
     if question.kind == QuestionKind.OPEN:
         if question.words:
-            st.altair_chart(words_chart(question.words), use_container_width=True)
+            st.altair_chart(words_chart(question.words), width="stretch")
         st.dataframe(pd.DataFrame({"Answer": question.texts}), hide_index=True)
     else:
         show = question.state == "revealed"
-        st.altair_chart(answers_chart(question, show_correct=show), use_container_width=True)
+        st.altair_chart(answers_chart(question, show_correct=show), width="stretch")
         if question.mean is not None:
             st.caption(f"Mean: {question.mean:.2f}")
     by_city, by_person = read(lambda s: live_results.leaderboard(s, session_id=row.id))
     if by_city:
         left, right = st.columns(2)
         left.caption("Leaderboard by city")
-        left.dataframe(_scores(by_city, "City"), hide_index=True, use_container_width=True)
+        left.dataframe(_scores(by_city, "City"), hide_index=True, width="stretch")
         if by_person:
             right.caption("Leaderboard by participant")
-            right.dataframe(_scores(by_person, "Name"), hide_index=True, use_container_width=True)
+            right.dataframe(_scores(by_person, "Name"), hide_index=True, width="stretch")
 
 
 def _scores(scores, label: str) -> pd.DataFrame:
@@ -166,7 +166,7 @@ def wall(user: User, row: EventSession, network_id: int) -> None:
     picked = st.dataframe(
         frame,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         on_select="rerun",
         selection_mode="multi-row",
         key=f"live_wall_{row.id}",
@@ -244,7 +244,7 @@ def voting(user: User, row: EventSession) -> None:
         return
     closed = row.voting_closed_at is not None
     st.caption("Voting is closed: this is the ranking." if closed else "Live tally")
-    st.altair_chart(tally_chart(tallies), use_container_width=True)
+    st.altair_chart(tally_chart(tallies), width="stretch")
     label = "Reopen voting" if closed else "Close voting and show the ranking"
     if st.button(label, key="live_close_voting", type="secondary" if closed else "primary"):
         act_and_refresh(

@@ -43,7 +43,7 @@ def named_items(
                 {"Name": [i.name for i in items], "Description": [i.description for i in items]}
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     else:
         st.caption(f"No {title.lower()} yet.")

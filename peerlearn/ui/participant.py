@@ -96,7 +96,7 @@ def _answer_form(question: CurrentQuestion, token: str, mine) -> None:
             )
             values = dict(text=text)
         label = "Change my answer" if answer else "Send my answer"
-        sent = st.form_submit_button(label, type="primary", use_container_width=True)
+        sent = st.form_submit_button(label, type="primary", width="stretch")
     if sent:
         saved = act(
             lambda s: participation.answer_question(
@@ -140,9 +140,9 @@ def _show_mine(question: CurrentQuestion, mine) -> None:
 def _results(question: CurrentQuestion, *, revealed: bool) -> None:
     if question.kind == QuestionKind.OPEN:
         if question.words:
-            st.altair_chart(words_chart(question.words), use_container_width=True)
+            st.altair_chart(words_chart(question.words), width="stretch")
         return
-    st.altair_chart(answers_chart(question, show_correct=revealed), use_container_width=True)
+    st.altair_chart(answers_chart(question, show_correct=revealed), width="stretch")
     if question.kind == QuestionKind.SCALE and question.mean is not None:
         st.caption(f"Mean: {question.mean:.1f}")
 
@@ -175,7 +175,7 @@ def wall(token: str) -> None:
             key="join_wall_category",
         )
         text = st.text_area("The challenge", max_chars=2000, key="join_wall_text")
-        sent = st.form_submit_button("Post", type="primary", use_container_width=True)
+        sent = st.form_submit_button("Post", type="primary", width="stretch")
     if sent:
         act(
             lambda s: live_board.post_challenge(
@@ -196,7 +196,7 @@ def voting(snap: Snapshot, token: str) -> None:
         return
     if snap.voting_closed:
         st.success("Voting is closed. The ranking:", icon=":material/leaderboard:")
-        st.altair_chart(tally_chart(snap.tallies), use_container_width=True)
+        st.altair_chart(tally_chart(snap.tallies), width="stretch")
         return
     mine = read(lambda s: live_board.my_votes(s, token=token))
     left = read(lambda s: live_board.dots_left(s, token=token))

@@ -106,14 +106,14 @@ def bulk_editor(
         "description": st.column_config.TextColumn("Description"),
     }
     if not editable:
-        st.dataframe(frame, hide_index=True, use_container_width=True, column_config=config)
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
         return
     st.caption("Edit in the table and save: every row is checked first; a bad row is named.")
     with st.form("rm_bulk"):
         edited = st.data_editor(
             frame,
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config=config,
             key="rm_editor",
         )

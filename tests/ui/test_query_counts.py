@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from peerlearn.db import ENV_VAR, make_engine, upgrade
 from peerlearn.demo import load_demo
-from peerlearn.models import Membership, Network, Tandem, User, UserRole, UserTandem
+from peerlearn.models import Network, Tandem, User, UserRole, UserTandem
 from tests.ui.conftest import APP, EMAILS, _add_users, signed_in
 
 SCALES = (1, 20)
@@ -80,26 +80,31 @@ def counting() -> Iterator[list[str]]:
         event.remove(Engine, "before_cursor_execute", record)
 
 
-def _biggest_network(path: Path) -> str:
+def _biggest_network(path: Path) -> tuple[int, str]:
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine) as session:
-        name = session.exec(
-            select(Network.name)
-            .join(Membership, Membership.network_id == Network.id)
+        found = session.exec(
+            select(Network.id, Network.name)
+            .join(Tandem, Tandem.network_id == Network.id)
             .group_by(Network.id, Network.name)
             .order_by(func.count().desc(), Network.name)
             .limit(1)
         ).one()
     engine.dispose()
-    return name
+    return found[0], found[1]
 
 
-def _choose_network(at: AppTest, name: str) -> bool:
-    """Select ``name`` in every network picker on the page; True if there was one."""
+def _choose_network(at: AppTest, network: tuple[int, str]) -> bool:
+    """Select the network in every network picker on the page; True if there was one.
+
+    Pickers hold ids and show names, so the choice is set by id (select_index would
+    set the shown name).
+    """
+    network_id, name = network
     chosen = False
     for box in [*at.main.selectbox, *at.sidebar.selectbox]:
         if name in box.options and box.value is not None:
-            box.select_index(box.options.index(name))
+            box.set_value(network_id)
             chosen = True
     return chosen
 

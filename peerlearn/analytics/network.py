@@ -1,0 +1,146 @@
+"""The network at a glance: counts, milestone states, deadlines, the most common
+challenges and the map's data. Built from the list services (a fixed number of
+queries whatever the network's size)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from peerlearn.models import Challenge, Event, MilestoneStatus, Tandem, User
+from peerlearn.services import common_challenges, network, roadmaps, tandems
+from peerlearn.services.roadmaps import AMBER_WINDOW, MilestoneRow
+
+
+@dataclass(frozen=True)
+class Glance:
+    cities: int
+    tandems: int
+    events: int
+    challenges: int
+    milestones: int
+    done: int
+    due_soon: int
+    overdue: int
+
+
+def milestone_state(milestone: MilestoneRow, today: date) -> str:
+    """'done', 'overdue', 'due soon' (within 30 days) or 'later'."""
+    if milestone.status == MilestoneStatus.DONE:
+        return "done"
+    if milestone.due_date < today:
+        return "overdue"
+    if milestone.due_date <= today + AMBER_WINDOW:
+        return "due soon"
+    return "later"
+
+
+def glance(session: Session, *, actor: User, network_id: int, today: date) -> Glance:
+    cities = network.list_cities(session, actor=actor, network_id=network_id)
+    pairs = tandems.list_tandems(session, actor=actor, network_id=network_id)
+    events = session.scalar(
+        select(func.count(Event.id)).where(
+            Event.network_id == network_id, Event.archived_at.is_(None)
+        )
+    )
+    challenges = session.scalar(
+        select(func.count(Challenge.id))
+        .join(Tandem, Tandem.id == Challenge.tandem_id)
+        .where(Tandem.network_id == network_id, Challenge.archived_at.is_(None))
+    )
+    milestones = roadmaps.list_milestones(session, actor=actor, network_id=network_id)
+    states = [milestone_state(m, today) for m in milestones]
+    return Glance(
+        cities=len(cities),
+        tandems=len(pairs),
+        events=int(events or 0),
+        challenges=int(challenges or 0),
+        milestones=len(milestones),
+        done=states.count("done"),
+        due_soon=states.count("due soon"),
+        overdue=states.count("overdue"),
+    )
+
+
+def deadlines(session: Session, *, actor: User, network_id: int, today: date) -> pd.DataFrame:
+    """Per tandem: deadline, days left, progress %, the tandem's red/amber/green."""
+    pairs = tandems.list_tandems(session, actor=actor, network_id=network_id)
+    milestones = roadmaps.list_milestones(session, actor=actor, network_id=network_id)
+    by_tandem: dict[int, list[MilestoneRow]] = defaultdict(list)
+    for milestone in milestones:
+        by_tandem[milestone.tandem_id].append(milestone)
+    rows = []
+    for pair in pairs:
+        mine = by_tandem.get(pair.tandem.id, [])
+        deadline = pair.tandem.deadline
+        rags = [roadmaps.rag_status(m, deadline, today) for m in mine]
+        rows.append(
+            {
+                "tandem": pair.tandem.name,
+                "cities": ", ".join(pair.city_names),
+                "deadline": deadline,
+                "days left": (deadline - today).days if deadline else None,
+                "progress": roadmaps.progress(mine),
+                "status": roadmaps.tandem_rag(rags) or "",
+                "milestones": len(mine),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["tandem", "cities", "deadline", "days left", "progress", "status", "milestones"],
+    )
+    return frame.sort_values(["deadline", "tandem"], na_position="last", ignore_index=True)
+
+
+def top_common_challenges(
+    session: Session, *, actor: User, network_id: int, limit: int = 5
+) -> pd.DataFrame:
+    """The common challenges most tandems' challenges point to, then the most voted."""
+    groups = common_challenges.list_common_challenges(session, actor=actor, network_id=network_id)
+    ranked = sorted(groups, key=lambda g: (-g.challenge_count, -g.vote_total, g.name))[:limit]
+    return pd.DataFrame(
+        {
+            "common challenge": [g.name for g in ranked],
+            "challenges": [g.challenge_count for g in ranked],
+            "tandems": [len({c.tandem_id for c in g.challenges}) for g in ranked],
+            "dots": [g.vote_total for g in ranked],
+        }
+    )
+
+
+def map_data(
+    session: Session, *, actor: User, network_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(cities with coordinates, links between tandem partners, cities left off)."""
+    listed = network.list_cities(session, actor=actor, network_id=network_id)
+    placed = [c for c in listed if c.city.latitude is not None and c.city.longitude is not None]
+    cities = pd.DataFrame(
+        {
+            "name": [c.city.name for c in placed],
+            "country": [c.city.country for c in placed],
+            "role": [c.role or "member" for c in placed],
+            "latitude": [c.city.latitude for c in placed],
+            "longitude": [c.city.longitude for c in placed],
+        }
+    )
+    links = []
+    for pair in tandems.list_tandems(session, actor=actor, network_id=network_id):
+        located = [c for c in pair.cities if c.latitude is not None and c.longitude is not None]
+        for a, b in combinations(located, 2):
+            links.append(
+                {
+                    "tandem": pair.tandem.name,
+                    "lon1": a.longitude,
+                    "lat1": a.latitude,
+                    "lon2": b.longitude,
+                    "lat2": b.latitude,
+                }
+            )
+    frame = pd.DataFrame(links, columns=["tandem", "lon1", "lat1", "lon2", "lat2"])
+    return cities, frame, len(listed) - len(placed)

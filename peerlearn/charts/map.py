@@ -1,0 +1,88 @@
+"""The network on a map: country outlines (Natural Earth 110m, shipped in data/geo),
+cities as points coloured by their role, lines between tandem partners."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+COUNTRIES = Path(__file__).resolve().parents[2] / "data" / "geo" / "countries-110m.json"
+ROLE_COLOURS = {
+    "lighthouse": "#d95f02",
+    "follower": "#1b9e77",
+    "fellow": "#7570b3",
+    "observer": "#888888",
+    "member": "#1f78b4",
+}
+WIDTH, HEIGHT = 900, 560
+
+
+@cache
+def countries() -> dict:
+    return json.loads(COUNTRIES.read_text(encoding="utf-8"))
+
+
+def _mercator_y(latitude: float) -> float:
+    phi = math.radians(max(-85.0, min(85.0, latitude)))
+    return math.log(math.tan(math.pi / 4 + phi / 2))
+
+
+def fit(cities: pd.DataFrame) -> dict:
+    """Mercator centre and scale that show every city with a margin (Europe by default)."""
+    if cities.empty:
+        lon = (-12.0, 35.0)
+        lat = (34.0, 66.0)
+    else:
+        lon = (cities["longitude"].min(), cities["longitude"].max())
+        lat = (cities["latitude"].min(), cities["latitude"].max())
+    span_x = max(math.radians(lon[1] - lon[0]), math.radians(8.0))
+    span_y = max(_mercator_y(lat[1]) - _mercator_y(lat[0]), 0.12)
+    scale = 0.75 * min(WIDTH / span_x, HEIGHT / span_y)
+    middle = (_mercator_y(lat[0]) + _mercator_y(lat[1])) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2)
+    return {"type": "mercator", "scale": scale, "center": [(lon[0] + lon[1]) / 2, centre_lat]}
+
+
+def network_map(cities: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
+    """``cities``: name, country, role, latitude, longitude (rows without coordinates are
+    left out by the caller); ``links``: tandem, lon1, lat1, lon2, lat2."""
+    outlines = alt.Chart(
+        alt.Data(values=countries(), format=alt.DataFormat(type="topojson", feature="countries"))
+    ).mark_geoshape(fill="#eef1f4", stroke="#ffffff", strokeWidth=0.7)
+    lines = (
+        alt.Chart(links)
+        .mark_rule(color="#555555", strokeWidth=1.6, opacity=0.7)
+        .encode(
+            longitude="lon1:Q",
+            latitude="lat1:Q",
+            longitude2="lon2:Q",
+            latitude2="lat2:Q",
+            tooltip=[alt.Tooltip("tandem:N", title="Tandem")],
+        )
+    )
+    roles = [r for r in ROLE_COLOURS if r in set(cities.get("role", []))] or list(ROLE_COLOURS)
+    points = (
+        alt.Chart(cities)
+        .mark_circle(size=110, opacity=0.95, stroke="white", strokeWidth=1)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color(
+                "role:N",
+                title="Role",
+                scale=alt.Scale(domain=roles, range=[ROLE_COLOURS[r] for r in roles]),
+                legend=alt.Legend(orient="bottom-left"),
+            ),
+            tooltip=["name:N", "country:N", "role:N"],
+        )
+    )
+    return (
+        alt.layer(outlines, lines, points)
+        .project(**fit(cities))
+        .properties(width=WIDTH, height=HEIGHT)
+    )

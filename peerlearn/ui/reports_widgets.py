@@ -1,0 +1,156 @@
+"""Helpers of the Export and Import screens.
+
+The functions that shape data (file names, preview tables, sentences) make no Streamlit
+calls, so unit tests cover them; the pages draw what they return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from peerlearn.excel.imports import ImportPreview, ImportResult, ImportRow
+
+# One line per import kind, shown under the kind picker.
+KIND_HELP = {
+    "cities": "Cities with their country (and coordinates); each joins the chosen network "
+    "with its role (member when blank).",
+    "tandems": "Tandems of two or more member cities of the network, with theme and deadline.",
+    "milestones": "Roadmap milestones of existing tandems: title, due date, owner city, status.",
+    "challenges": "Challenges of existing tandems: text, city, category, theme, priority.",
+}
+
+SCOPES = {"network": "Whole network", "event": "One event", "tandem": "One tandem"}
+
+# What the summary workbook holds (the reporting issue's list of sheets).
+SHEETS = (
+    ("README", "what each sheet holds, the scope, and when it was generated"),
+    ("Summary", "the counts and statuses a coordinator reports"),
+    ("Cities, Tandems, Challenges", "one row each, filterable"),
+    ("Common challenges", "the challenges and tandems in each, with votes"),
+    ("Quiz results", "per question and option, and coverage by city"),
+    ("Roadmaps", "every milestone with owner, due date, status, days left, red/amber/green"),
+    ("Take-aways", "the key take-aways recorded at the events"),
+)
+
+
+def slug(text: str, *, limit: int = 40) -> str:
+    """A file-name-safe form of ``text``: ASCII, lower case, words joined by '-'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return words[:limit].rstrip("-") or "export"
+
+
+def summary_filename(scope: str, name: str, day: date) -> str:
+    """'peerlearn-event-cie-meeting-berlin-2026-11-23.xlsx'."""
+    return f"peerlearn-{scope}-{slug(name)}-{day:%Y-%m-%d}.xlsx"
+
+
+def calendar_filename(scope: str, name: str) -> str:
+    return f"peerlearn-{scope}-{slug(name)}.ics"
+
+
+def preview_key(kind: str, network_id: int | None, content: bytes) -> str:
+    """Identifies a preview: the same file for the same kind and network gives the same key."""
+    digest = hashlib.sha256(content).hexdigest()
+    return f"{kind}:{network_id}:{digest}"
+
+
+def _shown(value: object) -> str:
+    """A cell as text (tables mix numbers, dates and text in one column)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_shown(v) for v in value)
+    return str(value)
+
+
+def adds_frame(rows: list[ImportRow]) -> pd.DataFrame:
+    """Rows to add (or unchanged rows): the row number and each value by column."""
+    columns: list[str] = []
+    for item in rows:
+        columns.extend(c for c in item.values if c not in columns)
+    return pd.DataFrame(
+        [{"Row": item.row, **{c: _shown(item.values.get(c)) for c in columns}} for item in rows],
+        columns=["Row", *columns],
+    )
+
+
+def updates_frame(rows: list[ImportRow]) -> pd.DataFrame:
+    """Rows to update: one line per changed field, stored value and value in the file."""
+    return pd.DataFrame(
+        [
+            {
+                "Row": item.row,
+                "Updates": item.label,
+                "Column": column,
+                "Now": _shown(old),
+                "In the file": _shown(new),
+            }
+            for item in rows
+            for column, (old, new) in item.changes.items()
+        ],
+        columns=["Row", "Updates", "Column", "Now", "In the file"],
+    )
+
+
+def problems_frame(preview: ImportPreview) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Row": problem.row,
+                "Column": problem.column or "",
+                "Reason": problem.reason,
+            }
+            for problem in preview.problems
+        ],
+        columns=["Row", "Column", "Reason"],
+    ).astype({"Row": "Int64"})  # a problem of the whole file has no row
+
+
+@dataclass(frozen=True)
+class PreviewCounts:
+    adds: int
+    updates: int
+    unchanged: int
+    problems: int
+
+    @property
+    def changes(self) -> int:
+        return self.adds + self.updates
+
+
+def counts(preview: ImportPreview) -> PreviewCounts:
+    return PreviewCounts(
+        len(preview.adds), len(preview.updates), len(preview.unchanged), len(preview.problems)
+    )
+
+
+def import_label(preview: ImportPreview) -> str:
+    """The import button's label: 'Import 3 rows', or why there is nothing to import."""
+    n = preview.changes
+    if preview.problems:
+        return f"Import {n} row{'s' if n != 1 else ''} (fix the problems first)"
+    if not n:
+        return "Nothing to import"
+    return f"Import {n} row{'s' if n != 1 else ''}"
+
+
+def result_sentence(kind: str, filename: str, result: ImportResult) -> str:
+    """'Imported cities.csv: 2 cities added, 1 updated, 4 unchanged.'"""
+    what = kind if result.added != 1 else kind.rstrip("s")
+    return (
+        f"Imported {filename}: {result.added} {what} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )

@@ -1,0 +1,90 @@
+"""The network at a glance, the deadlines table and the map's data and chart."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from peerlearn.analytics import network as glance_data
+from peerlearn.charts.map import fit, network_map
+from peerlearn.errors import PermissionDenied
+from peerlearn.services import roadmaps
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture
+def planned(session, world):
+    add = dict(actor=world.coordinator, tandem_id=world.tandem.id)
+    roadmaps.add_milestone(session, title="Done", due_date=TODAY, status="done", **add)
+    roadmaps.add_milestone(session, title="Late", due_date=TODAY - timedelta(days=3), **add)
+    roadmaps.add_milestone(session, title="Soon", due_date=TODAY + timedelta(days=10), **add)
+    roadmaps.add_milestone(session, title="Later", due_date=TODAY + timedelta(days=90), **add)
+
+
+def test_the_glance_counts_milestones_by_state(session, world, planned):
+    facts = glance_data.glance(
+        session, actor=world.coordinator, network_id=world.network.id, today=TODAY
+    )
+    assert (facts.milestones, facts.done, facts.overdue, facts.due_soon) == (4, 1, 1, 1)
+    assert facts.cities == 4 and facts.tandems == 2
+
+
+def test_deadlines_give_days_left_progress_and_status(session, world, planned):
+    table = glance_data.deadlines(
+        session, actor=world.coordinator, network_id=world.network.id, today=TODAY
+    )
+    row = table[table["tandem"] == world.tandem.name].iloc[0]
+    assert row["progress"] == 25.0
+    assert row["status"] == "red"  # one milestone is overdue
+    if world.tandem.deadline:
+        assert row["days left"] == (world.tandem.deadline - TODAY).days
+
+
+def test_the_map_data_links_tandem_partners(session, world):
+    cities, links, unplaced = glance_data.map_data(
+        session, actor=world.coordinator, network_id=world.network.id
+    )
+    assert set(cities["name"]) == {"Arezzo", "Arnsberg", "Utrecht", "Pirna"}
+    assert unplaced == 0
+    assert world.tandem.name in set(links["tandem"])
+
+
+def test_a_city_without_coordinates_is_counted_not_drawn(session, world):
+    world.pirna.latitude = None
+    session.add(world.pirna)
+    session.commit()
+    cities, _, unplaced = glance_data.map_data(
+        session, actor=world.coordinator, network_id=world.network.id
+    )
+    assert "Pirna" not in set(cities["name"]) and unplaced == 1
+
+
+def test_the_glance_needs_a_signed_in_user(session, world):
+    with pytest.raises(PermissionDenied):
+        glance_data.glance(session, actor=None, network_id=world.network.id, today=TODAY)
+
+
+def test_the_map_layers_outlines_lines_and_points():
+    cities = pd.DataFrame(
+        {
+            "name": ["Arezzo", "Arnsberg"],
+            "country": ["Italy", "Germany"],
+            "role": ["lighthouse", "follower"],
+            "latitude": [43.46, 51.40],
+            "longitude": [11.88, 8.06],
+        }
+    )
+    links = pd.DataFrame(
+        [{"tandem": "A–A", "lon1": 11.88, "lat1": 43.46, "lon2": 8.06, "lat2": 51.40}]
+    )
+    spec = network_map(cities, links).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "rule", "circle"]
+    assert spec["projection"]["type"] == "mercator"
+    lon, lat = spec["projection"]["center"]
+    assert 8 <= lon <= 12 and 43 <= lat <= 52
+
+
+def test_an_empty_map_shows_europe():
+    projection = fit(pd.DataFrame(columns=["latitude", "longitude"]))
+    assert -12 < projection["center"][0] < 35
