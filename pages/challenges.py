@@ -108,7 +108,7 @@ with list_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"Challenge": st.column_config.TextColumn(width="large")},
         )
     else:

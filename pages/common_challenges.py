@@ -77,7 +77,7 @@ with group_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             on_select="rerun",
             selection_mode="multi-row",
             key="cc_loose",
@@ -109,9 +109,9 @@ with charts_tab:
         empty_state("No challenges to chart for this choice.")
     else:
         st.subheader("Challenges by category of need, per tandem", anchor=False)
-        st.altair_chart(category_bars(by_category), use_container_width=True)
+        st.altair_chart(category_bars(by_category), width="stretch")
         st.subheader("Themes × cities", anchor=False)
-        st.altair_chart(theme_city_heatmap(by_theme), use_container_width=True)
+        st.altair_chart(theme_city_heatmap(by_theme), width="stretch")
 
 with votes_tab:
     totals = read(lambda s: group_service.vote_totals(s, actor=user, network_id=network_id))
@@ -129,7 +129,7 @@ with votes_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={
                 "Dots": st.column_config.ProgressColumn(
                     format="%d", min_value=0, max_value=max(t.dots for t in totals)

@@ -139,7 +139,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         "From": st.column_config.DateColumn(format="DD MMM YYYY"),
         "To": st.column_config.DateColumn(format="DD MMM YYYY"),
@@ -170,7 +170,7 @@ with agenda_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"Day": st.column_config.DateColumn(format="ddd DD MMM")},
         )
         st.download_button(
@@ -215,7 +215,7 @@ with takeaway_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     else:
         empty_state("No take-aways yet: record what each session taught the cities.")

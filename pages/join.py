@@ -40,7 +40,7 @@ def join_flow() -> None:
                 help="The six characters on the big screen.",
                 key="join_code",
             )
-            go = st.form_submit_button("Continue", type="primary", use_container_width=True)
+            go = st.form_submit_button("Continue", type="primary", width="stretch")
         if go and live.normalise_code(typed):
             st.query_params["code"] = live.normalise_code(typed)
             st.rerun()
@@ -63,7 +63,7 @@ def join_flow() -> None:
             help="Shown only to the facilitator, e.g. on the quiz leaderboard.",
             key="join_name",
         )
-        joined = st.form_submit_button("Join", type="primary", use_container_width=True)
+        joined = st.form_submit_button("Join", type="primary", width="stretch")
     if joined:
         if city_id is None and cities:
             st.error("Choose the city you speak for.", icon=":material/error:")

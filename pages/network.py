@@ -48,7 +48,7 @@ with cities_tab:
             edited = st.data_editor(
                 frame,
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
                 disabled=["id", "role"],
                 column_config={
                     "id": st.column_config.NumberColumn("id", width="small"),
@@ -139,7 +139,7 @@ with tandems_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"Deadline": st.column_config.DateColumn(format="DD MMM YYYY")},
         )
     else:
@@ -251,6 +251,6 @@ with networks_tab:
             {"Network": [n.name for n in networks], "About": [n.description for n in networks]}
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     network_form(user)

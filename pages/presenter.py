@@ -88,11 +88,11 @@ def _question(snap: live_results.Snapshot) -> None:
     revealed = question.state == "revealed"
     if question.kind == QuestionKind.OPEN:
         if question.words:
-            st.altair_chart(words_chart(question.words), use_container_width=True)
+            st.altair_chart(words_chart(question.words), width="stretch")
         for text in question.texts[-8:]:
             st.text("“" + text + "”")
         return
-    st.altair_chart(answers_chart(question, show_correct=revealed), use_container_width=True)
+    st.altair_chart(answers_chart(question, show_correct=revealed), width="stretch")
     if question.kind == QuestionKind.SCALE and question.mean is not None:
         big(f"Mean {question.mean:.1f}", size=2)
     if revealed and question.has_correct:
@@ -135,7 +135,7 @@ def _voting(snap: live_results.Snapshot) -> None:
     if not snap.voting_closed:
         big(f"{snap.vote_budget} dots per {per} · vote on your phone", size=1.4, muted=True)
     if snap.tallies:
-        st.altair_chart(tally_chart(snap.tallies), use_container_width=True)
+        st.altair_chart(tally_chart(snap.tallies), width="stretch")
 
 
 hide_chrome()

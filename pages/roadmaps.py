@@ -79,9 +79,7 @@ with timeline_tab:
             }
             for m in milestones
         ]
-        st.altair_chart(
-            gantt(rows, deadline=tandem.deadline, today=today), use_container_width=True
-        )
+        st.altair_chart(gantt(rows, deadline=tandem.deadline, today=today), width="stretch")
         st.download_button(
             "Download the milestones (.ics)",
             milestones_calendar(tandem, milestones),
@@ -116,7 +114,7 @@ with history_tab:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
         )
     else:
