@@ -12,7 +12,7 @@ from peerlearn.services import events as event_service
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services.account_views import tandems_of
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.roadmap_forms import RAG_BADGE
+from peerlearn.ui.roadmap_forms import RAG_BADGE, rag_style
 from peerlearn.ui.widgets import empty_state, pick_network, read
 
 user = require_user()
@@ -89,21 +89,20 @@ def staff_home() -> None:
     row[2].metric("Due within 30 days", facts.due_soon)
     row[3].metric("Overdue", facts.overdue)
 
-    left, right = st.columns([3, 2])
+    st.subheader("The network on the map", anchor=False)
+    cities, links, unplaced = read(
+        lambda s: glance_data.map_data(s, actor=user, network_id=network_id)
+    )
+    if cities.empty:
+        empty_state("No city has coordinates yet: add them under **Network**.")
+    else:
+        st.altair_chart(network_map(cities, links), width="stretch")
+        note = "Lines join tandem partners."
+        if unplaced:
+            note += f" {unplaced} cities have no coordinates and are not shown."
+        st.caption(note)
+    left, right = st.columns(2)
     with left:
-        st.subheader("The network on the map", anchor=False)
-        cities, links, unplaced = read(
-            lambda s: glance_data.map_data(s, actor=user, network_id=network_id)
-        )
-        if cities.empty:
-            empty_state("No city has coordinates yet: add them under **Network**.")
-        else:
-            st.altair_chart(network_map(cities, links), width="stretch")
-            note = "Lines join tandem partners."
-            if unplaced:
-                note += f" {unplaced} cities have no coordinates and are not shown."
-            st.caption(note)
-    with right:
         st.subheader("Tandem deadlines", anchor=False)
         table = read(
             lambda s: glance_data.deadlines(s, actor=user, network_id=network_id, today=today)
@@ -113,7 +112,9 @@ def staff_home() -> None:
         else:
             table["status"] = table["status"].map(lambda r: RAG_BADGE.get(r, ""))
             st.dataframe(
-                table.drop(columns=["cities"]),
+                table.drop(columns=["cities", "milestones"]).style.map(
+                    rag_style, subset=["status"]
+                ),
                 hide_index=True,
                 width="stretch",
                 column_config={
@@ -123,6 +124,7 @@ def staff_home() -> None:
                     ),
                 },
             )
+    with right:
         st.subheader("Most common challenges", anchor=False)
         top = read(
             lambda s: glance_data.top_common_challenges(s, actor=user, network_id=network_id)

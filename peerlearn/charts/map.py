@@ -19,7 +19,7 @@ ROLE_COLOURS = {
     "observer": "#888888",
     "member": "#1f78b4",
 }
-WIDTH, HEIGHT = 900, 560
+WIDTH, HEIGHT = 900, 480
 
 
 @cache

@@ -36,11 +36,11 @@ def gantt(rows: Sequence[dict], *, deadline: date | None, today: date) -> alt.La
     order = list(frame["title"])
     bars = (
         alt.Chart(frame)
-        .mark_bar(cornerRadius=3, height=18)
+        .mark_bar(cornerRadius=3)
         .encode(
             x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y")),
             x2="end:T",
-            y=alt.Y("title:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("title:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
             color=alt.Color(
                 "rag:N",
                 title="Status",
@@ -72,5 +72,5 @@ def gantt(rows: Sequence[dict], *, deadline: date | None, today: date) -> alt.La
         .mark_text(align="left", dx=4, dy=-6, baseline="bottom")
         .encode(x="when:T", y=alt.value(0), text="what:N", color=alt.Color("colour:N", scale=None))
     )
-    height = max(120, 30 * len(frame) + 40)
+    height = max(160, 36 * len(frame) + 90)
     return alt.layer(bars, rules, labels).properties(height=height)

@@ -11,7 +11,14 @@ from peerlearn.services.roadmaps import MilestoneRow
 from peerlearn.ui.widgets import act
 
 STATUSES = [s.value for s in MilestoneStatus]
-RAG_BADGE = {"green": "🟢 green", "amber": "🟠 amber", "red": "🔴 red"}
+RAG_BADGE = {"green": "Green", "amber": "Amber", "red": "Red"}
+RAG_FILL = {"Green": "#d7eedf", "Amber": "#fbe8c0", "Red": "#f6d0cb"}
+
+
+def rag_style(value: object) -> str:
+    """Cell style for a red/amber/green column (pandas Styler.map)."""
+    fill = RAG_FILL.get(str(value))
+    return f"background-color: {fill}" if fill else ""
 
 
 def milestone_form(user: User, tandem_id: int, cities: dict[int, str]) -> None:
@@ -106,7 +113,8 @@ def bulk_editor(
         "description": st.column_config.TextColumn("Description"),
     }
     if not editable:
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+        styled = frame.style.map(rag_style, subset=["RAG"])
+        st.dataframe(styled, hide_index=True, width="stretch", column_config=config)
         return
     st.caption("Edit in the table and save: every row is checked first; a bad row is named.")
     with st.form("rm_bulk"):
