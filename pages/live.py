@@ -4,12 +4,12 @@ moderate the challenge wall and the dot-voting. The room watches the presenter v
 import streamlit as st
 
 from peerlearn.models import LiveActivity, UserRole
-from peerlearn.services import events as event_service
 from peerlearn.services import live, live_results, live_views
 from peerlearn.ui import live_controls as controls
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.live import base_url, code_block, join_url, qr_image
-from peerlearn.ui.widgets import act_and_refresh, empty_state, pick, pick_network, read
+from peerlearn.ui.session_picker import pick_session
+from peerlearn.ui.widgets import act_and_refresh, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Run live")
@@ -23,27 +23,13 @@ if running:
     listed = ", ".join(f"{r.title} ({r.code})" for r in running)
     st.caption(f"Live now: {listed}")
 
-network_id = pick_network(user, key="live_network")
-if network_id is None:
-    empty_state("There is no network yet: a coordinator adds one under **Network**.")
-    st.stop()
-events = read(lambda s: event_service.list_events(s, network_id=network_id))
-if not events:
-    empty_state("This network has no events yet: add one, with its sessions, under **Events**.")
-    st.stop()
-left, right = st.columns(2)
-with left:
-    titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
-    event_id = pick("Event", list(titles), key="live_event", format_func=titles.get)
-sessions = read(lambda s: event_service.list_sessions(s, event_id=event_id))
-if not sessions:
-    empty_state("This event has no sessions yet: add its agenda under **Events**.")
-    st.stop()
-with right:
-    live_first = sorted(sessions, key=lambda r: not live.is_live(r))
-    names = {r.id: ("● " if live.is_live(r) else "") + f"{r.title} ({r.kind})" for r in live_first}
-    session_id = pick("Session", list(names), key="live_session", format_func=names.get)
-row = next(r for r in sessions if r.id == session_id)
+network_id, sessions, row = pick_session(
+    user,
+    prefix="live",
+    no_events="This network has no events yet: add one, with its sessions, under **Events**.",
+    first=live.is_live,
+    mark=lambda r: "● " if live.is_live(r) else "",
+)
 
 if not live.is_live(row):
     st.divider()

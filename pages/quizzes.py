@@ -3,36 +3,24 @@
 import streamlit as st
 
 from peerlearn.models import SessionKind, UserRole
-from peerlearn.services import events as event_service
 from peerlearn.services import quizzes as quiz_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.quiz_forms import question_card, question_form
-from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
+from peerlearn.ui.session_picker import pick_session
+from peerlearn.ui.widgets import act, empty_state, pick, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Quizzes")
 st.caption("Write the quiz of a session; run it from phones under **Run live**.")
 
-network_id = pick_network(user, key="qz_network")
-if network_id is None:
-    empty_state("There is no network yet: a coordinator adds one under **Network**.")
-    st.stop()
-events = read(lambda s: event_service.list_events(s, network_id=network_id))
-if not events:
-    empty_state("Quizzes belong to a session of an event: add the event under **Events** first.")
-    st.stop()
-left, right = st.columns(2)
-with left:
-    titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
-    event_id = pick("Event", list(titles), key="qz_event", format_func=titles.get)
-sessions = read(lambda s: event_service.list_sessions(s, event_id=event_id))
-if not sessions:
-    empty_state("This event has no sessions yet: add its agenda under **Events**.")
-    st.stop()
-with right:
-    ordered = sorted(sessions, key=lambda r: r.kind != SessionKind.QUIZ)  # quiz sessions first
-    names = {r.id: f"{r.title} ({r.kind})" for r in ordered}
-    session_id = pick("Session", list(names), key="qz_session", format_func=names.get)
+network_id, sessions, chosen = pick_session(
+    user,
+    prefix="qz",
+    no_events="Quizzes belong to a session of an event: add the event under **Events** first.",
+    first=lambda row: row.kind == SessionKind.QUIZ,
+)
+session_id = chosen.id
+names = {r.id: f"{r.title} ({r.kind})" for r in sessions}
 
 quizzes = read(lambda s: quiz_service.list_quizzes(s, session_id=session_id))
 with st.expander("Add a quiz to this session", expanded=not quizzes):

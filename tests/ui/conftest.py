@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from peerlearn.db import ENV_VAR, make_engine, upgrade
 from peerlearn.demo import load_demo
-from peerlearn.models import Tandem, User, UserRole
+from peerlearn.models import Tandem, User, UserRole, UserTandem
 from peerlearn.services import users as user_service
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -131,3 +131,27 @@ def app(app_db):
         return at
 
     return make
+
+
+def count_rows(engine, model) -> int:
+    """How many rows ``model``'s table holds (to check that a refused form wrote nothing)."""
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Click the button labelled ``label`` (form submit buttons have no key) and run."""
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def member_tandem(engine) -> Tandem:
+    """The tandem the signed-in tandem member works for."""
+    member = user_of(engine, "tandem")
+    with Session(engine) as session:
+        tandem = session.exec(
+            select(Tandem)
+            .join(UserTandem, UserTandem.tandem_id == Tandem.id)
+            .where(UserTandem.user_id == member.id)
+        ).one()
+        session.expunge(tandem)
+    return tandem

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from peerlearn import models as m
-from tests.ui.conftest import user_of
+from tests.ui.conftest import click, count_rows, member_tandem
 
 PAGE = "pages/challenges.py"
-
-
-def _count(engine, model) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
-
-
-def _click(at, label: str):
-    return next(b for b in at.button if b.label == label).click().run()
-
-
-def _member_tandem(at) -> m.Tandem:
-    member = user_of(at.engine, "tandem")
-    with Session(at.engine) as session:
-        tandem = session.exec(
-            select(m.Tandem)
-            .join(m.UserTandem, m.UserTandem.tandem_id == m.Tandem.id)
-            .where(m.UserTandem.user_id == member.id)
-        ).one()
-        session.expunge(tandem)
-    return tandem
 
 
 def _to_network(at, tandem: m.Tandem):
@@ -56,7 +35,7 @@ def test_the_page_renders_for_every_role(app, role, kind):
 
 def test_a_tandem_member_sees_only_their_tandems_challenges(app):
     at = app("tandem", PAGE)
-    tandem = _member_tandem(at)
+    tandem = member_tandem(at.engine)
     _to_network(at, tandem)
     table = at.dataframe[0].value
     assert set(table["Tandem"]) == {tandem.name}
@@ -65,7 +44,7 @@ def test_a_tandem_member_sees_only_their_tandems_challenges(app):
 
 def test_filters_narrow_the_list(app):
     at = app("coordinator", PAGE)
-    tandem = _member_tandem(at)
+    tandem = member_tandem(at.engine)
     _to_network(at, tandem)
     everything = len(at.dataframe[0].value)
     at.selectbox(key="ch_filter_tandem").set_value(tandem.id).run()
@@ -77,10 +56,10 @@ def test_filters_narrow_the_list(app):
 
 def test_a_tandem_member_records_a_challenge(app):
     at = app("tandem", PAGE)
-    tandem = _member_tandem(at)
+    tandem = member_tandem(at.engine)
     _to_network(at, tandem)
     at.text_area(key="ch_add_text").input("We lack <b>staff</b> for data work")
-    _click(at, "Record challenge")
+    click(at, "Record challenge")
     assert not at.error, at.error
     with Session(at.engine) as session:
         row = session.exec(
@@ -91,25 +70,25 @@ def test_a_tandem_member_records_a_challenge(app):
 
 def test_a_blank_challenge_is_refused(app):
     at = app("tandem", PAGE)
-    _to_network(at, _member_tandem(at))
-    before = _count(at.engine, m.Challenge)
+    _to_network(at, member_tandem(at.engine))
+    before = count_rows(at.engine, m.Challenge)
     at.text_area(key="ch_add_text").input("   ")
-    _click(at, "Record challenge")
+    click(at, "Record challenge")
     assert at.error
-    assert _count(at.engine, m.Challenge) == before
+    assert count_rows(at.engine, m.Challenge) == before
 
 
 def test_a_challenge_is_edited_then_archived(app):
     at = app("facilitator", PAGE)
-    tandem = _member_tandem(at)
+    tandem = member_tandem(at.engine)
     _to_network(at, tandem)
     challenge_id = at.selectbox(key="ch_edit_pick").value
     at.text_area(key=f"ch_edit_text_{challenge_id}").input("Reworded challenge")
-    _click(at, "Save")
+    click(at, "Save")
     with Session(at.engine) as session:
         assert session.get(m.Challenge, challenge_id).text == "Reworded challenge"
     at.selectbox(key="ch_edit_pick").set_value(challenge_id).run()
     at.checkbox(key=f"ch_edit_archive_{challenge_id}").check()
-    _click(at, "Save")
+    click(at, "Save")
     with Session(at.engine) as session:
         assert session.get(m.Challenge, challenge_id).archived_at is not None

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from peerlearn import models as m
+from tests.ui.conftest import click
 
 PAGE = "pages/common_challenges.py"
 
@@ -17,10 +18,6 @@ def _cie(at):
         ).one()
     at.selectbox(key="cc_network").set_value(network.id).run()
     return network.id
-
-
-def _click(at, label: str):
-    return next(b for b in at.button if b.label == label).click().run()
 
 
 def _loose_ids(engine, network_id) -> list[int]:
@@ -61,7 +58,7 @@ def test_grouping_without_a_selection_says_what_to_do(app):
     network_id = _cie(at)
     before = _loose_ids(at.engine, network_id)
     at.text_input(key="cc_group_name").input("Data skills")
-    _click(at, "Group the selected challenges")
+    click(at, "Group the selected challenges")
     assert "Tick at least one" in at.error[0].value
     assert _loose_ids(at.engine, network_id) == before
 
@@ -82,7 +79,7 @@ def test_a_rename_to_a_blank_name_is_refused(app):
     with Session(at.engine) as session:
         names = set(session.exec(select(m.CommonChallenge.name)))
     at.text_input(key="cc_rename_name").input("  ")
-    _click(at, "Rename")
+    click(at, "Rename")
     assert at.error
     with Session(at.engine) as session:
         assert set(session.exec(select(m.CommonChallenge.name))) == names
@@ -101,7 +98,7 @@ def test_merging_moves_the_challenges_and_archives_the_source(app):
         kept = session.exec(
             select(func.count()).where(m.Challenge.common_challenge_id == target)
         ).one()
-    _click(at, "Merge")
+    click(at, "Merge")
     assert not at.error
     with Session(at.engine) as session:
         assert session.get(m.CommonChallenge, source).archived_at is not None

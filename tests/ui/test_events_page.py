@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from peerlearn import models as m
+from tests.ui.conftest import click, count_rows
 
 PAGE = "pages/events.py"
 BERLIN = "#CIE meeting Berlin"
-
-
-def _count(engine, model) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
 
 
 def _berlin(at):
@@ -24,10 +20,6 @@ def _berlin(at):
     at.selectbox(key="ev_network").set_value(event.network_id).run()
     at.selectbox(key="ev_event").set_value(event.id).run()
     return event
-
-
-def _click(at, label: str):
-    return next(b for b in at.button if b.label == label).click().run()
 
 
 @pytest.mark.parametrize("role", ["coordinator", "facilitator"])
@@ -55,7 +47,7 @@ def test_an_event_is_added(app):
     at.date_input(key="ev_add_s").set_value(date(2025, 5, 12))
     at.date_input(key="ev_add_e").set_value(date(2025, 5, 13))
     at.text_input(key="ev_add_place").input("Utrecht")
-    _click(at, "Add event")
+    click(at, "Add event")
     assert not at.error
     with Session(at.engine) as session:
         event = session.exec(select(m.Event).where(m.Event.title == "Study tour Utrecht")).one()
@@ -65,13 +57,13 @@ def test_an_event_is_added(app):
 def test_an_event_ending_before_it_starts_is_refused(app):
     at = app("coordinator", PAGE)
     _berlin(at)
-    before = _count(at.engine, m.Event)
+    before = count_rows(at.engine, m.Event)
     at.text_input(key="ev_add_title").input("Backwards")
     at.date_input(key="ev_add_s").set_value(date(2025, 5, 13))
     at.date_input(key="ev_add_e").set_value(date(2025, 5, 12))
-    _click(at, "Add event")
+    click(at, "Add event")
     assert at.error
-    assert _count(at.engine, m.Event) == before
+    assert count_rows(at.engine, m.Event) == before
 
 
 def test_a_session_is_added_to_the_agenda(app):
@@ -81,7 +73,7 @@ def test_a_session_is_added_to_the_agenda(app):
     at.selectbox(key="ev_session_add_kind").set_value("site visit")
     at.time_input(key="ev_session_add_from").set_value(time(18, 0))
     at.time_input(key="ev_session_add_to").set_value(time(19, 30))
-    _click(at, "Add session")
+    click(at, "Add session")
     assert not at.error, at.error
     with Session(at.engine) as session:
         row = session.exec(
@@ -94,21 +86,21 @@ def test_a_session_is_added_to_the_agenda(app):
 def test_a_blank_session_title_is_refused(app):
     at = app("facilitator", PAGE)
     _berlin(at)
-    before = _count(at.engine, m.EventSession)
+    before = count_rows(at.engine, m.EventSession)
     at.text_input(key="ev_session_add_title").input("  ")
-    _click(at, "Add session")
+    click(at, "Add session")
     assert at.error
-    assert _count(at.engine, m.EventSession) == before
+    assert count_rows(at.engine, m.EventSession) == before
 
 
 def test_a_takeaway_is_recorded_and_a_blank_one_refused(app):
     at = app("facilitator", PAGE)
     _berlin(at)
-    before = _count(at.engine, m.Takeaway)
+    before = count_rows(at.engine, m.Takeaway)
     at.text_area(key="ev_takeaway_text").input("Start the data platform with one use case.")
-    _click(at, "Add take-away")
-    assert _count(at.engine, m.Takeaway) == before + 1
+    click(at, "Add take-away")
+    assert count_rows(at.engine, m.Takeaway) == before + 1
     at.text_area(key="ev_takeaway_text").input("")
-    _click(at, "Add take-away")
+    click(at, "Add take-away")
     assert at.error
-    assert _count(at.engine, m.Takeaway) == before + 1
+    assert count_rows(at.engine, m.Takeaway) == before + 1

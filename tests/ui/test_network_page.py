@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from peerlearn import models as m
+from tests.ui.conftest import click, count_rows
 
 PAGE = "pages/network.py"
-
-
-def _count(engine, model) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
 
 
 def _network_id(engine, name="#connectedinEurope") -> int:
     with Session(engine) as session:
         return session.exec(select(m.Network.id).where(m.Network.name == name)).one()
-
-
-def _submit(at, label: str):
-    return next(b for b in at.button if b.label == label).click().run()
 
 
 def test_it_shows_the_networks_cities_and_tandems(app):
@@ -38,8 +30,8 @@ def test_an_empty_database_asks_for_the_first_network(app):
     assert not at.exception
     assert "no network yet" in at.info[0].value
     at.text_input(key="net_network_name").input("Energy Cities")
-    _submit(at, "Add network")
-    assert _count(at.engine, m.Network) == 1
+    click(at, "Add network")
+    assert count_rows(at.engine, m.Network) == 1
 
 
 def test_adding_a_city_makes_it_a_member_with_its_role(app):
@@ -50,7 +42,7 @@ def test_adding_a_city_makes_it_a_member_with_its_role(app):
     at.text_input(key="net_city_country").input("Poland")
     at.number_input(key="net_lat").set_value(51.7592)
     at.number_input(key="net_lon").set_value(19.4560)
-    _submit(at, "Add city")
+    click(at, "Add city")
     assert not at.error
     with Session(at.engine) as session:
         city = session.exec(select(m.City).where(m.City.name == "Łódź")).one()
@@ -65,28 +57,28 @@ def test_adding_a_city_makes_it_a_member_with_its_role(app):
 def test_a_duplicate_city_is_refused_and_nothing_is_written(app):
     at = app("coordinator", PAGE)
     at.selectbox(key="net_network").set_value(_network_id(at.engine)).run()
-    before = _count(at.engine, m.City)
+    before = count_rows(at.engine, m.City)
     at.text_input(key="net_city_name").input("Arezzo")
     at.text_input(key="net_city_country").input("Italy")
-    _submit(at, "Add city")
+    click(at, "Add city")
     assert at.error and "already exists" in at.error[0].value
-    assert _count(at.engine, m.City) == before
+    assert count_rows(at.engine, m.City) == before
 
 
 def test_a_tandem_of_one_city_is_refused(app):
     at = app("coordinator", PAGE)
     network_id = _network_id(at.engine)
     at.selectbox(key="net_network").set_value(network_id).run()
-    before = _count(at.engine, m.Tandem)
+    before = count_rows(at.engine, m.Tandem)
     with Session(at.engine) as session:
         one = session.exec(
             select(m.Membership.city_id).where(m.Membership.network_id == network_id)
         ).first()
     at.text_input(key="net_tandem_name").input("Solo")
     at.multiselect(key="net_tandem_cities").set_value([one])
-    _submit(at, "Add tandem")
+    click(at, "Add tandem")
     assert at.error
-    assert _count(at.engine, m.Tandem) == before
+    assert count_rows(at.engine, m.Tandem) == before
 
 
 def test_a_tandem_of_two_cities_is_added(app):
@@ -99,7 +91,7 @@ def test_a_tandem_of_two_cities_is_added(app):
         ).all()[:2]
     at.text_input(key="net_tandem_name").input("New pairing")
     at.multiselect(key="net_tandem_cities").set_value(ids)
-    _submit(at, "Add tandem")
+    click(at, "Add tandem")
     assert not at.error, at.error
     with Session(at.engine) as session:
         tandem = session.exec(select(m.Tandem).where(m.Tandem.name == "New pairing")).one()
@@ -109,10 +101,10 @@ def test_a_tandem_of_two_cities_is_added(app):
 def test_themes_are_added_and_blank_names_refused(app):
     at = app("coordinator", PAGE)
     at.text_input(key="net_theme_name").input("Urban data platforms 2")
-    _submit(at, "Add theme")
-    assert _count(at.engine, m.Theme) >= 1
-    before = _count(at.engine, m.Category)
+    click(at, "Add theme")
+    assert count_rows(at.engine, m.Theme) >= 1
+    before = count_rows(at.engine, m.Category)
     at.text_input(key="net_category_name").input("   ")
-    _submit(at, "Add category")
+    click(at, "Add category")
     assert at.error
-    assert _count(at.engine, m.Category) == before
+    assert count_rows(at.engine, m.Category) == before

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from peerlearn import models as m
+from tests.ui.conftest import click, count_rows
 
 PAGE = "pages/quizzes.py"
 QUIZ_SESSION = "Interactive quiz: smart city peculiarities of the cities"
-
-
-def _count(engine, model) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
 
 
 def _berlin_quiz(at) -> m.Quiz:
@@ -26,10 +22,6 @@ def _berlin_quiz(at) -> m.Quiz:
     at.selectbox(key="qz_event").set_value(event.id).run()
     at.selectbox(key="qz_session").set_value(row.id).run()
     return quiz
-
-
-def _click(at, label: str):
-    return next(b for b in at.button if b.label == label).click().run()
 
 
 def _questions(engine, quiz_id) -> list[m.Question]:
@@ -67,7 +59,7 @@ def test_a_choice_question_with_a_correct_option_is_added(app):
     at.text_area(key="qz_new_text").input("Which city hosts the next meeting?")
     at.text_area(key="qz_new_options").input("Arezzo\n\nUtrecht \nHamm")
     at.text_input(key="qz_new_correct").input("2")
-    _click(at, "Add question")
+    click(at, "Add question")
     assert not at.error, at.error
     added = _questions(at.engine, quiz.id)[-1]
     assert added.text == "Which city hosts the next meeting?"
@@ -85,25 +77,25 @@ def test_a_choice_question_with_a_correct_option_is_added(app):
 def test_a_choice_question_with_one_option_is_refused(app):
     at = app("facilitator", PAGE)
     _berlin_quiz(at)
-    before = _count(at.engine, m.Question)
+    before = count_rows(at.engine, m.Question)
     at.selectbox(key="qz_new_kind").set_value("multiple choice")
     at.text_area(key="qz_new_text").input("Only one?")
     at.text_area(key="qz_new_options").input("Yes")
-    _click(at, "Add question")
+    click(at, "Add question")
     assert at.error
-    assert _count(at.engine, m.Question) == before
+    assert count_rows(at.engine, m.Question) == before
 
 
 def test_correct_options_must_be_numbers(app):
     at = app("facilitator", PAGE)
     _berlin_quiz(at)
-    before = _count(at.engine, m.Question)
+    before = count_rows(at.engine, m.Question)
     at.text_area(key="qz_new_text").input("Pick")
     at.text_area(key="qz_new_options").input("A\nB")
     at.text_input(key="qz_new_correct").input("the second")
-    _click(at, "Add question")
+    click(at, "Add question")
     assert "numbers" in at.error[0].value
-    assert _count(at.engine, m.Question) == before
+    assert count_rows(at.engine, m.Question) == before
 
 
 def test_moving_a_question_down_reorders_the_quiz(app):
@@ -118,7 +110,7 @@ def test_a_quiz_is_duplicated_without_answers(app):
     at = app("coordinator", PAGE)
     quiz = _berlin_quiz(at)
     at.text_input(key="qz_copy_title").input("Berlin quiz, second round")
-    _click(at, "Duplicate")
+    click(at, "Duplicate")
     assert not at.error
     with Session(at.engine) as session:
         copy = session.exec(select(m.Quiz).where(m.Quiz.title == "Berlin quiz, second round")).one()
@@ -128,7 +120,7 @@ def test_a_quiz_is_duplicated_without_answers(app):
 def test_deleting_a_quiz_needs_the_confirmation(app):
     at = app("coordinator", PAGE)
     _berlin_quiz(at)
-    before = _count(at.engine, m.Quiz)
-    _click(at, "Delete quiz")
+    before = count_rows(at.engine, m.Quiz)
+    click(at, "Delete quiz")
     assert "confirm" in at.error[0].value
-    assert _count(at.engine, m.Quiz) == before
+    assert count_rows(at.engine, m.Quiz) == before

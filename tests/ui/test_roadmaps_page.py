@@ -8,21 +8,9 @@ import pytest
 from sqlmodel import Session, func, select
 
 from peerlearn import models as m
-from tests.ui.conftest import user_of
+from tests.ui.conftest import member_tandem
 
 PAGE = "pages/roadmaps.py"
-
-
-def _member_tandem(engine) -> m.Tandem:
-    member = user_of(engine, "tandem")
-    with Session(engine) as session:
-        tandem = session.exec(
-            select(m.Tandem)
-            .join(m.UserTandem, m.UserTandem.tandem_id == m.Tandem.id)
-            .where(m.UserTandem.user_id == member.id)
-        ).one()
-        session.expunge(tandem)
-    return tandem
 
 
 def _open(at, tandem):
@@ -59,7 +47,7 @@ def test_the_page_renders_for_every_role(app, role, kind):
 
 def test_a_tandems_roadmap_shows_status_progress_timeline_and_ics(app):
     at = app("tandem", PAGE)
-    tandem = _member_tandem(at.engine)
+    tandem = member_tandem(at.engine)
     _open(at, tandem)
     labels = [metric.label for metric in at.metric]
     assert labels == ["Status", "Progress", "Deadline", "Next due"]
@@ -69,7 +57,7 @@ def test_a_tandems_roadmap_shows_status_progress_timeline_and_ics(app):
 
 def test_a_tandem_member_adds_a_milestone(app):
     at = app("tandem", PAGE)
-    tandem = _member_tandem(at.engine)
+    tandem = member_tandem(at.engine)
     _open(at, tandem)
     before = _milestones(at.engine, tandem.id)
     at.text_input(key="rm_add_title").input("Joint data catalogue")
@@ -81,7 +69,7 @@ def test_a_tandem_member_adds_a_milestone(app):
 
 def test_a_milestone_without_a_due_date_is_refused(app):
     at = app("coordinator", PAGE)
-    tandem = _member_tandem(at.engine)
+    tandem = member_tandem(at.engine)
     _open(at, tandem)
     before = _milestones(at.engine, tandem.id)
     at.text_input(key="rm_add_title").input("Undated")
@@ -92,13 +80,13 @@ def test_a_milestone_without_a_due_date_is_refused(app):
 
 def test_facilitators_read_but_do_not_edit(app):
     at = app("facilitator", PAGE)
-    _open(at, _member_tandem(at.engine))
+    _open(at, member_tandem(at.engine))
     assert "Add milestone" not in [b.label for b in at.button]
     assert at.dataframe  # the milestones, read-only
 
 
 def test_a_tandem_member_cannot_choose_another_tandem(app):
     at = app("tandem", PAGE)
-    tandem = _member_tandem(at.engine)
+    tandem = member_tandem(at.engine)
     at.selectbox(key="rm_network").set_value(tandem.network_id).run()
     assert at.selectbox(key="rm_tandem").options == [tandem.name]

@@ -1,0 +1,86 @@
+"""The Export screen: scope, pickers, the Excel summary on demand, .ics calendars."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+
+PAGE = "pages/export.py"
+
+
+@pytest.mark.parametrize(
+    "role, kind",
+    [
+        ("coordinator", "demo"),
+        ("coordinator", "empty"),
+        ("facilitator", "demo"),
+        ("facilitator", "empty"),
+    ],
+)
+def test_the_page_renders_for_coordinators_and_facilitators(app, role, kind):
+    at = app(role, PAGE, kind=kind)
+    assert not at.exception
+    assert at.title[0].value == "Export"
+    if kind == "empty":
+        assert "no network yet" in at.info[0].value
+
+
+def test_coordinators_choose_the_scope_facilitators_export_events(app):
+    at = app("coordinator", PAGE)
+    assert at.radio(key="ex_scope").options == ["Whole network", "One event", "One tandem"]
+    facilitator = app("facilitator", PAGE)
+    assert not facilitator.radio
+    assert facilitator.selectbox(key="ex_event").value is not None
+
+
+def test_an_events_agenda_and_a_tandems_milestones_are_offered_as_ics(app):
+    at = app("coordinator", PAGE)
+    at.radio(key="ex_scope").set_value("event").run()
+    assert at.download_button(key="ex_ics").proto.label == "The event's agenda (.ics)"
+    at.radio(key="ex_scope").set_value("tandem").run()
+    assert not at.exception
+    assert at.download_button(key="ex_ics").proto.label == "The tandem's milestones (.ics)"
+    at.radio(key="ex_scope").set_value("network").run()
+    assert not at.get("download_button") or not any(
+        b.key == "ex_ics" for b in at.get("download_button")
+    )
+
+
+@pytest.mark.parametrize(
+    "role, scope", [("coordinator", "network"), ("coordinator", "tandem"), ("facilitator", None)]
+)
+def test_prepare_builds_the_summary_then_offers_the_download(app, role, scope):
+    pytest.importorskip("peerlearn.excel.summary")  # being written alongside this page
+    openpyxl = pytest.importorskip("openpyxl")
+    at = app(role, PAGE)
+    if scope:
+        at.radio(key="ex_scope").set_value(scope).run()
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    wanted, content, file_name, _ = at.session_state["ex_summary"]
+    assert wanted[0] == (scope or "event")
+    assert file_name.startswith(f"peerlearn-{scope or 'event'}-") and file_name.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert "README" in workbook.sheetnames
+    assert at.download_button(key="ex_download").proto.label == f"Download {file_name}"
+
+
+def test_a_prepared_summary_is_offered_only_for_its_own_scope(app):
+    at = app("coordinator", PAGE)
+    network_id = at.selectbox(key="ex_network").value
+    at.session_state["ex_summary"] = (
+        ("network", network_id),
+        b"PK",
+        "peerlearn-network-x-2026-01-01.xlsx",
+        datetime.now(),
+    )
+    at.run()
+    keys = [b.proto.id for b in at.get("download_button")]
+    assert any("ex_download" in k for k in keys)
+    at.radio(key="ex_scope").set_value("tandem").run()
+    keys = [b.proto.id for b in at.get("download_button")]
+    assert not any("ex_download" in k for k in keys)
+    assert any("ex_ics" in k for k in keys)
