@@ -155,3 +155,13 @@ def member_tandem(engine) -> Tandem:
         ).one()
         session.expunge(tandem)
     return tandem
+
+
+# Every role on both databases; the empty one has no tandem, so no tandem member.
+EVERY_ROLE = [
+    ("coordinator", "demo"),
+    ("coordinator", "empty"),
+    ("facilitator", "demo"),
+    ("facilitator", "empty"),
+    ("tandem", "demo"),
+]

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from peerlearn import models as m
-from tests.ui.conftest import click, count_rows, member_tandem
+from tests.ui.conftest import EVERY_ROLE, click, count_rows, member_tandem
 
 PAGE = "pages/challenges.py"
 
@@ -16,17 +16,7 @@ def _to_network(at, tandem: m.Tandem):
     return at
 
 
-# The empty database has no tandem, hence no tandem member to sign in.
-@pytest.mark.parametrize(
-    "role, kind",
-    [
-        ("coordinator", "demo"),
-        ("coordinator", "empty"),
-        ("facilitator", "demo"),
-        ("facilitator", "empty"),
-        ("tandem", "demo"),
-    ],
-)
+@pytest.mark.parametrize("role, kind", EVERY_ROLE)
 def test_the_page_renders_for_every_role(app, role, kind):
     at = app(role, PAGE, kind=kind)
     assert not at.exception

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from peerlearn import models as m
+from tests.ui.conftest import EVERY_ROLE
 
 PAGE = "pages/home.py"
 
@@ -19,16 +20,7 @@ def _cie(at):
     return network
 
 
-@pytest.mark.parametrize(
-    "role, kind",
-    [
-        ("coordinator", "demo"),
-        ("coordinator", "empty"),
-        ("facilitator", "demo"),
-        ("facilitator", "empty"),
-        ("tandem", "demo"),
-    ],
-)
+@pytest.mark.parametrize("role, kind", EVERY_ROLE)
 def test_home_renders_for_every_role(app, role, kind):
     at = app(role, PAGE, kind=kind)
     assert not at.exception

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from peerlearn import models as m
-from tests.ui.conftest import member_tandem
+from tests.ui.conftest import EVERY_ROLE, member_tandem
 
 PAGE = "pages/roadmaps.py"
 
@@ -29,16 +29,7 @@ def _milestones(engine, tandem_id) -> int:
         ).one()
 
 
-@pytest.mark.parametrize(
-    "role, kind",
-    [
-        ("coordinator", "demo"),
-        ("coordinator", "empty"),
-        ("facilitator", "demo"),
-        ("facilitator", "empty"),
-        ("tandem", "demo"),
-    ],
-)
+@pytest.mark.parametrize("role, kind", EVERY_ROLE)
 def test_the_page_renders_for_every_role(app, role, kind):
     at = app(role, PAGE, kind=kind)
     assert not at.exception
