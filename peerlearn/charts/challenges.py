@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -13,12 +15,17 @@ def category_bars(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("category:N", title=None, sort=list(order)),
+            y=alt.Y("category:N", title=None, sort=list(order), axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(challenges):Q", title="Challenges", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("tandem:N", title="Tandem", legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "tandem:N",
+                title="Tandem",
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+            ),
             tooltip=["category", "tandem", "challenges"],
         )
-        .properties(height=max(120, 36 * len(order)))
+        # The height includes the legend (Streamlit fits the whole chart into it).
+        .properties(height=40 * len(order) + 40 + 22 * math.ceil(frame["tandem"].nunique() / 3))
     )
 
 
@@ -28,7 +35,7 @@ def theme_city_heatmap(frame: pd.DataFrame) -> alt.Chart:
     threshold = float(frame["challenges"].max()) / 2 if len(frame) else 0.0
     base = alt.Chart(frame).encode(
         x=alt.X("city:N", title=None, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("theme:N", title=None),
+        y=alt.Y("theme:N", title=None, axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("challenges:Q", title="Challenges", scale=alt.Scale(scheme="blues")),
@@ -41,4 +48,4 @@ def theme_city_heatmap(frame: pd.DataFrame) -> alt.Chart:
         ),
     )
     themes = frame["theme"].nunique() if len(frame) else 1
-    return (cells + labels).properties(height=max(120, 40 * themes))
+    return (cells + labels).properties(height=40 * themes + 110)  # + the city labels
