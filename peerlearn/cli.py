@@ -376,7 +376,7 @@ _INPUT = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 def export(
     ctx: click.Context, file: Path, network: str | None, event: str | None, tandem: str | None
 ) -> None:
-    """Write the Excel summary (of everything, or of one network, event or tandem) to FILE."""
+    """Write the Excel summary of one network, event or tandem to FILE."""
     from peerlearn.excel.summary import build_summary  # the workbook; only this command needs it
 
     with _session(ctx) as session:

@@ -1,0 +1,91 @@
+"""Writing a DataFrame as a proper Excel sheet: a filterable table, a frozen header,
+widths that fit the content, real dates and numbers with their formats."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0%"
+MAX_WIDTH = 60
+EMPTY = "(none)"
+# Characters openpyxl refuses in cells (control characters other than tab/newline).
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, str):
+        return ILLEGAL.sub("", value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def table_sheet(
+    workbook: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    *,
+    percent: tuple[str, ...] = (),
+) -> Worksheet:
+    """A sheet holding ``frame`` as an Excel table named after the sheet.
+
+    An empty frame still gets a table, with one "(none)" row, so the sheet keeps its
+    header and filters (Excel tables need a data row).
+    """
+    sheet = workbook.create_sheet(title)
+    columns = list(frame.columns)
+    sheet.append(columns)
+    rows = frame.itertuples(index=False, name=None)
+    count = 0
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+        count += 1
+    if count == 0:
+        sheet.append([EMPTY] + [None] * (len(columns) - 1))
+        count = 1
+    last = get_column_letter(len(columns))
+    name = re.sub(r"\W", "", title) or "Table"
+    table = Table(displayName=name, ref=f"A1:{last}{count + 1}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        values = frame[column] if len(frame) else pd.Series([], dtype=object)
+        width = max([len(str(column))] + [len(_shown(v)) for v in values.head(500)]) + 2
+        sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(8, width))
+        fmt = PERCENT_FORMAT if column in percent else None
+        if fmt is None and any(isinstance(v, date) for v in values.head(50)):
+            fmt = DATE_FORMAT
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = fmt
+    return sheet
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return "2024-12-31"
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def key_value_sheet(workbook: Workbook, title: str, rows: list[tuple[str, object]]) -> Worksheet:
+    """Two columns, "What" and "Value", as a table: the Summary and README sheets."""
+    frame = pd.DataFrame(rows, columns=["What", "Value"])
+    return table_sheet(workbook, title, frame)

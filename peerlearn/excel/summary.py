@@ -1,0 +1,182 @@
+"""The coordinators' Excel summary of a network, an event or a tandem.
+
+Sheets: README, Summary, Charts, Cities, Tandems, Challenges, Common challenges, Quiz
+results, Quiz coverage, Roadmaps, Take-aways. It can be built at any moment, also while
+a session is live: it reads what is stored, and everything is stored as it comes.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Font, PatternFill
+from sqlmodel import Session
+
+from peerlearn.analytics import report
+from peerlearn.excel.sheets import key_value_sheet, table_sheet
+from peerlearn.models import MilestoneStatus, User
+
+RED = PatternFill(start_color="F6D0CB", end_color="F6D0CB", fill_type="solid")
+AMBER = PatternFill(start_color="FBE8C0", end_color="FBE8C0", fill_type="solid")
+GREEN = PatternFill(start_color="D7EEDF", end_color="D7EEDF", fill_type="solid")
+
+SHEETS = {
+    "Summary": "The counts and statuses to report: cities, tandems, challenges, votes, "
+    "quiz answers, milestones by status and by red/amber/green.",
+    "Charts": "Common challenges by category; milestone status by tandem (Excel charts).",
+    "Cities": "The cities, their country, role and coordinates.",
+    "Tandems": "Each tandem: cities, theme, deadline, days to it, milestones, progress, status.",
+    "Challenges": "Every challenge with tandem, city, category, theme, priority, session.",
+    "Common challenges": "The groups with their challenges, tandems and votes, most dots first.",
+    "Quiz results": "Answers per question and option, with the share of each option.",
+    "Quiz coverage": "How many people of each city answered each question.",
+    "Roadmaps": "Every milestone: tandem, owner, due date, status, days to the deadline, "
+    "red/amber/green. Overdue milestones are filled red.",
+    "Take-aways": "What each session taught, by event and session.",
+}
+
+
+def build_summary(
+    session: Session,
+    *,
+    actor: User | None,
+    network_id: int | None = None,
+    event_id: int | None = None,
+    tandem_id: int | None = None,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """The .xlsx bytes of the summary of exactly one scope."""
+    scope = report.resolve_scope(
+        session, actor=actor, network_id=network_id, event_id=event_id, tandem_id=tandem_id
+    )
+    generated = generated_at or datetime.now(UTC)
+    today = generated.date()
+    cities = report.cities(session, actor, scope)
+    tandems, milestones = report.tandem_rows(session, actor, scope, today)
+    challenges, groups = report.challenge_rows(session, actor, scope)
+    options, coverage = report.quiz_rows(session, scope)
+    takeaways = report.takeaway_rows(session, scope)
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    readme = key_value_sheet(
+        workbook,
+        "README",
+        [
+            ("Summary of", f"{scope.kind}: {scope.name}"),
+            ("Network", scope.network_name),
+            ("Generated (UTC)", generated.strftime("%Y-%m-%d %H:%M")),
+            *SHEETS.items(),
+        ],
+    )
+    readme["A1"].font = Font(bold=True)
+    statuses = milestones["Status"].value_counts() if len(milestones) else {}
+    rags = milestones["RAG"].value_counts() if len(milestones) else {}
+    key_value_sheet(
+        workbook,
+        "Summary",
+        [
+            ("Cities", len(cities)),
+            ("Tandems", len(tandems)),
+            ("Challenges", len(challenges)),
+            ("Common challenges", len(groups)),
+            ("Dots given in votes", int(groups["Dots"].sum()) if len(groups) else 0),
+            ("Quiz answers", int(options["Answers"].sum()) if len(options) else 0),
+            ("Take-aways", len(takeaways)),
+            ("Milestones", len(milestones)),
+            *[
+                (f"Milestones {status}", int(statuses.get(status, 0)))
+                for status in (s.value for s in MilestoneStatus)
+            ],
+            *[(f"Milestones {rag}", int(rags.get(rag, 0))) for rag in ("red", "amber", "green")],
+            (
+                "Milestones overdue",
+                int(((milestones["Days until due"] < 0) & (milestones["Status"] != "done")).sum())
+                if len(milestones)
+                else 0,
+            ),
+        ],
+    )
+    _charts(workbook, groups, milestones)
+    table_sheet(workbook, "Cities", cities)
+    table_sheet(workbook, "Tandems", tandems, percent=("Progress",))
+    table_sheet(workbook, "Challenges", challenges)
+    table_sheet(workbook, "Common challenges", groups)
+    table_sheet(workbook, "Quiz results", options, percent=("Share",))
+    table_sheet(workbook, "Quiz coverage", coverage)
+    roadmap = table_sheet(workbook, "Roadmaps", milestones)
+    _flag_overdue(roadmap, len(milestones))
+    table_sheet(workbook, "Take-aways", takeaways)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _flag_overdue(sheet, rows: int) -> None:
+    """Fill overdue milestones red (due date past, not done) and colour the RAG column."""
+    last = max(rows, 1) + 1
+    # Columns: D = Due date, E = Status, I = RAG (see report.ROADMAP_COLUMNS).
+    sheet.conditional_formatting.add(
+        f"A2:J{last}", FormulaRule(formula=['AND($D2<TODAY(),$E2<>"done")'], fill=RED)
+    )
+    for word, fill in (("red", RED), ("amber", AMBER), ("green", GREEN)):
+        sheet.conditional_formatting.add(
+            f"I2:I{last}", CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fill)
+        )
+
+
+def _charts(workbook: Workbook, groups, milestones) -> None:
+    """Two small tables and a native bar chart of each."""
+    sheet = workbook.create_sheet("Charts")
+    sheet.append(["Category", "Common challenges", "Challenges in them"])
+    by_category: dict[str, list[int]] = {}
+    for row in groups.itertuples(index=False):
+        counts = by_category.setdefault(row.Category or "(none)", [0, 0])
+        counts[0] += 1
+        counts[1] += int(row.Challenges)
+    for category, (n_groups, n_challenges) in sorted(by_category.items()):
+        sheet.append([category, n_groups, n_challenges])
+    first_rows = len(by_category)
+    if first_rows:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Common challenges by category"
+        chart.y_axis.title = "Challenges"
+        data = Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=first_rows + 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=first_rows + 1))
+        chart.height, chart.width = 8, 16
+        sheet.add_chart(chart, "F2")
+
+    start = first_rows + 4
+    statuses = [s.value for s in MilestoneStatus]
+    sheet.cell(row=start, column=1, value="Tandem")
+    for offset, status in enumerate(statuses, start=2):
+        sheet.cell(row=start, column=offset, value=status)
+    per_tandem: dict[str, dict[str, int]] = {}
+    for row in milestones.itertuples(index=False):
+        counts = per_tandem.setdefault(row.Tandem, dict.fromkeys(statuses, 0))
+        counts[row.Status] = counts.get(row.Status, 0) + 1
+    for n, (tandem, counts) in enumerate(sorted(per_tandem.items()), start=start + 1):
+        sheet.cell(row=n, column=1, value=tandem)
+        for offset, status in enumerate(statuses, start=2):
+            sheet.cell(row=n, column=offset, value=counts[status])
+    if per_tandem:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "Milestone status by tandem"
+        end = start + len(per_tandem)
+        data = Reference(sheet, min_col=2, max_col=1 + len(statuses), min_row=start, max_row=end)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=start + 1, max_row=end))
+        chart.height, chart.width = 10, 16
+        sheet.add_chart(chart, f"F{start}")
+    sheet.column_dimensions["A"].width = 36
+    for letter in "BCDE":
+        sheet.column_dimensions[letter].width = 14

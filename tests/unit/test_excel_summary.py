@@ -1,0 +1,238 @@
+"""The Excel summary: every sheet's figures against the database, its Excel features,
+the three scopes, and refusals (bad scope, wrong actor) that write nothing."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import openpyxl
+import pytest
+from sqlmodel import func, select
+
+from peerlearn import models as m
+from peerlearn.demo import load_demo
+from peerlearn.errors import InvalidInput, NotFound, PermissionDenied
+from peerlearn.excel.summary import SHEETS, build_summary
+
+GENERATED = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
+TODAY = GENERATED.date()
+
+
+@pytest.fixture
+def demo(session):
+    load_demo(session)
+    return session
+
+
+def _network(session, name="#connectedinEurope") -> m.Network:
+    return session.exec(select(m.Network).where(m.Network.name == name)).one()
+
+
+def _book(session, actor, **scope) -> openpyxl.Workbook:
+    content = build_summary(session, actor=actor, generated_at=GENERATED, **scope)
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def _rows(sheet) -> list[dict]:
+    values = list(sheet.iter_rows(values_only=True))
+    header = values[0]
+    return [dict(zip(header, row, strict=True)) for row in values[1:] if row[0] != "(none)"]
+
+
+def _summary(book) -> dict:
+    return {row["What"]: row["Value"] for row in _rows(book["Summary"])}
+
+
+@pytest.fixture
+def cie(demo, coordinator):
+    network = _network(demo)
+    return _book(demo, coordinator, network_id=network.id), network
+
+
+def test_the_workbook_has_every_sheet_in_order(cie):
+    book, _ = cie
+    assert book.sheetnames == ["README", *SHEETS]
+    readme = {row["What"]: row["Value"] for row in _rows(book["README"])}
+    assert readme["Summary of"] == "network: #connectedinEurope"
+    assert readme["Generated (UTC)"] == "2024-06-01 09:30"
+    assert set(SHEETS) <= set(readme)
+
+
+def test_every_sheet_is_a_filterable_table_with_a_frozen_header(cie):
+    book, _ = cie
+    for name in book.sheetnames:
+        if name == "Charts":
+            continue
+        sheet = book[name]
+        assert len(sheet.tables) == 1, name
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.column_dimensions["A"].width >= 8
+
+
+def test_cities_and_tandems_match_the_database(demo, cie):
+    book, network = cie
+    members = demo.exec(select(func.count()).where(m.Membership.network_id == network.id)).one()
+    assert len(_rows(book["Cities"])) == members
+    tandems = demo.exec(select(m.Tandem).where(m.Tandem.network_id == network.id)).all()
+    rows = {row["Tandem"]: row for row in _rows(book["Tandems"])}
+    assert set(rows) == {t.name for t in tandems}
+    for tandem in tandems:
+        row = rows[tandem.name]
+        assert row["Deadline"].date() == tandem.deadline  # a real date, not text
+        assert row["Days to deadline"] == (tandem.deadline - TODAY).days
+    assert book["Tandems"]["H2"].number_format == "0%"
+
+
+def test_the_summary_counts_match_the_database(demo, cie):
+    book, network = cie
+    facts = _summary(book)
+    challenges = demo.exec(
+        select(func.count())
+        .select_from(m.Challenge)
+        .join(m.Tandem)
+        .where(m.Tandem.network_id == network.id, m.Challenge.archived_at.is_(None))
+    ).one()
+    assert facts["Challenges"] == challenges
+    dots = demo.exec(
+        select(func.coalesce(func.sum(m.Vote.dots), 0))
+        .join(m.CommonChallenge)
+        .where(m.CommonChallenge.network_id == network.id)
+    ).one()
+    assert facts["Dots given in votes"] == dots
+    milestones = demo.exec(
+        select(m.Milestone.status)
+        .join(m.Roadmap)
+        .join(m.Tandem)
+        .where(m.Tandem.network_id == network.id, m.Milestone.archived_at.is_(None))
+    ).all()
+    assert facts["Milestones"] == len(milestones)
+    assert facts["Milestones done"] == milestones.count("done")
+    assert facts["Milestones red"] + facts["Milestones amber"] + facts["Milestones green"] == len(
+        milestones
+    )
+
+
+def test_common_challenges_carry_their_challenges_tandems_and_votes(demo, cie):
+    book, network = cie
+    rows = {row["Common challenge"]: row for row in _rows(book["Common challenges"])}
+    assert {"Funding", "Consulting", "Qualified staff"} <= set(rows)
+    funding = demo.exec(
+        select(m.CommonChallenge).where(
+            m.CommonChallenge.network_id == network.id, m.CommonChallenge.name == "Funding"
+        )
+    ).one()
+    members = demo.exec(
+        select(m.Challenge).where(m.Challenge.common_challenge_id == funding.id)
+    ).all()
+    assert rows["Funding"]["Challenges"] == len(members)
+    assert all(c.text in rows["Funding"]["The challenges"] for c in members)
+    dots = demo.exec(
+        select(func.coalesce(func.sum(m.Vote.dots), 0)).where(
+            m.Vote.common_challenge_id == funding.id
+        )
+    ).one()
+    assert rows["Funding"]["Dots"] == dots
+
+
+def test_quiz_results_count_every_chosen_option(demo, cie):
+    book, network = cie
+    rows = _rows(book["Quiz results"])
+    picks = demo.exec(
+        select(func.count())
+        .select_from(m.AnswerOption)
+        .join(m.Option)
+        .join(m.Question)
+        .join(m.Quiz)
+        .join(m.EventSession)
+        .join(m.Event)
+        .where(m.Event.network_id == network.id)
+    ).one()
+    assert sum(row["Answers"] for row in rows) == picks
+    assert any(row["Correct"] == "yes" for row in rows)
+    coverage = _rows(book["Quiz coverage"])
+    assert coverage and all(row["People answering"] >= 1 for row in coverage)
+
+
+def test_roadmaps_flag_overdue_milestones(cie):
+    book, _ = cie
+    sheet = book["Roadmaps"]
+    rows = _rows(sheet)
+    assert rows
+    for row in rows:
+        assert isinstance(row["Due date"], datetime)
+        overdue = row["Due date"].date() < TODAY and row["Status"] != "done"
+        if overdue:
+            assert row["RAG"] == "red"
+    formulas = [rule.formula for rng in sheet.conditional_formatting for rule in rng.rules]
+    assert ['AND($D2<TODAY(),$E2<>"done")'] in formulas
+
+
+def test_native_charts_for_categories_and_milestone_status(cie):
+    book, _ = cie
+    charts = book["Charts"]._charts
+    assert len(charts) == 2
+
+
+def test_an_event_scope_keeps_that_events_work(demo, facilitator):
+    event = demo.exec(select(m.Event).where(m.Event.title == "#CIE meeting Berlin")).one()
+    book = _book(demo, facilitator, event_id=event.id)
+    challenges = _rows(book["Challenges"])
+    sessions = set(
+        demo.exec(select(m.EventSession.title).where(m.EventSession.event_id == event.id))
+    )
+    assert challenges and all(row["Session"] in sessions for row in challenges)
+    assert {row["Event"] for row in _rows(book["Take-aways"])} <= {event.title}
+
+
+def test_a_tandem_scope_keeps_that_tandems_work(demo, coordinator):
+    tandem = demo.exec(select(m.Tandem).where(m.Tandem.name == "Arezzo–Arnsberg")).one()
+    book = _book(demo, coordinator, tandem_id=tandem.id)
+    assert {row["Tandem"] for row in _rows(book["Tandems"])} == {tandem.name}
+    assert {row["Tandem"] for row in _rows(book["Roadmaps"])} == {tandem.name}
+    assert {row["City"] for row in _rows(book["Cities"])} == {"Arezzo", "Arnsberg"}
+    assert _rows(book["Quiz results"]) == []  # phones answer for cities, not tandems
+
+
+def test_an_empty_network_gives_a_valid_workbook(session, coordinator):
+    network = m.Network(name="Brand new")
+    session.add(network)
+    session.commit()
+    book = _book(session, coordinator, network_id=network.id)
+    assert _rows(book["Challenges"]) == []
+    assert book["Challenges"]["A2"].value == "(none)"
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [{}, {"network_id": 1, "tandem_id": 1}],
+    ids=["none", "two"],
+)
+def test_exactly_one_scope_is_required(demo, coordinator, scope):
+    with pytest.raises(InvalidInput, match="one scope"):
+        build_summary(demo, actor=coordinator, **scope)
+
+
+def test_an_unknown_scope_is_refused(demo, coordinator):
+    with pytest.raises(NotFound):
+        build_summary(demo, actor=coordinator, event_id=999_999)
+
+
+def test_tandem_members_export_only_their_own_tandem(session, world):
+    with pytest.raises(PermissionDenied):
+        build_summary(session, actor=world.member, network_id=world.network.id)
+    with pytest.raises(PermissionDenied):
+        build_summary(session, actor=world.outsider, tandem_id=world.tandem.id)
+    assert build_summary(session, actor=world.member, tandem_id=world.tandem.id)
+
+
+def test_nobody_signed_in_gets_nothing(session, world):
+    with pytest.raises(PermissionDenied):
+        build_summary(session, actor=None, network_id=world.network.id)
+
+
+def test_dates_are_dates(cie):
+    book, _ = cie
+    value = book["Roadmaps"]["D2"].value
+    assert isinstance(value, datetime) and value.date() >= date(2023, 1, 1)
+    assert book["Roadmaps"]["D2"].number_format == "yyyy-mm-dd"
