@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
+from sqlmodel import Session
 
-from peerlearn.excel.imports import ImportPreview, ImportResult, ImportRow
+from peerlearn.errors import InvalidInput
+from peerlearn.excel.imports import KINDS, ImportPreview, ImportResult, ImportRow
+from peerlearn.models import User
 
 # One line per import kind, shown under the kind picker.
 KIND_HELP = {
@@ -41,7 +44,7 @@ SHEETS = (
 
 def slug(text: str, *, limit: int = 40) -> str:
     """A file-name-safe form of ``text``: ASCII, lower case, words joined by '-'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     words = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return words[:limit].rstrip("-") or "export"
 
@@ -149,8 +152,23 @@ def import_label(preview: ImportPreview) -> str:
 
 def result_sentence(kind: str, filename: str, result: ImportResult) -> str:
     """'Imported cities.csv: 2 cities added, 1 updated, 4 unchanged.'"""
-    what = kind if result.added != 1 else kind.rstrip("s")
+    what = kind if result.added != 1 else KINDS[kind].what
     return (
         f"Imported {filename}: {result.added} {what} added, {result.updated} updated, "
         f"{result.unchanged} unchanged."
     )
+
+
+def scopes_for(role: str) -> list[str]:
+    """Facilitators report on their events; coordinators on anything."""
+    return ["event"] if role == "facilitator" else list(SCOPES)
+
+
+def summary_for(session: Session, *, actor: User, scope: str, target_id: int) -> bytes:
+    """The Excel summary of one network, event or tandem (``scope``)."""
+    if scope not in SCOPES:
+        raise InvalidInput(f"Export a network, an event or a tandem, not '{scope}'.")
+    # Imported on use: the workbook module is large and only this button needs it.
+    from peerlearn.excel.summary import build_summary
+
+    return build_summary(session, actor=actor, **{f"{scope}_id": target_id})

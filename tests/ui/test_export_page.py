@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
+import sys
+import types
 from datetime import datetime
 
 import pytest
+
+from peerlearn.errors import PermissionDenied
 
 PAGE = "pages/export.py"
 
@@ -84,3 +89,54 @@ def test_a_prepared_summary_is_offered_only_for_its_own_scope(app):
     keys = [b.proto.id for b in at.get("download_button")]
     assert not any("ex_download" in k for k in keys)
     assert any("ex_ics" in k for k in keys)
+
+
+@pytest.fixture
+def fake_summary(monkeypatch):
+    """Stands in for peerlearn.excel.summary: records each call, returns small bytes."""
+    calls: list[dict] = []
+
+    def build_summary(session, *, actor, **scope):
+        calls.append({"actor": actor.email, **scope})
+        if module.refuse:
+            raise PermissionDenied("You may not export this event.")
+        return b"PK-fake-workbook"
+
+    module = types.ModuleType("peerlearn.excel.summary")
+    module.build_summary = build_summary
+    module.refuse = False
+    monkeypatch.setitem(sys.modules, "peerlearn.excel.summary", module)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "role, scope, picker",
+    [
+        ("coordinator", "network", "ex_network"),
+        ("coordinator", "event", "ex_event"),
+        ("coordinator", "tandem", "ex_tandem"),
+        ("facilitator", "event", "ex_event"),
+    ],
+)
+def test_prepare_asks_for_the_chosen_scope_only(app, fake_summary, role, scope, picker):
+    at = app(role, PAGE)
+    if role == "coordinator":
+        at.radio(key="ex_scope").set_value(scope).run()
+    target = at.selectbox(key=picker).value
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception
+    assert fake_summary == [{"actor": f"{role}@example.org", f"{scope}_id": target}]
+    _, content, file_name, _ = at.session_state["ex_summary"]
+    assert content == b"PK-fake-workbook"
+    assert re.fullmatch(rf"peerlearn-{scope}-[a-z0-9-]+-\d{{4}}-\d{{2}}-\d{{2}}\.xlsx", file_name)
+    assert at.download_button(key="ex_download").proto.label == f"Download {file_name}"
+
+
+def test_a_refused_summary_shows_the_reason_and_no_download(app, fake_summary):
+    sys.modules["peerlearn.excel.summary"].refuse = True
+    at = app("facilitator", PAGE)
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception
+    assert "may not export" in at.error[0].value
+    assert "ex_summary" not in at.session_state
+    assert not any(b.key == "ex_download" for b in at.get("download_button"))

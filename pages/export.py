@@ -1,0 +1,159 @@
+"""Export for reporting: the Excel summary of a network, an event or a tandem, and .ics
+calendars."""
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from peerlearn.calendars import event_calendar, milestones_calendar
+from peerlearn.models import UserRole
+from peerlearn.services import events as event_service
+from peerlearn.services import network as network_service
+from peerlearn.services import roadmaps as roadmap_service
+from peerlearn.services import tandems as tandem_service
+from peerlearn.ui.auth import require_user
+from peerlearn.ui.reports_widgets import (
+    SCOPES,
+    SHEETS,
+    calendar_filename,
+    scopes_for,
+    summary_filename,
+    summary_for,
+)
+from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
+st.title("Export")
+st.caption(
+    "An Excel summary for your reports, and calendars (.ics) to share. Exporting only "
+    "reads, so it works at any time, also while a live session is running."
+)
+
+network_column, scope_column = st.columns([2, 3], vertical_alignment="bottom")
+with network_column:
+    network_id = pick_network(user, key="ex_network")
+if network_id is None:
+    empty_state("There is no network yet: a coordinator adds one under **Network**.")
+    st.stop()
+
+allowed = scopes_for(user.role)
+if len(allowed) > 1:
+    scope = scope_column.radio(
+        "What to export",
+        allowed,
+        format_func=SCOPES.get,
+        horizontal=True,
+        key="ex_scope",
+    )
+else:
+    scope = allowed[0]
+    scope_column.caption("Facilitators export one event at a time.")
+
+calendar: tuple[str, bytes, str] | None = None  # (label, content, file name)
+if scope == "network":
+    networks = read(lambda s: network_service.list_networks(s, actor=user))
+    target_id = network_id
+    name = next(n.name for n in networks if n.id == network_id)
+elif scope == "event":
+    events = read(lambda s: event_service.list_events(s, network_id=network_id))
+    if not events:
+        empty_state("This network has no events yet: add one under **Events**.")
+        st.stop()
+    titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
+    target_id = pick("Event", list(titles), key="ex_event", format_func=titles.get)
+    event = next(e for e in events if e.id == target_id)
+    name = event.title
+    sessions = read(lambda s: event_service.list_sessions(s, event_id=event.id))
+    if sessions:
+        calendar = (
+            "The event's agenda (.ics)",
+            event_calendar(event, sessions),
+            calendar_filename("event", f"{event.title} {event.start_date:%Y-%m-%d}"),
+        )
+else:
+    tandems = read(lambda s: tandem_service.list_tandems(s, actor=user, network_id=network_id))
+    if not tandems:
+        empty_state("This network has no tandems yet: pair cities under **Network**.")
+        st.stop()
+    names = {t.tandem.id: t.tandem.name for t in tandems}
+    target_id = pick("Tandem", list(names), key="ex_tandem", format_func=names.get)
+    tandem = next(t.tandem for t in tandems if t.tandem.id == target_id)
+    name = tandem.name
+    milestones = read(lambda s: roadmap_service.list_milestones(s, actor=user, tandem_id=target_id))
+    if milestones:
+        calendar = (
+            "The tandem's milestones (.ics)",
+            milestones_calendar(tandem, milestones),
+            calendar_filename("tandem", tandem.name),
+        )
+
+excel_column, calendar_column = st.columns([3, 2], gap="large")
+with excel_column:
+    st.subheader("Excel summary")
+    st.markdown(
+        "\n".join(f"- **{sheet}**: {what}" for sheet, what in SHEETS)
+        + "\n\nEach sheet is a filterable table; dates and numbers are real dates and "
+        "numbers; overdue milestones are highlighted."
+    )
+    wanted = (scope, target_id)
+    prepared = st.session_state.get("ex_summary")
+    if st.button(
+        "Prepare the summary",
+        icon=":material/table_view:",
+        key="ex_prepare",
+        help="Gathers every figure of the chosen scope; this can take a few seconds.",
+    ):
+        with st.spinner("Gathering the figures…"):
+            content = act(lambda s: summary_for(s, actor=user, scope=scope, target_id=target_id))
+        if content is not None:
+            prepared = (
+                wanted,
+                content,
+                summary_filename(scope, name, date.today()),
+                datetime.now(),
+            )
+            st.session_state["ex_summary"] = prepared
+    if prepared and prepared[0] == wanted:
+        _, content, file_name, made = prepared
+        st.download_button(
+            f"Download {file_name}",
+            content,
+            file_name=file_name,
+            mime=XLSX,
+            type="primary",
+            icon=":material/download:",
+            on_click="ignore",
+            key="ex_download",
+        )
+        st.caption(
+            f"Prepared at {made:%H:%M:%S} ({len(content) / 1024:.0f} KB). "
+            "Prepare it again for the latest figures."
+        )
+
+with calendar_column:
+    st.subheader("Calendar")
+    if scope == "network":
+        st.caption("Choose one event (its agenda) or one tandem (its milestones) for a calendar.")
+    elif calendar is None:
+        st.caption(
+            "No sessions in this event yet."
+            if scope == "event"
+            else "No milestones in this tandem's roadmap yet."
+        )
+    else:
+        label, content, file_name = calendar
+        st.caption(
+            "Opens in Outlook, Google Calendar or Thunderbird; importing it again "
+            "updates the entries instead of doubling them."
+        )
+        st.download_button(
+            label,
+            content,
+            file_name=file_name,
+            mime="text/calendar",
+            icon=":material/calendar_month:",
+            on_click="ignore",
+            key="ex_ics",
+        )

@@ -1,0 +1,169 @@
+"""Import cities, tandems, milestones or challenges from a spreadsheet, after a preview."""
+
+import streamlit as st
+
+from peerlearn.errors import PeerlearnError
+from peerlearn.excel.import_files import MAX_BYTES
+from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
+from peerlearn.models import UserRole
+from peerlearn.ui.accounts_widgets import escape_md
+from peerlearn.ui.auth import require_user
+from peerlearn.ui.reports_widgets import (
+    KIND_HELP,
+    adds_frame,
+    counts,
+    import_label,
+    preview_key,
+    problems_frame,
+    result_sentence,
+    updates_frame,
+)
+from peerlearn.ui.widgets import act, empty_state, pick_network, read
+
+user = require_user(UserRole.COORDINATOR)
+st.title("Import")
+st.caption(
+    "Add or update many rows at once from an .xlsx or .csv file. You see a preview first; "
+    "nothing is written while a row has a problem, and importing the same file twice "
+    "changes nothing the second time."
+)
+
+
+@st.cache_data(show_spinner=False)
+def _template(kind: str, fmt: str) -> bytes:
+    return template(kind, fmt)
+
+
+left, right = st.columns([2, 3])
+with left:
+    kind = st.selectbox(
+        "What to import", list(KINDS), format_func=lambda k: KINDS[k].title, key="imp_kind"
+    )
+    st.caption(KIND_HELP[kind])
+    network_id = pick_network(user, key="imp_network")
+with right:
+    st.markdown("**Templates**: the expected columns, with help on how to fill them in.")
+    buttons = st.container(horizontal=True)
+    for fmt, mime in (
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("csv", "text/csv"),
+    ):
+        buttons.download_button(
+            f"{KINDS[kind].title} template (.{fmt})",
+            _template(kind, fmt),
+            file_name=f"peerlearn-{kind}-template.{fmt}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"imp_template_{fmt}",
+        )
+    upload = st.file_uploader(
+        "File to import",
+        type=["xlsx", "csv"],
+        key="imp_file",
+        max_upload_size=MAX_BYTES // 1024 // 1024,
+        help="In a workbook: the sheet named like what you import (e.g. Cities), else the first.",
+    )
+
+if network_id is None:
+    empty_state("There is no network yet: add one under **Network**, then import into it.")
+    st.stop()
+if upload is None:
+    empty_state(
+        "Download a template, fill it in (or use your own file: columns are matched by "
+        "name, extra columns are ignored), then drop it above to see the preview."
+    )
+    st.stop()
+
+content = upload.getvalue()
+key = preview_key(kind, network_id, content)
+cached = st.session_state.get("imp_preview")
+if cached is None or cached[0] != key:
+    # Read the file once per (file, kind, network); reruns reuse the preview.
+    try:
+        planned = read(
+            lambda s: preview_import(
+                s,
+                actor=user,
+                kind=kind,
+                filename=upload.name,
+                content=content,
+                network_id=network_id,
+            )
+        )
+        cached = (key, planned, None)
+    except PeerlearnError as error:
+        cached = (key, None, str(error))
+    st.session_state["imp_preview"] = cached
+_, preview, refusal = cached
+
+done = st.session_state.get("imp_done")
+if done and done[0] == key:
+    if st.session_state.pop("imp_toast", False):
+        st.toast(escape_md(done[1]), icon=":material/check_circle:")
+    st.success(escape_md(done[1]), icon=":material/check_circle:")
+
+if refusal:
+    st.error(escape_md(refusal), icon=":material/error:")
+    st.stop()
+
+st.subheader("Preview")
+st.caption(escape_md(f"Read as {preview.source}."))
+for note in preview.notes:
+    st.caption(escape_md(note))  # notes quote the file's own headers
+n = counts(preview)
+metrics = st.columns(4)
+metrics[0].metric("To add", n.adds)
+metrics[1].metric("To update", n.updates)
+metrics[2].metric("Unchanged", n.unchanged)
+metrics[3].metric("Problems", n.problems)
+
+if preview.problems:
+    st.error(
+        "Nothing can be imported while a row has a problem: fix these rows in the file "
+        "and drop it again.",
+        icon=":material/error:",
+    )
+    st.dataframe(
+        problems_frame(preview),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Row": st.column_config.NumberColumn(width="small"),
+            "Reason": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+adds_tab, updates_tab, unchanged_tab = st.tabs(
+    [f"To add ({n.adds})", f"To update ({n.updates})", f"Unchanged ({n.unchanged})"]
+)
+with adds_tab:
+    if preview.adds:
+        st.dataframe(adds_frame(preview.adds), hide_index=True, width="stretch")
+    else:
+        st.caption("No new rows.")
+with updates_tab:
+    if preview.updates:
+        st.dataframe(updates_frame(preview.updates), hide_index=True, width="stretch")
+    else:
+        st.caption("No row changes what is stored.")
+with unchanged_tab:
+    if preview.unchanged:
+        st.dataframe(adds_frame(preview.unchanged), hide_index=True, width="stretch")
+    else:
+        st.caption("Every row adds or changes something.")
+
+if st.button(
+    import_label(preview),
+    type="primary",
+    disabled=bool(preview.problems) or not preview.changes,
+    icon=":material/upload:",
+    key="imp_apply",
+):
+    result = act(lambda s: apply_import(s, actor=user, preview=preview))
+    # The preview is stale either way: the next run reads the file again.
+    st.session_state.pop("imp_preview", None)
+    if result is not None:
+        st.session_state["imp_done"] = (key, result_sentence(kind, upload.name, result))
+        st.session_state["imp_toast"] = True
+        st.rerun()

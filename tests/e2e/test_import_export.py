@@ -1,0 +1,145 @@
+"""Import and export in a real browser: upload a messy CSV of cities, preview, import;
+prepare the Excel summary and download it.
+
+The import writes, so these tests run their own server on their own demo database
+(the session-wide one stays as the other browser tests expect it).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session, select
+
+from peerlearn import models as m
+from peerlearn.db import make_engine, upgrade
+from peerlearn.demo import load_demo
+from peerlearn.models import UserRole
+from peerlearn.services import users as user_service
+from tests.e2e.conftest import (
+    ACCOUNTS,
+    PASSWORD,
+    _port,
+    running_server,
+    sign_in,
+    wait_for_app_run,
+)
+
+NAV = "[data-testid='stSidebarNav']"
+MAIN = "[data-testid='stMain']"
+EXCEPTION = "[data-testid='stException']"
+# Accents, stray spaces (also a no-break space), an empty row and an extra column.
+CITIES = ("City ; Country ;Notes\n  Malmö ; Sweden ;harbour\n;;\nŁódź\xa0;Poland;\n").encode(
+    "utf-8-sig"
+)
+
+
+@pytest.fixture(scope="module")
+def own_database(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("e2e-import") / "peerlearn.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        load_demo(session)
+        email, name = ACCOUNTS["coordinator"]
+        user_service.add_user(
+            session,
+            actor=None,
+            system=True,
+            email=email,
+            role=UserRole.COORDINATOR,
+            password=PASSWORD,
+            name=name,
+        )
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def own_server(browser_ready, own_database, tmp_path_factory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("e2e-import-server") / "streamlit.log"
+    with running_server(own_database, _port(2), log) as base:
+        yield base
+
+
+def _open(page, title: str) -> None:
+    links = page.locator(NAV).locator("[data-testid='stSidebarNavLink']")
+    links.filter(has=page.get_by_text(title, exact=True)).click()
+    wait_for_app_run(page)
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label)
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def _no_exception(page) -> None:
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def _cities(url: str, names: list[str]) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return list(
+                session.exec(
+                    select(m.City.name, m.City.country).where(m.City.name.in_(names))
+                ).all()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_messy_city_csv_is_previewed_then_imported(own_server, own_database, page):
+    sign_in(page, own_server, "coordinator")
+    _open(page, "Import")
+    _no_exception(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "cities.csv", "mimeType": "text/csv", "buffer": CITIES}]
+    )
+    wait_for_app_run(page)
+    _no_exception(page)
+    assert (_metric(page, "To add"), _metric(page, "Problems")) == ("2", "0")
+    table = page.locator(MAIN).locator("[data-testid='stDataFrame']").first
+    table.wait_for()
+    assert "Notes" in page.locator(MAIN).inner_text()  # the ignored column is named
+    assert _cities(own_database, ["Malmö", "Łódź"]) == []
+
+    page.get_by_role("button", name="Import 2 rows").click()
+    wait_for_app_run(page)
+    _no_exception(page)
+    toast = page.locator("[data-testid='stToast']")
+    toast.wait_for()
+    assert "2 cities added" in toast.inner_text()
+    assert "Imported cities.csv" in page.locator(MAIN).inner_text()
+    assert sorted(_cities(own_database, ["Malmö", "Łódź"])) == [
+        ("Malmö", "Sweden"),
+        ("Łódź", "Poland"),
+    ]
+    # The same file again: everything is unchanged, nothing left to import.
+    assert _metric(page, "Unchanged") == "2"
+    assert page.get_by_role("button", name="Nothing to import").is_disabled()
+
+
+def test_the_excel_summary_downloads_and_opens(own_server, page):
+    pytest.importorskip("peerlearn.excel.summary")  # being written alongside this page
+    import openpyxl
+
+    sign_in(page, own_server, "coordinator")
+    _open(page, "Export")
+    page.get_by_role("button", name="Prepare the summary").click()
+    wait_for_app_run(page, timeout=120_000)
+    _no_exception(page)
+    button = page.get_by_role("button", name="Download peerlearn-network-")
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.startswith("peerlearn-network-connectedineurope-")
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as file:
+        workbook = openpyxl.load_workbook(io.BytesIO(file.read()))
+    assert "README" in workbook.sheetnames
+    assert "Roadmaps" in workbook.sheetnames
