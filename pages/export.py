@@ -6,6 +6,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from peerlearn.calendars import event_calendar, milestones_calendar
+from peerlearn.excel.summary import SHEETS
 from peerlearn.models import UserRole
 from peerlearn.services import events as event_service
 from peerlearn.services import network as network_service
@@ -14,15 +15,13 @@ from peerlearn.services import tandems as tandem_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.reports_widgets import (
     SCOPES,
-    SHEETS,
+    XLSX,
     calendar_filename,
     scopes_for,
     summary_filename,
     summary_for,
 )
 from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Export")
@@ -93,7 +92,7 @@ excel_column, calendar_column = st.columns([3, 2], gap="large")
 with excel_column:
     st.subheader("Excel summary")
     st.markdown(
-        "\n".join(f"- **{sheet}**: {what}" for sheet, what in SHEETS)
+        "\n".join(f"- **{sheet}**: {what}" for sheet, what in SHEETS.items())
         + "\n\nEach sheet is a filterable table; dates and numbers are real dates and "
         "numbers; overdue milestones are highlighted."
     )

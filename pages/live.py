@@ -71,8 +71,8 @@ if chosen and chosen != row.activity:
     act_and_refresh(lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen))
 
 controls.settings(user, row)
-quiz_tab, wall_tab, vote_tab, people_tab = st.tabs(
-    ["Quiz", "Challenge wall", "Dot-voting", "Participants"]
+quiz_tab, wall_tab, vote_tab, people_tab, export_tab = st.tabs(
+    ["Quiz", "Challenge wall", "Dot-voting", "Participants", "Export"]
 )
 with quiz_tab:
     controls.quiz(user, row)
@@ -88,3 +88,5 @@ with people_tab:
         st.text(", ".join(snap.cities))
     else:
         st.caption("Nobody has said which city they speak for yet.")
+with export_tab:
+    controls.export(user, row)

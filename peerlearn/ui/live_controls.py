@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from peerlearn.services import challenges as challenge_service
 from peerlearn.services import common_challenges as group_service
 from peerlearn.services import live, live_results
 from peerlearn.ui.live import coverage
+from peerlearn.ui.reports_widgets import XLSX, summary_filename, summary_for
 from peerlearn.ui.widgets import act, act_and_refresh, empty_state, read
 
 MODES = [m.value for m in CountMode]
@@ -260,3 +263,28 @@ def _set_hidden(user: User, ids: list[int], *, hidden: bool) -> None:
             )
 
     act_and_refresh(run)
+
+
+def export(user: User, row: EventSession) -> None:
+    """The event's Excel summary, mid-session: everything collected is already stored."""
+    st.caption(
+        "Answers, posts and votes are stored as they come: the event's summary can be "
+        "downloaded at any moment, also now."
+    )
+    if st.button("Prepare the event summary", icon=":material/table_view:", key="live_prepare"):
+        content = act(lambda s: summary_for(s, actor=user, scope="event", target_id=row.event_id))
+        if content is not None:
+            st.session_state["live_summary"] = (row.event_id, content, datetime.now())
+    prepared = st.session_state.get("live_summary")
+    if prepared and prepared[0] == row.event_id:
+        _, content, made = prepared
+        st.download_button(
+            f"Download the summary prepared at {made:%H:%M:%S}",
+            content,
+            file_name=summary_filename("event", row.title, made.date()),
+            mime=XLSX,
+            on_click="ignore",
+            icon=":material/download:",
+            type="primary",
+            key="live_download",
+        )

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput
 from peerlearn.excel.imports import KINDS, ImportPreview, ImportResult, ImportRow
+from peerlearn.excel.summary import build_summary
 from peerlearn.models import User
 
 # One line per import kind, shown under the kind picker.
@@ -28,18 +29,8 @@ KIND_HELP = {
     "challenges": "Challenges of existing tandems: text, city, category, theme, priority.",
 }
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCOPES = {"network": "Whole network", "event": "One event", "tandem": "One tandem"}
-
-# What the summary workbook holds (the reporting issue's list of sheets).
-SHEETS = (
-    ("README", "what each sheet holds, the scope, and when it was generated"),
-    ("Summary", "the counts and statuses a coordinator reports"),
-    ("Cities, Tandems, Challenges", "one row each, filterable"),
-    ("Common challenges", "the challenges and tandems in each, with votes"),
-    ("Quiz results", "per question and option, and coverage by city"),
-    ("Roadmaps", "every milestone with owner, due date, status, days left, red/amber/green"),
-    ("Take-aways", "the key take-aways recorded at the events"),
-)
 
 
 def slug(text: str, *, limit: int = 40) -> str:
@@ -168,7 +159,4 @@ def summary_for(session: Session, *, actor: User, scope: str, target_id: int) ->
     """The Excel summary of one network, event or tandem (``scope``)."""
     if scope not in SCOPES:
         raise InvalidInput(f"Export a network, an event or a tandem, not '{scope}'.")
-    # Imported on use: the workbook module is large and only this button needs it.
-    from peerlearn.excel.summary import build_summary
-
     return build_summary(session, actor=actor, **{f"{scope}_id": target_id})

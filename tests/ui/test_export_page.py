@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import sys
-import types
 from datetime import datetime
 
+import openpyxl
 import pytest
 
 from peerlearn.errors import PermissionDenied
+from peerlearn.ui import reports_widgets
 
 PAGE = "pages/export.py"
 
@@ -57,8 +57,6 @@ def test_an_events_agenda_and_a_tandems_milestones_are_offered_as_ics(app):
     "role, scope", [("coordinator", "network"), ("coordinator", "tandem"), ("facilitator", None)]
 )
 def test_prepare_builds_the_summary_then_offers_the_download(app, role, scope):
-    pytest.importorskip("peerlearn.excel.summary")  # being written alongside this page
-    openpyxl = pytest.importorskip("openpyxl")
     at = app(role, PAGE)
     if scope:
         at.radio(key="ex_scope").set_value(scope).run()
@@ -93,19 +91,23 @@ def test_a_prepared_summary_is_offered_only_for_its_own_scope(app):
 
 @pytest.fixture
 def fake_summary(monkeypatch):
-    """Stands in for peerlearn.excel.summary: records each call, returns small bytes."""
-    calls: list[dict] = []
+    """Stands in for build_summary on the page: records each call, returns small bytes.
+
+    ``calls.refuse = True`` makes it refuse, as the real one does for a wrong actor.
+    """
+
+    class Calls(list):
+        refuse = False
+
+    calls = Calls()
 
     def build_summary(session, *, actor, **scope):
         calls.append({"actor": actor.email, **scope})
-        if module.refuse:
+        if calls.refuse:
             raise PermissionDenied("You may not export this event.")
         return b"PK-fake-workbook"
 
-    module = types.ModuleType("peerlearn.excel.summary")
-    module.build_summary = build_summary
-    module.refuse = False
-    monkeypatch.setitem(sys.modules, "peerlearn.excel.summary", module)
+    monkeypatch.setattr(reports_widgets, "build_summary", build_summary)
     return calls
 
 
@@ -133,7 +135,7 @@ def test_prepare_asks_for_the_chosen_scope_only(app, fake_summary, role, scope, 
 
 
 def test_a_refused_summary_shows_the_reason_and_no_download(app, fake_summary):
-    sys.modules["peerlearn.excel.summary"].refuse = True
+    fake_summary.refuse = True
     at = app("facilitator", PAGE)
     at.button(key="ex_prepare").click().run()
     assert not at.exception

@@ -3,13 +3,16 @@ join page in every state of a question, with the Berlin quiz of the demo network
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from peerlearn import models as m
-from peerlearn.services import live, live_views
+from peerlearn.services import live, live_views, participation
 from tests.ui.conftest import APP, user_of
 
 QUIZ_SESSION = "Interactive quiz: smart city peculiarities of the cities"
@@ -386,3 +389,32 @@ def test_the_phone_places_dots_and_the_presenter_ranks(control):
     st.cache_data.clear()
     at = _presenter(control, row_id)
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_the_event_summary_downloads_mid_session_with_the_answers_so_far(control):
+    engine, row_id = control.engine, control.row_id
+    _drive(engine, row_id, live.set_activity, activity="quiz")
+    question = _drive(engine, row_id, live.step, direction=1)
+    _drive(engine, row_id, live.open_question, question_id=question.id)
+    phone, token = _joined(control)
+    with Session(engine) as session:
+        first = session.exec(select(m.Option).where(m.Option.question_id == question.id)).first()
+        session.expunge(first)
+        participation.answer_question(
+            session, token=token, question_id=question.id, option_ids=[first.id]
+        )
+    at = control
+    at.button(key="live_prepare").click().run()
+    assert not at.error
+    download = at.get("download_button")
+    assert download, "no download offered"
+    content = at.session_state["live_summary"][1]
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    rows = list(book["Quiz results"].iter_rows(values_only=True))
+    header = rows[0]
+    picked = [
+        dict(zip(header, r, strict=True))
+        for r in rows[1:]
+        if r[header.index("Option")] == first.text and r[header.index("Question")] == question.text
+    ]
+    assert picked and picked[0]["Answers"] >= 1  # the answer given a moment ago

@@ -344,7 +344,6 @@ def test_a_malformed_url_is_a_usage_error():
 
 
 def test_demo_load_fills_the_database_and_prints_counts(run, engine):
-    pytest.importorskip("peerlearn.demo")
     result = run("demo", "load", "--scale", "1")
     assert result.exit_code == 0, result.output
     counts = table_counts(engine)

@@ -269,7 +269,6 @@ def test_export_names_an_unknown_event(run, coordinator, fake_summary, tmp_path)
 
 
 def test_export_makes_a_real_workbook(run, demo, coordinator, tmp_path):
-    pytest.importorskip("peerlearn.excel.summary")
     result = run("export", str(tmp_path / "s.xlsx"), "--network", CIE)
     assert result.exit_code == 0, result.output
     workbook = openpyxl.load_workbook(io.BytesIO((tmp_path / "s.xlsx").read_bytes()))
@@ -333,7 +332,6 @@ def test_ics_names_an_unknown_tandem(run, demo, fake_calendars, tmp_path):
 
 
 def test_ics_makes_real_calendars(run, demo, tmp_path):
-    pytest.importorskip("peerlearn.calendars")
     tandem = first(demo, m.Tandem)
     result = run("ics", "tandem", tandem.name, str(tmp_path / "t.ics"))
     assert result.exit_code == 0, result.output
