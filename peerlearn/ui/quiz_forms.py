@@ -110,9 +110,10 @@ def question_card(user: User, quiz_id: int, item, number: int, total: int) -> No
                 success="Question deleted",
             )
         st.text(question.text)
-        for option in item.options:
-            st.text(("✓ " if option.is_correct else "• ") + option.text)
+        lines = [("✓ " if o.is_correct else "• ") + o.text for o in item.options]
         if question.scale_min is not None:
-            st.text(f"Scale {question.scale_min} to {question.scale_max}")
+            lines.append(f"Scale {question.scale_min} to {question.scale_max}")
+        if lines:
+            st.text("\n".join(lines))  # one block: the options sit together
         with st.expander("Edit"):
             question_form(user, quiz_id, question, item.options)
