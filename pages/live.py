@@ -9,7 +9,7 @@ from peerlearn.ui import live_controls as controls
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.live import base_url, code_block, join_url, qr_image
 from peerlearn.ui.session_picker import pick_session
-from peerlearn.ui.widgets import act_and_refresh, read
+from peerlearn.ui.widgets import act_and_refresh, plain, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Run live")
@@ -21,7 +21,7 @@ st.caption(
 running = read(lambda s: live_views.live_sessions(s, actor=user))
 if running:
     listed = ", ".join(f"{r.title} ({r.code})" for r in running)
-    st.caption(f"Live now: {listed}")
+    st.caption("Live now: " + plain(listed))
 
 network_id, sessions, row = pick_session(
     user,

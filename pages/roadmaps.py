@@ -14,7 +14,7 @@ from peerlearn.services.account_views import tandems_of
 from peerlearn.services.roadmap_views import tandem_history
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.roadmap_forms import RAG_BADGE, bulk_editor, milestone_form
-from peerlearn.ui.widgets import empty_state, pick, pick_network, read
+from peerlearn.ui.widgets import empty_state, pick, pick_network, plain, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
 st.title("Roadmaps")
@@ -61,7 +61,7 @@ next_due = min(open_items, key=lambda m: m.due_date) if open_items else None
 metrics[3].metric("Next due", f"{next_due.due_date:%d %b %Y}" if next_due else "–")
 st.progress(done / 100)
 if next_due:
-    st.caption("Next: " + next_due.title)
+    st.caption("Next: " + plain(next_due.title))
 
 timeline_tab, table_tab, add_tab, history_tab = st.tabs(
     ["Timeline", "Milestones", "Add a milestone", "History"]

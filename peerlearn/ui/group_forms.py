@@ -7,7 +7,7 @@ import streamlit as st
 from peerlearn.models import User
 from peerlearn.services import common_challenges as group_service
 from peerlearn.services.common_challenges import CommonChallengeRow
-from peerlearn.ui.widgets import act, act_and_refresh
+from peerlearn.ui.widgets import act, act_and_refresh, plain
 
 
 def group_form(
@@ -75,7 +75,9 @@ def group_form(
 
 def group_list(user: User, groups: list[CommonChallengeRow]) -> None:
     for group in groups:
-        title = f"{group.name} · {group.challenge_count} challenges · {group.vote_total} dots"
+        title = (
+            f"{plain(group.name)} · {group.challenge_count} challenges · {group.vote_total} dots"
+        )
         with st.expander(title):
             if group.category_name:
                 st.caption(f"Category: {group.category_name}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -49,6 +50,14 @@ def read(query: Callable[[Session], T]) -> T:
     """Run a read-only service call in its own session."""
     with db() as session:
         return query(session)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain(text: str) -> str:
+    """User text made safe for labels that render markdown (expanders, captions)."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def empty_state(message: str) -> None:

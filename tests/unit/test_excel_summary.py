@@ -236,3 +236,20 @@ def test_dates_are_dates(cie):
     value = book["Roadmaps"]["D2"].value
     assert isinstance(value, datetime) and value.date() >= date(2023, 1, 1)
     assert book["Roadmaps"]["D2"].number_format == "yyyy-mm-dd"
+
+
+def test_challenges_and_takeaways_match_the_database(demo, cie):
+    book, network = cie
+    texts = demo.exec(
+        select(m.Challenge.text)
+        .join(m.Tandem)
+        .where(m.Tandem.network_id == network.id, m.Challenge.archived_at.is_(None))
+    ).all()
+    assert sorted(row["Challenge"] for row in _rows(book["Challenges"])) == sorted(texts)
+    takeaways = demo.exec(
+        select(m.Takeaway.text)
+        .join(m.EventSession)
+        .join(m.Event)
+        .where(m.Event.network_id == network.id)
+    ).all()
+    assert sorted(row["Take-away"] for row in _rows(book["Take-aways"])) == sorted(takeaways)
