@@ -11,9 +11,11 @@ from peerlearn.models import MilestoneStatus, UserRole
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services import tandems as tandem_service
 from peerlearn.services.account_views import tandems_of
+from peerlearn.services.challenges import list_challenges
+from peerlearn.services.common_challenges import list_common_challenges
 from peerlearn.services.roadmap_views import tandem_history
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.roadmap_forms import RAG_BADGE, bulk_editor, milestone_form
+from peerlearn.ui.roadmap_forms import RAG_BADGE, bulk_editor, milestone_form, short
 from peerlearn.ui.widgets import empty_state, pick, pick_network, plain, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
@@ -67,6 +69,14 @@ timeline_tab, table_tab, add_tab, history_tab = st.tabs(
     ["Timeline", "Milestones", "Add a milestone", "History"]
 )
 cities = {c.id: c.name for c in listing.cities}
+challenges = {
+    c.id: short(f"{c.city_name}: {c.text}" if c.city_name else c.text)
+    for c in read(lambda s: list_challenges(s, actor=user, tandem_id=tandem_id))
+}
+groups = {
+    g.id: short(g.name)
+    for g in read(lambda s: list_common_challenges(s, actor=user, network_id=network_id))
+}
 with timeline_tab:
     if milestones:
         rows = [
@@ -92,12 +102,14 @@ with timeline_tab:
         empty_state("No milestones yet: add the first one, up to the tandem's deadline.")
 with table_tab:
     if milestones:
-        bulk_editor(user, tandem_id, milestones, rags, cities, editable=can_edit)
+        bulk_editor(
+            user, tandem_id, milestones, rags, cities, challenges, groups, editable=can_edit
+        )
     else:
         empty_state("No milestones yet.")
 with add_tab:
     if can_edit:
-        milestone_form(user, tandem_id, cities)
+        milestone_form(user, tandem_id, cities, challenges, groups)
     else:
         st.caption("Facilitators read the roadmaps; the tandem and the coordinators edit them.")
 with history_tab:

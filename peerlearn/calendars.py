@@ -15,6 +15,7 @@ from icalendar import Event as CalendarEvent
 
 from peerlearn.models import Event, EventSession, Milestone, Tandem
 from peerlearn.services._common import now
+from peerlearn.services.roadmaps import MilestoneRow
 
 DOMAIN = "peerlearn"
 
@@ -37,7 +38,16 @@ def _entry(uid: str, summary: str, description: str = "") -> CalendarEvent:
     return entry
 
 
-def milestones_calendar(tandem: Tandem, milestones: Iterable[Milestone]) -> bytes:
+def _facts(milestone: Milestone | MilestoneRow, tandem: Tandem) -> str:
+    # Screens pass MilestoneRow (owner name joined); the CLI passes bare Milestone rows.
+    owner = getattr(milestone, "owner_city_name", None)
+    facts = [f"Status: {milestone.status}", f"Tandem: {tandem.name}"]
+    if owner:
+        facts.insert(1, f"Owner: {owner}")
+    return "\n".join(facts)
+
+
+def milestones_calendar(tandem: Tandem, milestones: Iterable[Milestone | MilestoneRow]) -> bytes:
     """One all-day entry per milestone on its due date, and the tandem's deadline."""
     calendar = _calendar(f"{tandem.name}: roadmap")
     for milestone in milestones:
@@ -47,10 +57,10 @@ def milestones_calendar(tandem: Tandem, milestones: Iterable[Milestone]) -> byte
             "\n\n".join(
                 part
                 for part in (
+                    _facts(milestone, tandem),
                     milestone.description,
                     milestone.partner_contribution
                     and f"Partner's contribution: {milestone.partner_contribution}",
-                    f"Tandem: {tandem.name}",
                 )
                 if part
             ),

@@ -13,8 +13,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from peerlearn.models import Challenge, Event, MilestoneStatus, Tandem, User
+from peerlearn.models import Challenge, Event, MilestoneStatus, Tandem, User, UserRole
 from peerlearn.services import common_challenges, network, roadmaps, tandems
+from peerlearn.services._common import actor_tandem_ids
 from peerlearn.services.roadmaps import AMBER_WINDOW, MilestoneRow
 
 
@@ -69,8 +70,14 @@ def glance(session: Session, *, actor: User, network_id: int, today: date) -> Gl
 
 
 def deadlines(session: Session, *, actor: User, network_id: int, today: date) -> pd.DataFrame:
-    """Per tandem: deadline, days left, progress %, the tandem's red/amber/green."""
+    """Per tandem: deadline, days left, progress %, the tandem's red/amber/green.
+
+    A tandem member gets only their own tandems' rows.
+    """
     pairs = tandems.list_tandems(session, actor=actor, network_id=network_id)
+    if actor.role == UserRole.TANDEM:
+        own = actor_tandem_ids(session, actor)
+        pairs = [p for p in pairs if p.tandem.id in own]
     milestones = roadmaps.list_milestones(session, actor=actor, network_id=network_id)
     by_tandem: dict[int, list[MilestoneRow]] = defaultdict(list)
     for milestone in milestones:

@@ -21,7 +21,19 @@ def rag_style(value: object) -> str:
     return f"background-color: {fill}" if fill else ""
 
 
-def milestone_form(user: User, tandem_id: int, cities: dict[int, str]) -> None:
+def short(text: str, limit: int = 70) -> str:
+    """One line of a challenge for pickers and table cells."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def milestone_form(
+    user: User,
+    tandem_id: int,
+    cities: dict[int, str],
+    challenges: dict[int, str],
+    groups: dict[int, str],
+) -> None:
     with st.form("rm_add", clear_on_submit=True):
         title = st.text_input("Milestone", key="rm_add_title")
         left, mid, right = st.columns(3)
@@ -37,6 +49,21 @@ def milestone_form(user: User, tandem_id: int, cities: dict[int, str]) -> None:
         )
         about = st.text_area("Description", key="rm_add_description")
         partner = st.text_area("The partner's contribution", key="rm_add_partner")
+        left, right = st.columns(2)
+        linked = left.multiselect(
+            "Linked challenges",
+            list(challenges),
+            format_func=challenges.get,
+            placeholder="The tandem's challenges this milestone answers",
+            key="rm_add_challenges",
+        )
+        common = right.multiselect(
+            "Linked common challenges",
+            list(groups),
+            format_func=groups.get,
+            placeholder="Common challenges of the network",
+            key="rm_add_common",
+        )
         if not st.form_submit_button("Add milestone", type="primary"):
             return
     if due is None:
@@ -53,13 +80,19 @@ def milestone_form(user: User, tandem_id: int, cities: dict[int, str]) -> None:
             owner_city_id=owner,
             description=about,
             partner_contribution=partner,
+            challenge_ids=linked,
+            common_challenge_ids=common,
         ),
         success="Milestone added",
     )
 
 
 def milestone_frame(
-    milestones: list[MilestoneRow], rags: dict[int, str], cities: dict[int, str]
+    milestones: list[MilestoneRow],
+    rags: dict[int, str],
+    cities: dict[int, str],
+    challenges: dict[int, str],
+    groups: dict[int, str],
 ) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -71,15 +104,26 @@ def milestone_frame(
             "owner": [cities.get(m.owner_city_id, "") for m in milestones],
             "partner_contribution": [m.partner_contribution for m in milestones],
             "description": [m.description for m in milestones],
+            "challenges": [_names(m.challenge_ids, challenges) for m in milestones],
+            "common": [_names(m.common_challenge_ids, groups) for m in milestones],
         }
     )
+
+
+def _names(ids: tuple[int, ...], names: dict[int, str]) -> str:
+    return "; ".join(names.get(i, f"#{i}") for i in ids)
+
+
+# Shown for reading; links are set when adding (the editor cannot pick many of a list).
+READ_ONLY = ["RAG", "challenges", "common"]
 
 
 def editor_rows(edited: pd.DataFrame, cities: dict[int, str]) -> list[dict]:
     """The data editor's rows as the bulk service takes them (owner name → city id)."""
     by_name = {name: city_id for city_id, name in cities.items()}
     rows = []
-    for record in edited.drop(columns=["RAG"]).to_dict("records"):
+    shown = [c for c in READ_ONLY if c in edited.columns]
+    for record in edited.drop(columns=shown).to_dict("records"):
         owner = record.pop("owner", None)
         record["owner_city_id"] = by_name.get(owner) if owner else None
         if pd.isna(record.get("id")):
@@ -98,10 +142,12 @@ def bulk_editor(
     milestones: list[MilestoneRow],
     rags: dict[int, str],
     cities: dict[int, str],
+    challenges: dict[int, str],
+    groups: dict[int, str],
     *,
     editable: bool,
 ) -> None:
-    frame = milestone_frame(milestones, rags, cities)
+    frame = milestone_frame(milestones, rags, cities, challenges, groups)
     config = {
         "id": None,
         "RAG": st.column_config.TextColumn("RAG", disabled=True, width="small"),
@@ -111,6 +157,8 @@ def bulk_editor(
         "owner": st.column_config.SelectboxColumn("Owner city", options=list(cities.values())),
         "partner_contribution": st.column_config.TextColumn("Partner's contribution"),
         "description": st.column_config.TextColumn("Description"),
+        "challenges": st.column_config.TextColumn("Challenges", disabled=True),
+        "common": st.column_config.TextColumn("Common challenges", disabled=True),
     }
     if not editable:
         styled = frame.style.map(rag_style, subset=["RAG"])

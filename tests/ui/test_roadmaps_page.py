@@ -58,6 +58,32 @@ def test_a_tandem_member_adds_a_milestone(app):
     assert _milestones(at.engine, tandem.id) == before + 1
 
 
+def test_a_new_milestone_links_a_challenge_of_the_tandem(app):
+    at = app("coordinator", PAGE)
+    tandem = member_tandem(at.engine)
+    _open(at, tandem)
+    with Session(at.engine) as session:
+        challenge_id = session.exec(
+            select(m.Challenge.id).where(m.Challenge.tandem_id == tandem.id)
+        ).first()
+    assert challenge_id is not None, "the demo tandem has challenges to link"
+    at.text_input(key="rm_add_title").input("Answer the first challenge")
+    at.date_input(key="rm_add_due").set_value(date(2024, 9, 30))
+    at.multiselect(key="rm_add_challenges").set_value([challenge_id])
+    next(b for b in at.button if b.label == "Add milestone").click().run()
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        milestone = session.exec(
+            select(m.Milestone).where(m.Milestone.title == "Answer the first challenge")
+        ).one()
+        links = session.exec(
+            select(m.MilestoneChallenge.challenge_id).where(
+                m.MilestoneChallenge.milestone_id == milestone.id
+            )
+        ).all()
+    assert links == [challenge_id]
+
+
 def test_a_milestone_without_a_due_date_is_refused(app):
     at = app("coordinator", PAGE)
     tandem = member_tandem(at.engine)
@@ -66,6 +92,18 @@ def test_a_milestone_without_a_due_date_is_refused(app):
     at.text_input(key="rm_add_title").input("Undated")
     next(b for b in at.button if b.label == "Add milestone").click().run()
     assert "due date" in at.error[0].value
+    assert _milestones(at.engine, tandem.id) == before
+
+
+def test_a_blank_title_is_refused_by_the_service(app):
+    at = app("tandem", PAGE)
+    tandem = member_tandem(at.engine)
+    _open(at, tandem)
+    before = _milestones(at.engine, tandem.id)
+    at.text_input(key="rm_add_title").input("   ")
+    at.date_input(key="rm_add_due").set_value(date(2024, 6, 30))
+    next(b for b in at.button if b.label == "Add milestone").click().run()
+    assert at.error and "title" in at.error[0].value.lower()
     assert _milestones(at.engine, tandem.id) == before
 
 

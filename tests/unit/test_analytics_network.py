@@ -2,11 +2,9 @@
 
 from datetime import date, timedelta
 
-import pandas as pd
 import pytest
 
 from peerlearn.analytics import network as glance_data
-from peerlearn.charts.map import fit, network_map
 from peerlearn.errors import PermissionDenied
 from peerlearn.services import roadmaps
 
@@ -65,26 +63,16 @@ def test_the_glance_needs_a_signed_in_user(session, world):
         glance_data.glance(session, actor=None, network_id=world.network.id, today=TODAY)
 
 
-def test_the_map_layers_outlines_lines_and_points():
-    cities = pd.DataFrame(
-        {
-            "name": ["Arezzo", "Arnsberg"],
-            "country": ["Italy", "Germany"],
-            "role": ["lighthouse", "follower"],
-            "latitude": [43.46, 51.40],
-            "longitude": [11.88, 8.06],
-        }
+def test_a_tandem_member_sees_only_their_own_tandems_deadlines(session, world, planned):
+    table = glance_data.deadlines(
+        session, actor=world.member, network_id=world.network.id, today=TODAY
     )
-    links = pd.DataFrame(
-        [{"tandem": "A–A", "lon1": 11.88, "lat1": 43.46, "lon2": 8.06, "lat2": 51.40}]
-    )
-    spec = network_map(cities, links).to_dict()
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "rule", "circle"]
-    assert spec["projection"]["type"] == "mercator"
-    lon, lat = spec["projection"]["center"]
-    assert 8 <= lon <= 12 and 43 <= lat <= 52
+    assert list(table["tandem"]) == [world.tandem.name]
 
 
-def test_an_empty_map_shows_europe():
-    projection = fit(pd.DataFrame(columns=["latitude", "longitude"]))
-    assert -12 < projection["center"][0] < 35
+def test_the_most_common_challenges_come_first(session, world):
+    table = glance_data.top_common_challenges(
+        session, actor=world.coordinator, network_id=world.network.id
+    )
+    assert list(table.columns) == ["common challenge", "challenges", "tandems", "dots"]
+    assert list(table["challenges"]) == sorted(table["challenges"], reverse=True)

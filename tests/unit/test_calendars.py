@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from peerlearn import models as m
 from peerlearn.calendars import event_calendar, milestones_calendar
+from peerlearn.services.roadmaps import MilestoneRow
 
 
 def _events(content: bytes) -> list:
@@ -36,7 +37,39 @@ def test_milestones_are_all_day_entries_on_their_due_date_with_the_deadline():
     assert first.decoded("dtstart") == date(2024, 3, 15)
     assert str(first["summary"]) == "Data platform workshop (done)"
     assert "Arnsberg hosts" in str(first["description"])
+    assert "Status: done" in str(first["description"])
     assert by_uid["tandem-7-deadline@peerlearn"].decoded("dtstart") == date(2024, 12, 31)
+
+
+def test_a_milestone_row_of_the_screens_names_its_owner_city():
+    tandem = m.Tandem(id=7, network_id=1, name="Arezzo–Arnsberg")
+    row = MilestoneRow(
+        id=4,
+        title="Open data portal",
+        description="",
+        partner_contribution="",
+        due_date=date(2024, 5, 2),
+        status="in progress",
+        position=0,
+        archived_at=None,
+        roadmap_id=1,
+        tandem_id=7,
+        tandem_name=tandem.name,
+        tandem_deadline=None,
+        network_id=1,
+        owner_city_id=3,
+        owner_city_name="Arezzo",
+    )
+    (entry,) = _events(milestones_calendar(tandem, [row]))
+    assert "Owner: Arezzo" in str(entry["description"])
+    assert "Status: in progress" in str(entry["description"])
+
+
+def test_a_tandem_with_a_deadline_but_no_milestones_gives_just_the_deadline():
+    tandem = m.Tandem(id=9, network_id=1, name="Late pair", deadline=date(2025, 1, 31))
+    (entry,) = _events(milestones_calendar(tandem, []))
+    assert entry.decoded("dtstart") == date(2025, 1, 31)
+    assert str(entry["summary"]) == "Deadline of Late pair"
 
 
 def test_a_tandem_without_milestones_or_deadline_gives_an_empty_calendar():
