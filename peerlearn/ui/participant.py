@@ -206,11 +206,12 @@ def voting(snap: Snapshot, token: str) -> None:
         dots = mine.get(tally.id, 0)
         with st.container(border=True):
             st.text(tally.name)
-            minus, count, plus = st.columns([1, 2, 1], vertical_alignment="center")
-            if minus.button("−", key=f"join_less_{tally.id}", disabled=dots == 0):
+            # A horizontal row stays a row on a phone (columns would stack).
+            row = st.container(horizontal=True, vertical_alignment="center", wrap=False)
+            if row.button("−", key=f"join_less_{tally.id}", disabled=dots == 0):
                 _vote(token, tally.id, dots - 1)
-            count.markdown(f"{'●' * dots or '–'}  ({dots})")
-            if plus.button("+", key=f"join_more_{tally.id}", disabled=left == 0):
+            row.markdown(f"**{'●' * dots or '○'}** {dots} of your dots")
+            if row.button("+", key=f"join_more_{tally.id}", disabled=left == 0):
                 _vote(token, tally.id, dots + 1)
 
 
