@@ -6,7 +6,7 @@ import pytest
 
 from peerlearn.analytics import network as glance_data
 from peerlearn.errors import PermissionDenied
-from peerlearn.services import roadmaps
+from peerlearn.services import challenges, common_challenges, roadmaps
 
 TODAY = date(2024, 6, 1)
 
@@ -70,9 +70,25 @@ def test_a_tandem_member_sees_only_their_own_tandems_deadlines(session, world, p
     assert list(table["tandem"]) == [world.tandem.name]
 
 
-def test_the_most_common_challenges_come_first(session, world):
+def test_the_most_common_challenges_are_ranked_by_grouped_challenges(session, world):
+    def add(tandem, text):
+        return challenges.add_challenge(
+            session, actor=world.coordinator, tandem_id=tandem.id, text=text
+        ).id
+
+    funding = [add(world.tandem, "No budget"), add(world.other_tandem, "Grants are slow")]
+    skills = [add(world.tandem, "No data scientists")]
+    group = dict(actor=world.coordinator, network_id=world.network.id)
+    common_challenges.create_common_challenge(session, name="Skills", challenge_ids=skills, **group)
+    common_challenges.create_common_challenge(
+        session, name="Funding", challenge_ids=funding, **group
+    )
     table = glance_data.top_common_challenges(
         session, actor=world.coordinator, network_id=world.network.id
     )
     assert list(table.columns) == ["common challenge", "challenges", "tandems", "dots"]
-    assert list(table["challenges"]) == sorted(table["challenges"], reverse=True)
+    assert table.values.tolist() == [["Funding", 2, 2, 0], ["Skills", 1, 1, 0]]
+    facts = glance_data.glance(
+        session, actor=world.coordinator, network_id=world.network.id, today=TODAY
+    )
+    assert facts.challenges == 3 and facts.events == 1
