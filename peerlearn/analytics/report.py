@@ -31,7 +31,7 @@ from peerlearn.models import (
     UserRole,
 )
 from peerlearn.services import challenges, common_challenges, network, roadmaps, tandems
-from peerlearn.services._common import STAFF, actor_tandem_ids, get, require_role
+from peerlearn.services._common import STAFF, get, require_role, require_tandem_access
 from peerlearn.services.challenges import PRIORITIES
 
 
@@ -76,8 +76,7 @@ def resolve_scope(
         parent = get(session, Network, event.network_id, label="network")
         return Scope("event", event.title, parent.id, parent.name, event_id=event.id)
     tandem = get(session, Tandem, tandem_id, label="tandem")
-    if actor.role == UserRole.TANDEM and tandem.id not in actor_tandem_ids(session, actor):
-        raise PermissionDenied(f"You are not a member of the tandem '{tandem.name}'.")
+    require_tandem_access(session, actor, tandem)
     parent = get(session, Network, tandem.network_id, label="network")
     return Scope("tandem", tandem.name, parent.id, parent.name, tandem_id=tandem.id)
 

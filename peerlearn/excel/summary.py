@@ -14,10 +14,12 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlmodel import Session
 
 from peerlearn.analytics import report
-from peerlearn.excel.sheets import key_value_sheet, table_sheet
+from peerlearn.excel.sheets import EMPTY, key_value_sheet, table_sheet
 from peerlearn.models import MilestoneStatus, User
 
 RED = PatternFill(start_color="F6D0CB", end_color="F6D0CB", fill_type="solid")
@@ -119,64 +121,88 @@ def build_summary(
 def _flag_overdue(sheet, rows: int) -> None:
     """Fill overdue milestones red (due date past, not done) and colour the RAG column."""
     last = max(rows, 1) + 1
-    # Columns: D = Due date, E = Status, I = RAG (see report.ROADMAP_COLUMNS).
+    columns = report.ROADMAP_COLUMNS
+    due, status, rag = (
+        get_column_letter(columns.index(name) + 1) for name in ("Due date", "Status", "RAG")
+    )
+    end = get_column_letter(len(columns))
     sheet.conditional_formatting.add(
-        f"A2:J{last}", FormulaRule(formula=['AND($D2<TODAY(),$E2<>"done")'], fill=RED)
+        f"A2:{end}{last}",
+        # ISNUMBER: an empty cell counts as 0 (before today) in Excel; keep "(none)" unfilled.
+        FormulaRule(
+            formula=[f'AND(ISNUMBER(${due}2),${due}2<TODAY(),${status}2<>"done")'], fill=RED
+        ),
     )
     for word, fill in (("red", RED), ("amber", AMBER), ("green", GREEN)):
         sheet.conditional_formatting.add(
-            f"I2:I{last}", CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fill)
+            f"{rag}2:{rag}{last}", CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fill)
         )
 
 
 def _charts(workbook: Workbook, groups, milestones) -> None:
-    """Two small tables and a native bar chart of each."""
+    """Two small tables on one sheet and a native bar chart of each."""
     sheet = workbook.create_sheet("Charts")
-    sheet.append(["Category", "Common challenges", "Challenges in them"])
     by_category: dict[str, list[int]] = {}
     for row in groups.itertuples(index=False):
         counts = by_category.setdefault(row.Category or "(none)", [0, 0])
         counts[0] += 1
         counts[1] += int(row.Challenges)
-    for category, (n_groups, n_challenges) in sorted(by_category.items()):
-        sheet.append([category, n_groups, n_challenges])
-    first_rows = len(by_category)
-    if first_rows:
+    categories = [[c, n, k] for c, (n, k) in sorted(by_category.items())]
+    _block(
+        sheet, 1, ["Category", "Common challenges", "Challenges in them"], categories, "ByCategory"
+    )
+    if categories:
         chart = BarChart()
         chart.type = "bar"
         chart.title = "Common challenges by category"
         chart.y_axis.title = "Challenges"
-        data = Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=first_rows + 1)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=first_rows + 1))
-        chart.height, chart.width = 8, 16
+        last = len(categories) + 1
+        chart.add_data(
+            Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
+        chart.height, chart.width = _chart_height(len(categories), 8), 16
         sheet.add_chart(chart, "F2")
 
-    start = first_rows + 4
     statuses = [s.value for s in MilestoneStatus]
-    sheet.cell(row=start, column=1, value="Tandem")
-    for offset, status in enumerate(statuses, start=2):
-        sheet.cell(row=start, column=offset, value=status)
     per_tandem: dict[str, dict[str, int]] = {}
     for row in milestones.itertuples(index=False):
         counts = per_tandem.setdefault(row.Tandem, dict.fromkeys(statuses, 0))
         counts[row.Status] = counts.get(row.Status, 0) + 1
-    for n, (tandem, counts) in enumerate(sorted(per_tandem.items()), start=start + 1):
-        sheet.cell(row=n, column=1, value=tandem)
-        for offset, status in enumerate(statuses, start=2):
-            sheet.cell(row=n, column=offset, value=counts[status])
-    if per_tandem:
+    by_tandem = [[t, *(c[s] for s in statuses)] for t, c in sorted(per_tandem.items())]
+    start = max(len(categories), 1) + 4
+    _block(sheet, start, ["Tandem", *statuses], by_tandem, "ByTandemStatus")
+    if by_tandem:
         chart = BarChart()
         chart.type = "bar"
         chart.grouping = "stacked"
         chart.overlap = 100
         chart.title = "Milestone status by tandem"
-        end = start + len(per_tandem)
+        end = start + len(by_tandem)
         data = Reference(sheet, min_col=2, max_col=1 + len(statuses), min_row=start, max_row=end)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=start + 1, max_row=end))
-        chart.height, chart.width = 10, 16
+        chart.height, chart.width = _chart_height(len(by_tandem), 10), 16
         sheet.add_chart(chart, f"F{start}")
+    sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 36
     for letter in "BCDE":
         sheet.column_dimensions[letter].width = 14
+
+
+def _block(sheet, top: int, header: list[str], rows: list[list], name: str) -> None:
+    """``rows`` under ``header`` from row ``top``, as an Excel table ("(none)" if empty)."""
+    for offset, value in enumerate(header, start=1):
+        sheet.cell(row=top, column=offset, value=value)
+    for n, row in enumerate(rows or [[EMPTY]], start=top + 1):
+        for offset, value in enumerate(row, start=1):
+            sheet.cell(row=n, column=offset, value=value)
+    ref = f"A{top}:{get_column_letter(len(header))}{top + max(len(rows), 1)}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    sheet.add_table(table)
+
+
+def _chart_height(bars: int, least: float) -> float:
+    """Centimetres: room for each bar's label, within what a screen shows."""
+    return min(max(least, 0.6 * bars + 3), 40)

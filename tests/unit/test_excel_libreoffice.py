@@ -53,8 +53,35 @@ def workbook(tmp_path_factory, sqlite_template):
     return path
 
 
+@pytest.fixture(scope="module")
+def empty_workbook(tmp_path_factory, sqlite_template):
+    """A network with nothing in it: every table holds its one "(none)" row."""
+    folder = tmp_path_factory.mktemp("libreoffice-empty")
+    shutil.copy(sqlite_template, folder / "empty.db")
+    engine = make_engine(f"sqlite:///{folder / 'empty.db'}")
+    with Session(engine) as session:
+        actor = m.User(email="clara@example.org", role=m.UserRole.COORDINATOR)
+        network = m.Network(name="Brand new")
+        session.add_all([actor, network])
+        session.commit()
+        content = build_summary(session, actor=actor, network_id=network.id)
+    engine.dispose()
+    path = folder / "summary.xlsx"
+    path.write_bytes(content)
+    return path
+
+
 @pytest.mark.parametrize("target", ["csv", "xlsx", "pdf"])
 def test_libreoffice_opens_the_summary(soffice, workbook, tmp_path, target):
+    _convert(soffice, workbook, tmp_path, target)
+
+
+def test_libreoffice_opens_an_empty_summary(soffice, empty_workbook, tmp_path):
+    _convert(soffice, empty_workbook, tmp_path, "xlsx")
+
+
+def _convert(soffice: str, workbook, tmp_path, target: str) -> None:
+    """Convert headless with a private profile; exit 0, a file, no error on stderr."""
     out = tmp_path / f"out-{target}"
     profile = tmp_path / "profile"
     result = subprocess.run(
@@ -71,7 +98,7 @@ def test_libreoffice_opens_the_summary(soffice, workbook, tmp_path, target):
         ],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     converted = out / f"summary.{target}"

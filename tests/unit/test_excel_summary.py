@@ -61,13 +61,16 @@ def test_the_workbook_has_every_sheet_in_order(cie):
 
 def test_every_sheet_is_a_filterable_table_with_a_frozen_header(cie):
     book, _ = cie
+    names = []
     for name in book.sheetnames:
-        if name == "Charts":
-            continue
         sheet = book[name]
-        assert len(sheet.tables) == 1, name
+        assert len(sheet.tables) == (2 if name == "Charts" else 1), name
+        names += [table.displayName for table in sheet.tables.values()]
+        assert all(table.autoFilter is not None for table in sheet.tables.values()), name
         assert sheet.freeze_panes == "A2", name
-        assert sheet.column_dimensions["A"].width >= 8
+        widths = [d.width for d in sheet.column_dimensions.values() if d.width]
+        assert widths and all(8 <= w <= 60 for w in widths), name
+    assert len(names) == len(set(names))  # Excel wants each table name once per workbook
 
 
 def test_cities_and_tandems_match_the_database(demo, cie):
@@ -165,13 +168,19 @@ def test_roadmaps_flag_overdue_milestones(cie):
         if overdue:
             assert row["RAG"] == "red"
     formulas = [rule.formula for rng in sheet.conditional_formatting for rule in rng.rules]
-    assert ['AND($D2<TODAY(),$E2<>"done")'] in formulas
+    assert ['AND(ISNUMBER($D2),$D2<TODAY(),$E2<>"done")'] in formulas
+    assert sheet.cell(row=1, column=4).value == "Due date"
+    assert sheet.cell(row=1, column=5).value == "Status"
 
 
 def test_native_charts_for_categories_and_milestone_status(cie):
     book, _ = cie
     charts = book["Charts"]._charts
-    assert len(charts) == 2
+    assert [chart.tagname for chart in charts] == ["barChart", "barChart"]
+    by_category, by_status = charts
+    assert by_category.grouping == "clustered"
+    assert by_status.grouping == "stacked"
+    assert len(by_status.series) == len(m.MilestoneStatus)
 
 
 def test_an_event_scope_keeps_that_events_work(demo, facilitator):
@@ -253,3 +262,170 @@ def test_challenges_and_takeaways_match_the_database(demo, cie):
         .where(m.Event.network_id == network.id)
     ).all()
     assert sorted(row["Take-away"] for row in _rows(book["Take-aways"])) == sorted(takeaways)
+
+
+def test_every_option_counts_its_answers_and_shares_add_up(demo, cie):
+    book, network = cie
+    stored = demo.exec(
+        select(
+            m.EventSession.title,
+            m.Quiz.title,
+            m.Question.position,
+            m.Option.text,
+            func.count(m.AnswerOption.answer_id),
+        )
+        .select_from(m.Option)
+        .join(m.AnswerOption, m.AnswerOption.option_id == m.Option.id, isouter=True)
+        .join(m.Question, m.Question.id == m.Option.question_id)
+        .join(m.Quiz)
+        .join(m.EventSession)
+        .join(m.Event)
+        .where(m.Event.network_id == network.id)
+        .group_by(m.Option.id, m.EventSession.title, m.Quiz.title, m.Question.position)
+    ).all()
+    rows = _rows(book["Quiz results"])
+    assert sorted(
+        (r["Session"], r["Quiz"], r["#"] - 1, r["Option"], r["Answers"]) for r in rows
+    ) == (sorted(tuple(row) for row in stored))
+    shares: dict[tuple, float] = {}
+    for row in rows:
+        key = (row["Session"], row["Quiz"], row["#"])
+        shares[key] = shares.get(key, 0) + row["Share"]
+    answered = [total for total in shares.values() if total]
+    assert answered and all(abs(total - 1) < 1e-9 for total in answered)
+    assert book["Quiz results"]["J2"].number_format == "0%"
+
+
+def test_quiz_coverage_counts_people_of_each_city(demo, cie):
+    book, network = cie
+    expected = {
+        (question, city or "(no city)"): people
+        for question, city, people in demo.exec(
+            select(
+                m.Question.text,
+                m.City.name,
+                func.count(func.distinct(m.Participant.id)),
+            )
+            .select_from(m.Answer)
+            .join(m.Question)
+            .join(m.Quiz)
+            .join(m.EventSession)
+            .join(m.Event)
+            .join(m.Participant, m.Participant.id == m.Answer.participant_id)
+            .join(m.City, m.City.id == m.Participant.city_id, isouter=True)
+            .where(m.Event.network_id == network.id)
+            .group_by(m.Question.id, m.Question.text, m.City.name)
+        ).all()
+    }
+    got: dict[tuple, int] = {}
+    for row in _rows(book["Quiz coverage"]):
+        key = (row["Question"], row["City"])
+        got[key] = got.get(key, 0) + row["People answering"]
+    summed: dict[tuple, int] = {}
+    for key, people in expected.items():
+        summed[key] = summed.get(key, 0) + people
+    assert got == summed
+
+
+def test_every_milestone_with_its_status_and_days_to_the_deadline(demo, cie):
+    book, network = cie
+    stored = demo.exec(
+        select(m.Milestone, m.Tandem)
+        .join(m.Roadmap, m.Roadmap.id == m.Milestone.roadmap_id)
+        .join(m.Tandem, m.Tandem.id == m.Roadmap.tandem_id)
+        .where(m.Tandem.network_id == network.id, m.Milestone.archived_at.is_(None))
+    ).all()
+    rows = _rows(book["Roadmaps"])
+    assert sorted((r["Tandem"], r["Milestone"], r["Status"]) for r in rows) == sorted(
+        (t.name, ms.title, str(ms.status)) for ms, t in stored
+    )
+    by_key = {(r["Tandem"], r["Milestone"]): r for r in rows}
+    for milestone, tandem in stored:
+        row = by_key[(tandem.name, milestone.title)]
+        assert row["Due date"].date() == milestone.due_date
+        assert row["Days until due"] == (milestone.due_date - TODAY).days
+        assert row["Days to deadline"] == (tandem.deadline - TODAY).days
+        assert row["RAG"] in {"red", "amber", "green"}
+    facts = _summary(book)
+    for status in m.MilestoneStatus:
+        count = sum(1 for ms, _ in stored if ms.status == status)
+        assert facts[f"Milestones {status.value}"] == count
+    overdue = sum(1 for ms, _ in stored if ms.due_date < TODAY and ms.status != "done")
+    assert facts["Milestones overdue"] == overdue
+    chart_rows = list(book["Charts"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(chart_rows) if row[0] == "Tandem")
+    per_tandem = {row[0]: sum(row[1:5]) for row in chart_rows[header + 1 :] if row[0]}
+    assert per_tandem == {t.name: sum(1 for _, t2 in stored if t2.id == t.id) for _, t in stored}
+
+
+def test_the_category_chart_counts_common_challenges(demo, cie):
+    book, network = cie
+    groups = demo.exec(
+        select(m.CommonChallenge).where(
+            m.CommonChallenge.network_id == network.id, m.CommonChallenge.archived_at.is_(None)
+        )
+    ).all()
+    rows = list(book["Charts"].iter_rows(min_row=2, max_col=3, values_only=True))
+    block = [row for row in rows[: rows.index((None, None, None))]]
+    assert sum(row[1] for row in block) == len(groups)
+
+
+def test_an_event_scope_keeps_only_that_events_quizzes(demo, facilitator):
+    event = demo.exec(select(m.Event).where(m.Event.title == "#CIE meeting Berlin")).one()
+    book = _book(demo, facilitator, event_id=event.id)
+    readme = {row["What"]: row["Value"] for row in _rows(book["README"])}
+    assert readme["Summary of"] == f"event: {event.title}"
+    assert {row["Event"] for row in _rows(book["Quiz results"])} <= {event.title}
+    assert {row["Event"] for row in _rows(book["Quiz coverage"])} <= {event.title}
+    picks = demo.exec(
+        select(func.count())
+        .select_from(m.AnswerOption)
+        .join(m.Option)
+        .join(m.Question)
+        .join(m.Quiz)
+        .join(m.EventSession)
+        .where(m.EventSession.event_id == event.id)
+    ).one()
+    assert sum(row["Answers"] for row in _rows(book["Quiz results"])) == picks
+
+
+def test_a_tandem_member_exports_their_tandem(session, world):
+    book = _book(session, world.member, tandem_id=world.tandem.id)
+    assert {row["Tandem"] for row in _rows(book["Tandems"])} == {world.tandem.name}
+    assert _rows(book["Take-aways"]) == []
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [{}, {"network_id": 1, "event_id": 1}, {"event_id": 1, "tandem_id": 1}],
+    ids=["none", "network+event", "event+tandem"],
+)
+def test_a_bad_scope_writes_nothing(session, world, unchanged, scope):
+    with unchanged(), pytest.raises(InvalidInput, match="one scope"):
+        build_summary(session, actor=world.coordinator, **scope)
+
+
+@pytest.mark.parametrize("kind", ["network_id", "event_id", "tandem_id"])
+def test_unknown_ids_are_refused_for_every_scope(session, world, unchanged, kind):
+    with unchanged(), pytest.raises(NotFound):
+        build_summary(session, actor=world.coordinator, **{kind: 999_999})
+
+
+def test_an_inactive_coordinator_is_refused(session, world):
+    world.coordinator.active = False
+    session.add(world.coordinator)
+    session.commit()
+    with pytest.raises(PermissionDenied, match="active account"):
+        build_summary(session, actor=world.coordinator, network_id=world.network.id)
+
+
+def test_an_empty_roadmap_sheet_keeps_its_overdue_rule_harmless(session, coordinator):
+    network = m.Network(name="Quiet")
+    session.add(network)
+    session.commit()
+    book = _book(session, coordinator, network_id=network.id)
+    assert book["Roadmaps"]["A2"].value == "(none)" and book["Roadmaps"]["D2"].value is None
+    assert book["Charts"]._charts == []
+    assert all(len(book[name].tables) >= 1 for name in book.sheetnames)
+    facts = _summary(book)
+    assert facts["Cities"] == facts["Milestones"] == facts["Quiz answers"] == 0
