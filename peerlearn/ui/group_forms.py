@@ -80,7 +80,7 @@ def group_list(user: User, groups: list[CommonChallengeRow]) -> None:
         )
         with st.expander(title):
             if group.category_name:
-                st.caption(f"Category: {group.category_name}")
+                st.caption(f"Category: {plain(group.category_name)}")
             for challenge in group.challenges:
                 text, out = st.columns([9, 1], vertical_alignment="center")
                 text.text(f"{challenge.tandem_name}: {challenge.text}")
@@ -97,7 +97,9 @@ def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
     names = {g.id: g.name for g in groups}
     with st.form("cc_rename"):
         st.markdown("**Rename**")
-        group_id = st.selectbox("Common challenge", list(names), format_func=names.get)
+        group_id = st.selectbox(
+            "Common challenge", list(names), format_func=names.get, key="cc_rename_pick"
+        )
         name = st.text_input("New name", key="cc_rename_name")
         if st.form_submit_button("Rename"):
             act(

@@ -106,3 +106,66 @@ def test_merging_moves_the_challenges_and_archives_the_source(app):
             select(func.count()).where(m.Challenge.common_challenge_id == target)
         ).one()
     assert now_in == moved + kept
+
+
+def _tick(at, rows: list[int]):
+    # AppTest cannot click table rows; the selection lives in the widget's state.
+    at.session_state["cc_loose"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    return at.run()
+
+
+def test_ticked_challenges_are_grouped_under_a_new_name(app):
+    at = app("facilitator", PAGE)
+    network_id = _cie(at)
+    loose = at.dataframe[0].value
+    _tick(at, [0, 1])
+    at.text_input(key="cc_group_name").input("Data <i>skills</i>")
+    click(at, "Group the selected challenges")
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        group = session.exec(
+            select(m.CommonChallenge).where(m.CommonChallenge.name == "Data <i>skills</i>")
+        ).one()
+        texts = set(
+            session.exec(
+                select(m.Challenge.text).where(m.Challenge.common_challenge_id == group.id)
+            )
+        )
+    assert group.network_id == network_id
+    assert texts == set(loose["Challenge"][:2])
+
+
+def test_ticked_challenges_join_an_existing_group(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    text = at.dataframe[0].value["Challenge"][0]
+    target = at.selectbox(key="cc_rename_pick").value
+    _tick(at, [0])
+    at.selectbox(key="cc_group_into").set_value(target)
+    click(at, "Group the selected challenges")
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        joined = session.exec(select(m.Challenge).where(m.Challenge.text == text)).one()
+    assert joined.common_challenge_id == target
+
+
+def test_a_blank_group_name_is_refused(app):
+    at = app("facilitator", PAGE)
+    network_id = _cie(at)
+    before = _loose_ids(at.engine, network_id)
+    _tick(at, [0])
+    at.text_input(key="cc_group_name").input("   ")
+    click(at, "Group the selected challenges")
+    assert at.error
+    assert _loose_ids(at.engine, network_id) == before
+
+
+def test_a_common_challenge_is_renamed(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    group_id = at.selectbox(key="cc_rename_pick").value
+    at.text_input(key="cc_rename_name").input("Skills for data work")
+    click(at, "Rename")
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        assert session.get(m.CommonChallenge, group_id).name == "Skills for data work"
