@@ -16,6 +16,7 @@ from peerlearn.errors import InvalidInput, PermissionDenied
 from peerlearn.models import (
     Answer,
     AnswerOption,
+    Challenge,
     City,
     Event,
     EventSession,
@@ -24,9 +25,11 @@ from peerlearn.models import (
     Option,
     Participant,
     Question,
+    QuestionKind,
     Quiz,
     Takeaway,
     Tandem,
+    TandemCity,
     User,
     UserRole,
 )
@@ -85,8 +88,49 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _event_presence(session: Session, scope: Scope) -> tuple[set[int], set[int]]:
+    """(cities, tandems) that took part in the scope's event.
+
+    A city took part when someone spoke for it from a phone or a challenge of it was
+    raised in one of the event's sessions; a tandem when one of its cities did or one
+    of its challenges was raised there.
+    """
+    spoke = _session_filter(
+        select(Participant.city_id)
+        .select_from(Participant)
+        .join(EventSession, EventSession.id == Participant.session_id)
+        .where(Participant.city_id.is_not(None))
+        .distinct(),
+        scope,
+    )
+    raised = session.execute(
+        _session_filter(
+            select(Challenge.tandem_id, Challenge.city_id)
+            .select_from(Challenge)
+            .join(EventSession, EventSession.id == Challenge.session_id)
+            .where(Challenge.archived_at.is_(None))
+            .distinct(),
+            scope,
+        )
+    ).all()
+    cities = set(session.scalars(spoke)) | {city for _, city in raised if city is not None}
+    tandem_ids = {tandem for tandem, _ in raised}
+    if cities:
+        tandem_ids |= set(
+            session.scalars(
+                select(TandemCity.tandem_id)
+                .join(Tandem, Tandem.id == TandemCity.tandem_id)
+                .where(Tandem.network_id == scope.network_id, TandemCity.city_id.in_(cities))
+            )
+        )
+    return cities, tandem_ids
+
+
 def cities(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
     listed = network.list_cities(session, actor=actor, network_id=scope.network_id)
+    if scope.event_id is not None:
+        present, _ = _event_presence(session, scope)
+        listed = [c for c in listed if c.city.id in present]
     if scope.tandem_id is not None:
         members = {
             c.id for c in tandems.tandem_cities(session, actor=actor, tandem_id=scope.tandem_id)
@@ -112,6 +156,10 @@ def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
     if scope.tandem_id is not None:
         pairs = [p for p in pairs if p.tandem.id == scope.tandem_id]
         milestones = [m for m in milestones if m.tandem_id == scope.tandem_id]
+    if scope.event_id is not None:
+        _, present = _event_presence(session, scope)
+        pairs = [p for p in pairs if p.tandem.id in present]
+        milestones = [m for m in milestones if m.tandem_id in present]
     by_tandem = defaultdict(list)
     for milestone in milestones:
         by_tandem[milestone.tandem_id].append(milestone)
@@ -264,97 +312,231 @@ def _session_filter(statement, scope: Scope):
     return statement
 
 
+QUIZ_COLUMNS = [
+    "Event",
+    "Session",
+    "Quiz",
+    "#",
+    "Question",
+    "Type",
+    "Answer",
+    "Correct",
+    "Answers",
+    "People answering",
+    "Share",
+    "Mean",
+]
+QUIZ_COVERAGE = [
+    "Event",
+    "Session",
+    "#",
+    "Question",
+    "City",
+    "People present",
+    "People answering",
+]
+
+
+def _in_quiz_scope(statement, scope: Scope):
+    """Keep the rows of questions asked in the scope's sessions (Question in FROM)."""
+    return _session_filter(
+        statement.join(Quiz, Quiz.id == Question.quiz_id).join(
+            EventSession, EventSession.id == Quiz.session_id
+        ),
+        scope,
+    )
+
+
 def quiz_rows(session: Session, scope: Scope):
-    """(answers per question and option, answers per question and city)."""
-    columns = ["Event", "Session", "Quiz", "#", "Question", "Type", "Option", "Correct"]
+    """(every question's results, answers per question and city present).
+
+    One row per option of a choice question, per value of a scale, per distinct
+    answer of an open question; "Share" is of the people who answered the question,
+    so a multiple-choice question's shares may add up to more than 100 %.
+    """
     if scope.kind == "tandem":  # phones answer for a city, not for a tandem
-        return _frame([], [*columns, "Answers", "Share"]), _frame([], QUIZ_COVERAGE)
+        return _frame([], QUIZ_COLUMNS), _frame([], QUIZ_COVERAGE)
+    answered = (
+        select(
+            Answer.question_id,
+            func.count(Answer.id).label("people"),
+            func.avg(Answer.value).label("mean"),
+        )
+        .group_by(Answer.question_id)
+        .subquery()
+    )
+    questions = session.execute(
+        _in_quiz_scope(
+            select(
+                Question.id,
+                Event.title,
+                EventSession.title,
+                EventSession.id,
+                Quiz.title,
+                Question.position,
+                Question.text,
+                Question.kind,
+                Question.scale_min,
+                Question.scale_max,
+                func.coalesce(answered.c.people, 0),
+                answered.c.mean,
+            )
+            .select_from(Question)
+            .outerjoin(answered, answered.c.question_id == Question.id),
+            scope,
+        ).order_by(Event.start_date, EventSession.starts_at, Quiz.id, Question.position)
+    ).all()
+    results = _answer_counts(session, scope)
+    rows = []
+    for q in questions:
+        question_id, event, title, _, quiz, position, text, kind, low, high, people, mean = q
+        head = {
+            "Event": event,
+            "Session": title,
+            "Quiz": quiz,
+            "#": position + 1,
+            "Question": text,
+            "Type": kind,
+        }
+        answers = results.get(question_id, [])
+        if kind == QuestionKind.SCALE and low is not None and high is not None:
+            counted = {value: n for value, _, n in answers}
+            answers = [(str(v), False, counted.get(str(v), 0)) for v in range(low, high + 1)]
+        for answer, correct, count in answers or [(None, False, 0)]:
+            rows.append(
+                {
+                    **head,
+                    "Answer": answer,
+                    "Correct": "yes" if correct else "",
+                    "Answers": count,
+                    "People answering": people,
+                    "Share": count / people if people else 0.0,
+                    "Mean": round(float(mean), 2)
+                    if kind == QuestionKind.SCALE and mean is not None
+                    else None,
+                }
+            )
+    return _frame(rows, QUIZ_COLUMNS), _quiz_coverage(session, scope, questions)
+
+
+def quiz_answer_count(session: Session, scope: Scope) -> int:
+    """How many answers people gave to the scope's questions (one per person and question)."""
+    if scope.kind == "tandem":
+        return 0
+    statement = _in_quiz_scope(
+        select(func.count(Answer.id))
+        .select_from(Answer)
+        .join(Question, Question.id == Answer.question_id),
+        scope,
+    )
+    return session.execute(statement).scalar_one()
+
+
+def _answer_counts(session: Session, scope: Scope) -> dict[int, list[tuple]]:
+    """Per question: (answer, is correct, how many) for options, scale values and texts."""
     picks = (
         select(AnswerOption.option_id, func.count().label("n"))
         .group_by(AnswerOption.option_id)
         .subquery()
     )
-    statement = _session_filter(
-        select(
-            Event.title,
-            EventSession.title,
-            Quiz.title,
-            Question.position,
-            Question.id,
-            Question.text,
-            Question.kind,
-            Option.text,
-            Option.is_correct,
-            func.coalesce(picks.c.n, 0),
+    results: dict[int, list[tuple]] = defaultdict(list)
+    for question_id, text, correct, count in session.execute(
+        _in_quiz_scope(
+            select(Option.question_id, Option.text, Option.is_correct, func.coalesce(picks.c.n, 0))
+            .select_from(Option)
+            .join(Question, Question.id == Option.question_id)
+            .outerjoin(picks, picks.c.option_id == Option.id),
+            scope,
+        ).order_by(Option.question_id, Option.position, Option.id)
+    ):
+        results[question_id].append((text, correct, count))
+    for question_id, value, count in session.execute(
+        _in_quiz_scope(
+            select(Answer.question_id, Answer.value, func.count())
+            .select_from(Answer)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Question.kind == QuestionKind.SCALE, Answer.value.is_not(None)),
+            scope,
         )
-        .select_from(Option)
-        .join(Question, Question.id == Option.question_id)
-        .join(Quiz, Quiz.id == Question.quiz_id)
-        .join(EventSession, EventSession.id == Quiz.session_id)
-        .outerjoin(picks, picks.c.option_id == Option.id),
-        scope,
-    ).order_by(
-        Event.start_date, EventSession.starts_at, Quiz.id, Question.position, Option.position
-    )
-    rows = session.execute(statement).all()
-    answered = Counter()
-    for row in rows:
-        answered[row[4]] += row[9]
-    options = [_option_row(row, answered) for row in rows]
-    coverage_statement = _session_filter(
-        select(
-            Event.title,
-            EventSession.title,
-            Question.position,
-            Question.text,
-            func.coalesce(City.name, "(no city)"),
-            func.count(func.distinct(Participant.id)),
-        )
-        .select_from(Answer)
-        .join(Question, Question.id == Answer.question_id)
-        .join(Quiz, Quiz.id == Question.quiz_id)
-        .join(EventSession, EventSession.id == Quiz.session_id)
-        .join(Participant, Participant.id == Answer.participant_id)
-        .outerjoin(City, City.id == Participant.city_id),
-        scope,
-    ).group_by(
-        Event.title, EventSession.title, Question.id, Question.position, Question.text, City.name
-    )
-    coverage = [
-        {
-            "Event": event,
-            "Session": session_title,
-            "#": position + 1,
-            "Question": text,
-            "City": city,
-            "People answering": people,
-        }
-        for event, session_title, position, text, city, people in session.execute(
-            coverage_statement.order_by(
-                Event.title, EventSession.title, Question.position, City.name
+        .group_by(Answer.question_id, Answer.value)
+        .order_by(Answer.question_id, Answer.value)
+    ):
+        results[question_id].append((str(value), False, count))
+    texts: dict[int, Counter] = defaultdict(Counter)
+    spelling: dict[tuple[int, str], str] = {}
+    for question_id, text in session.execute(
+        _in_quiz_scope(
+            select(Answer.question_id, Answer.text)
+            .select_from(Answer)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Question.kind == QuestionKind.OPEN),
+            scope,
+        ).order_by(Answer.id)
+    ):
+        shown = " ".join(text.split())
+        if not shown:
+            continue
+        key = shown.casefold()
+        spelling.setdefault((question_id, key), shown)  # the first way it was written
+        texts[question_id][key] += 1
+    for question_id, counter in texts.items():
+        ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        results[question_id] = [(spelling[question_id, k], False, n) for k, n in ranked]
+    return results
+
+
+def _quiz_coverage(session: Session, scope: Scope, questions) -> pd.DataFrame:
+    """For each question, every city present in its session: how many answered."""
+    present: dict[int, Counter] = defaultdict(Counter)
+    for session_id, city, people in session.execute(
+        _session_filter(
+            select(
+                Participant.session_id,
+                func.coalesce(City.name, NO_CITY),
+                func.count(Participant.id),
             )
-        )
-    ]
-    return _frame(options, [*columns, "Answers", "Share"]), _frame(coverage, QUIZ_COVERAGE)
+            .select_from(Participant)
+            .join(EventSession, EventSession.id == Participant.session_id)
+            .outerjoin(City, City.id == Participant.city_id),
+            scope,
+        ).group_by(Participant.session_id, City.name)
+    ):
+        present[session_id][city] += people
+    answering: dict[int, Counter] = defaultdict(Counter)
+    for question_id, city, people in session.execute(
+        _in_quiz_scope(
+            select(
+                Answer.question_id,
+                func.coalesce(City.name, NO_CITY),
+                func.count(func.distinct(Participant.id)),
+            )
+            .select_from(Answer)
+            .join(Question, Question.id == Answer.question_id)
+            .join(Participant, Participant.id == Answer.participant_id)
+            .outerjoin(City, City.id == Participant.city_id),
+            scope,
+        ).group_by(Answer.question_id, City.name)
+    ):
+        answering[question_id][city] += people
+    rows = []
+    for question_id, event, title, session_id, _, position, text, *_ in questions:
+        cities = present[session_id] | answering[question_id]
+        for city in sorted(cities, key=lambda name: (name == NO_CITY, name)):
+            rows.append(
+                {
+                    "Event": event,
+                    "Session": title,
+                    "#": position + 1,
+                    "Question": text,
+                    "City": city,
+                    "People present": present[session_id][city],
+                    "People answering": answering[question_id][city],
+                }
+            )
+    return _frame(rows, QUIZ_COVERAGE)
 
 
-QUIZ_COVERAGE = ["Event", "Session", "#", "Question", "City", "People answering"]
-
-
-def _option_row(row, answered: Counter) -> dict:
-    event, title, quiz, position, question_id, text, kind, option, correct, count = row
-    return {
-        "Event": event,
-        "Session": title,
-        "Quiz": quiz,
-        "#": position + 1,
-        "Question": text,
-        "Type": kind,
-        "Option": option,
-        "Correct": "yes" if correct else "",
-        "Answers": count,
-        "Share": count / answered[question_id] if answered[question_id] else 0.0,
-    }
+NO_CITY = "(no city)"
 
 
 def takeaway_rows(session: Session, scope: Scope) -> pd.DataFrame:

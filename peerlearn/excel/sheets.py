@@ -1,5 +1,6 @@
 """Writing a DataFrame as a proper Excel sheet: a filterable table, a frozen header,
-widths that fit the content, real dates and numbers with their formats."""
+widths that fit the content, real dates and numbers with their formats, and text that
+stays text."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0%"
 MAX_WIDTH = 60
 EMPTY = "(none)"
@@ -34,6 +36,23 @@ def _cell(value: object) -> object:
     return value
 
 
+def put(sheet: Worksheet, row: int, column: int, value: object):
+    """Write one value; text is always text, even when it starts with "=".
+
+    openpyxl stores a string beginning with "=" as a formula, and people's text (a
+    challenge typed on a phone) must never run in the coordinator's spreadsheet.
+    """
+    value = _cell(value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
 def table_sheet(
     workbook: Workbook,
     title: str,
@@ -48,14 +67,18 @@ def table_sheet(
     """
     sheet = workbook.create_sheet(title)
     columns = list(frame.columns)
-    sheet.append(columns)
-    rows = frame.itertuples(index=False, name=None)
+    for index, column in enumerate(columns, start=1):
+        put(sheet, 1, index, column)
     count = 0
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-        count += 1
+    # append() is the fast path; only text that openpyxl took for a formula is mended.
+    for count, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        values = [_cell(v) for v in row]
+        sheet.append(values)
+        for index, value in enumerate(values, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row=count + 1, column=index).data_type = "s"
     if count == 0:
-        sheet.append([EMPTY] + [None] * (len(columns) - 1))
+        put(sheet, 2, 1, EMPTY)
         count = 1
     last = get_column_letter(len(columns))
     name = re.sub(r"\W", "", title) or "Table"
@@ -68,17 +91,25 @@ def table_sheet(
         values = frame[column] if len(frame) else pd.Series([], dtype=object)
         width = max([len(str(column))] + [len(_shown(v)) for v in values.head(500)]) + 2
         sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(8, width))
-        fmt = PERCENT_FORMAT if column in percent else None
-        if fmt is None and any(isinstance(v, date) for v in values.head(50)):
-            fmt = DATE_FORMAT
+        fmt = PERCENT_FORMAT if column in percent else _date_format(values.head(50))
         if fmt:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = fmt
     return sheet
 
 
+def _date_format(values: pd.Series) -> str | None:
+    if any(isinstance(v, datetime) for v in values):
+        return DATETIME_FORMAT
+    if any(isinstance(v, date) for v in values):
+        return DATE_FORMAT
+    return None
+
+
 def _shown(value: object) -> str:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return "2024-12-31 09:30"
+    if isinstance(value, date):
         return "2024-12-31"
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""

@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlmodel import Session
 
 from peerlearn.analytics import report
-from peerlearn.excel.sheets import EMPTY, key_value_sheet, table_sheet
+from peerlearn.excel.sheets import EMPTY, key_value_sheet, put, table_sheet
 from peerlearn.models import MilestoneStatus, User
 
 RED = PatternFill(start_color="F6D0CB", end_color="F6D0CB", fill_type="solid")
@@ -30,12 +30,16 @@ SHEETS = {
     "Summary": "The counts and statuses to report: cities, tandems, challenges, votes, "
     "quiz answers, milestones by status and by red/amber/green.",
     "Charts": "Common challenges by category; milestone status by tandem (Excel charts).",
-    "Cities": "The cities, their country, role and coordinates.",
-    "Tandems": "Each tandem: cities, theme, deadline, days to it, milestones, progress, status.",
+    "Cities": "The cities, their country, role and coordinates (for an event: the cities "
+    "that took part, on phones or with challenges).",
+    "Tandems": "Each tandem: cities, theme, deadline, days to it, milestones, progress, "
+    "status (for an event: the tandems that took part).",
     "Challenges": "Every challenge with tandem, city, category, theme, priority, session.",
     "Common challenges": "The groups with their challenges, tandems and votes, most dots first.",
-    "Quiz results": "Answers per question and option, with the share of each option.",
-    "Quiz coverage": "How many people of each city answered each question.",
+    "Quiz results": "Every question: answers per option, scale value or open answer, the "
+    "share of the people who answered, and the mean of a scale.",
+    "Quiz coverage": "For each question, the cities present in its session: how many of "
+    "their people answered.",
     "Roadmaps": "Every milestone: tandem, owner, due date, status, days to the deadline, "
     "red/amber/green. Overdue milestones are filled red.",
     "Take-aways": "What each session taught, by event and session.",
@@ -71,7 +75,7 @@ def build_summary(
         [
             ("Summary of", f"{scope.kind}: {scope.name}"),
             ("Network", scope.network_name),
-            ("Generated (UTC)", generated.strftime("%Y-%m-%d %H:%M")),
+            ("Generated (UTC)", generated.astimezone(UTC).replace(tzinfo=None, microsecond=0)),
             *SHEETS.items(),
         ],
     )
@@ -87,7 +91,7 @@ def build_summary(
             ("Challenges", len(challenges)),
             ("Common challenges", len(groups)),
             ("Dots given in votes", int(groups["Dots"].sum()) if len(groups) else 0),
-            ("Quiz answers", int(options["Answers"].sum()) if len(options) else 0),
+            ("Quiz answers", report.quiz_answer_count(session, scope)),
             ("Take-aways", len(takeaways)),
             ("Milestones", len(milestones)),
             *[
@@ -193,10 +197,10 @@ def _charts(workbook: Workbook, groups, milestones) -> None:
 def _block(sheet, top: int, header: list[str], rows: list[list], name: str) -> None:
     """``rows`` under ``header`` from row ``top``, as an Excel table ("(none)" if empty)."""
     for offset, value in enumerate(header, start=1):
-        sheet.cell(row=top, column=offset, value=value)
+        put(sheet, top, offset, value)
     for n, row in enumerate(rows or [[EMPTY]], start=top + 1):
         for offset, value in enumerate(row, start=1):
-            sheet.cell(row=n, column=offset, value=value)
+            put(sheet, n, offset, value)
     ref = f"A{top}:{get_column_letter(len(header))}{top + max(len(rows), 1)}"
     table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)

@@ -18,8 +18,8 @@ def first_run() -> bool:
 
 
 def account_box(user: User) -> None:
+    # The navigation already draws a rule under itself: no divider of our own.
     with st.sidebar:
-        st.divider()
         st.caption("Signed in as")
         st.text(f"{user.name or user.email}\n{ROLE_NAMES.get(user.role, user.role)}")
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):

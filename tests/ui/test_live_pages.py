@@ -415,6 +415,6 @@ def test_the_event_summary_downloads_mid_session_with_the_answers_so_far(control
     picked = [
         dict(zip(header, r, strict=True))
         for r in rows[1:]
-        if r[header.index("Option")] == first.text and r[header.index("Question")] == question.text
+        if r[header.index("Answer")] == first.text and r[header.index("Question")] == question.text
     ]
     assert picked and picked[0]["Answers"] >= 1  # the answer given a moment ago

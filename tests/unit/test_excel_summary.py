@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from peerlearn import models as m
+from peerlearn.analytics.report import QUIZ_COLUMNS
 from peerlearn.demo import load_demo
 from peerlearn.errors import InvalidInput, NotFound, PermissionDenied
 from peerlearn.excel.summary import SHEETS, build_summary
@@ -55,7 +56,7 @@ def test_the_workbook_has_every_sheet_in_order(cie):
     assert book.sheetnames == ["README", *SHEETS]
     readme = {row["What"]: row["Value"] for row in _rows(book["README"])}
     assert readme["Summary of"] == "network: #connectedinEurope"
-    assert readme["Generated (UTC)"] == "2024-06-01 09:30"
+    assert readme["Generated (UTC)"] == datetime(2024, 6, 1, 9, 30)  # a real date and time
     assert set(SHEETS) <= set(readme)
 
 
@@ -138,23 +139,112 @@ def test_common_challenges_carry_their_challenges_tandems_and_votes(demo, cie):
     assert rows["Funding"]["Dots"] == dots
 
 
-def test_quiz_results_count_every_chosen_option(demo, cie):
-    book, network = cie
-    rows = _rows(book["Quiz results"])
-    picks = demo.exec(
-        select(func.count())
-        .select_from(m.AnswerOption)
-        .join(m.Option)
-        .join(m.Question)
+def _results(book) -> dict[int, list[dict]]:
+    """Quiz results rows by question number."""
+    grouped: dict[int, list[dict]] = {}
+    for row in _rows(book["Quiz results"]):
+        grouped.setdefault(row["#"], []).append(row)
+    return grouped
+
+
+def _cie_answers(session, network) -> dict[int, list[m.Answer]]:
+    rows = session.exec(
+        select(m.Question.position, m.Answer)
+        .join(m.Answer, m.Answer.question_id == m.Question.id)
         .join(m.Quiz)
         .join(m.EventSession)
         .join(m.Event)
         .where(m.Event.network_id == network.id)
-    ).one()
-    assert sum(row["Answers"] for row in rows) == picks
-    assert any(row["Correct"] == "yes" for row in rows)
-    coverage = _rows(book["Quiz coverage"])
-    assert coverage and all(row["People answering"] >= 1 for row in coverage)
+    ).all()
+    grouped: dict[int, list[m.Answer]] = {}
+    for position, answer in rows:
+        grouped.setdefault(position + 1, []).append(answer)
+    return grouped
+
+
+def test_every_question_is_in_the_results_with_its_answers(demo, cie):
+    book, network = cie
+    results, answers = _results(book), _cie_answers(demo, network)
+    questions = demo.exec(
+        select(m.Question)
+        .join(m.Quiz)
+        .join(m.EventSession)
+        .join(m.Event)
+        .where(m.Event.network_id == network.id)
+    ).all()
+    assert set(results) == {q.position + 1 for q in questions}  # scale ones too
+    for number, rows in results.items():
+        assert {row["People answering"] for row in rows} == {len(answers.get(number, []))}
+    assert _summary(book)["Quiz answers"] == sum(len(a) for a in answers.values())
+    assert any(row["Correct"] == "yes" for rows in results.values() for row in rows)
+
+
+def test_a_scale_question_lists_every_value_and_its_mean(demo, cie):
+    book, network = cie
+    scale = next(rows for rows in _results(book).values() if rows[0]["Type"] == "scale")
+    question = demo.exec(select(m.Question).where(m.Question.text == scale[0]["Question"])).one()
+    values = [a.value for a in _cie_answers(demo, network)[question.position + 1]]
+    assert [row["Answer"] for row in scale] == [
+        str(v) for v in range(question.scale_min, question.scale_max + 1)
+    ]
+    assert [row["Answers"] for row in scale] == [
+        values.count(v) for v in range(question.scale_min, question.scale_max + 1)
+    ]
+    assert {row["Mean"] for row in scale} == {round(sum(values) / len(values), 2)}
+
+
+def test_multiple_choice_shares_are_of_the_people_answering(demo, cie):
+    book, _ = cie
+    multiple = next(
+        rows for rows in _results(book).values() if rows[0]["Type"] == "multiple choice"
+    )
+    people = multiple[0]["People answering"]
+    assert people > 0
+    for row in multiple:
+        assert row["Share"] == pytest.approx(row["Answers"] / people)
+    assert sum(row["Answers"] for row in multiple) > people  # several picks per person
+
+
+def test_open_answers_are_counted_alike_whatever_their_case_and_spaces(session, world, coordinator):
+    from peerlearn.services import participation, quizzes
+
+    quiz = quizzes.add_quiz(session, actor=coordinator, session_id=world.workshop.id, title="Open")
+    question = quizzes.add_question(
+        session, actor=coordinator, quiz_id=quiz.id, text="One word?", kind="open text"
+    )
+    participation.open_question(session, actor=coordinator, question_id=question.id)
+    for text in ["Funding", "  funding ", "Staff"]:
+        participant = participation.join_session(
+            session, session_id=world.workshop.id, city_id=world.arezzo.id
+        )
+        participation.answer_question(
+            session, token=participant.token, question_id=question.id, text=text
+        )
+    book = _book(session, coordinator, network_id=world.network.id)
+    rows = [row for row in _rows(book["Quiz results"]) if row["Question"] == "One word?"]
+    assert [(row["Answer"], row["Answers"]) for row in rows] == [("Funding", 2), ("Staff", 1)]
+    assert {row["People answering"] for row in rows} == {3}
+    coverage = [row for row in _rows(book["Quiz coverage"]) if row["Question"] == "One word?"]
+    assert [(r["City"], r["People present"], r["People answering"]) for r in coverage] == [
+        ("Arezzo", 3, 3)
+    ]
+
+
+def test_text_that_looks_like_a_formula_stays_text(session, world, coordinator):
+    from peerlearn.services import challenges
+
+    challenges.add_challenge(
+        session,
+        actor=coordinator,
+        tandem_id=world.tandem.id,
+        text='=HYPERLINK("http://example.org","click")',
+    )
+    content = build_summary(
+        session, actor=coordinator, network_id=world.network.id, generated_at=GENERATED
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Challenges"]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2) if row[0].value.startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)
 
 
 def test_roadmaps_flag_overdue_milestones(cie):
@@ -264,7 +354,7 @@ def test_challenges_and_takeaways_match_the_database(demo, cie):
     assert sorted(row["Take-away"] for row in _rows(book["Take-aways"])) == sorted(takeaways)
 
 
-def test_every_option_counts_its_answers_and_shares_add_up(demo, cie):
+def test_every_option_counts_its_answers_and_single_choice_shares_add_up(demo, cie):
     book, network = cie
     stored = demo.exec(
         select(
@@ -283,17 +373,19 @@ def test_every_option_counts_its_answers_and_shares_add_up(demo, cie):
         .where(m.Event.network_id == network.id)
         .group_by(m.Option.id, m.EventSession.title, m.Quiz.title, m.Question.position)
     ).all()
-    rows = _rows(book["Quiz results"])
+    rows = [r for r in _rows(book["Quiz results"]) if "choice" in r["Type"]]
     assert sorted(
-        (r["Session"], r["Quiz"], r["#"] - 1, r["Option"], r["Answers"]) for r in rows
+        (r["Session"], r["Quiz"], r["#"] - 1, r["Answer"], r["Answers"]) for r in rows
     ) == (sorted(tuple(row) for row in stored))
     shares: dict[tuple, float] = {}
     for row in rows:
-        key = (row["Session"], row["Quiz"], row["#"])
-        shares[key] = shares.get(key, 0) + row["Share"]
+        if row["Type"] == "single choice":
+            key = (row["Session"], row["Quiz"], row["#"])
+            shares[key] = shares.get(key, 0) + row["Share"]
     answered = [total for total in shares.values() if total]
     assert answered and all(abs(total - 1) < 1e-9 for total in answered)
-    assert book["Quiz results"]["J2"].number_format == "0%"
+    share = QUIZ_COLUMNS.index("Share") + 1
+    assert book["Quiz results"].cell(row=2, column=share).number_format == "0%"
 
 
 def test_quiz_coverage_counts_people_of_each_city(demo, cie):
@@ -377,16 +469,15 @@ def test_an_event_scope_keeps_only_that_events_quizzes(demo, facilitator):
     assert readme["Summary of"] == f"event: {event.title}"
     assert {row["Event"] for row in _rows(book["Quiz results"])} <= {event.title}
     assert {row["Event"] for row in _rows(book["Quiz coverage"])} <= {event.title}
-    picks = demo.exec(
+    answers = demo.exec(
         select(func.count())
-        .select_from(m.AnswerOption)
-        .join(m.Option)
+        .select_from(m.Answer)
         .join(m.Question)
         .join(m.Quiz)
         .join(m.EventSession)
         .where(m.EventSession.event_id == event.id)
     ).one()
-    assert sum(row["Answers"] for row in _rows(book["Quiz results"])) == picks
+    assert _summary(book)["Quiz answers"] == answers
 
 
 def test_a_tandem_member_exports_their_tandem(session, world):
@@ -429,3 +520,29 @@ def test_an_empty_roadmap_sheet_keeps_its_overdue_rule_harmless(session, coordin
     assert all(len(book[name].tables) >= 1 for name in book.sheetnames)
     facts = _summary(book)
     assert facts["Cities"] == facts["Milestones"] == facts["Quiz answers"] == 0
+
+
+def test_an_event_scope_keeps_the_cities_and_tandems_that_took_part(session, world, coordinator):
+    from peerlearn.services import challenges, participation
+
+    participation.join_session(session, session_id=world.workshop.id, city_id=world.utrecht.id)
+    challenges.add_challenge(
+        session,
+        actor=coordinator,
+        tandem_id=world.tandem.id,
+        city_id=world.arezzo.id,
+        session_id=world.workshop.id,
+        text="No budget line for the pilot.",
+    )
+    book = _book(session, coordinator, event_id=world.event.id)
+    assert {row["City"] for row in _rows(book["Cities"])} == {"Utrecht", "Arezzo"}
+    # Utrecht spoke on a phone: its tandem took part too.
+    assert {row["Tandem"] for row in _rows(book["Tandems"])} == {
+        world.tandem.name,
+        world.other_tandem.name,
+    }
+
+
+def test_an_event_nobody_attended_lists_no_cities_or_tandems(session, world, coordinator):
+    book = _book(session, coordinator, event_id=world.event.id)
+    assert _rows(book["Cities"]) == _rows(book["Tandems"]) == _rows(book["Roadmaps"]) == []
