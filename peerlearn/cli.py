@@ -340,17 +340,25 @@ def _pick_id(session: Session, model, value: str | None, **kwargs) -> int | None
     return None if value is None else _pick(session, model, value, **kwargs).id
 
 
-def _reporting_actor(session: Session) -> User:
-    """The report is read on behalf of the first active coordinator."""
-    actor = session.exec(
-        select(User).where(User.role == UserRole.COORDINATOR, User.active).order_by(User.id)
-    ).first()
-    if actor is None:
-        raise click.ClickException(
-            "There is no active coordinator account to make the report for; add one with "
-            "'peerlearn user add EMAIL --role coordinator'."
-        )
-    return actor
+def _reporting_actor() -> User:
+    """Whoever runs the command owns the database, as for the other commands: the
+    report is read as a coordinator would read it, with no account needed."""
+    return User(email="peerlearn command line", role=UserRole.COORDINATOR, active=True)
+
+
+def _only_network(session: Session) -> int:
+    """The network to export when no scope is given: the only one there is."""
+    networks = session.exec(
+        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)
+    ).all()
+    if len(networks) == 1:
+        return networks[0].id
+    if not networks:
+        raise click.ClickException("There is no network to export yet.")
+    names = ", ".join(f"'{n.name}'" for n in networks)
+    raise click.ClickException(
+        f"Choose what to export with --network, --event or --tandem; the networks are {names}."
+    )
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -376,17 +384,19 @@ _INPUT = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 def export(
     ctx: click.Context, file: Path, network: str | None, event: str | None, tandem: str | None
 ) -> None:
-    """Write the Excel summary of one network, event or tandem to FILE."""
+    """Write the Excel summary of one network, event or tandem to FILE (with no option:
+    of the only network)."""
     from peerlearn.excel.summary import build_summary  # the workbook; only this command needs it
 
     with _session(ctx) as session:
-        content = build_summary(
-            session,
-            actor=_reporting_actor(session),
-            network_id=_pick_id(session, Network, network, what="network"),
-            event_id=_pick_id(session, Event, event, what="event", attribute="title"),
-            tandem_id=_pick_id(session, Tandem, tandem, what="tandem"),
-        )
+        scope = {
+            "network_id": _pick_id(session, Network, network, what="network"),
+            "event_id": _pick_id(session, Event, event, what="event", attribute="title"),
+            "tandem_id": _pick_id(session, Tandem, tandem, what="tandem"),
+        }
+        if not any(v is not None for v in scope.values()):
+            scope["network_id"] = _only_network(session)
+        content = build_summary(session, actor=_reporting_actor(), **scope)
     _write(file, content)
     click.echo(f"Wrote {file} ({len(content) / 1024:.0f} KB).")
 

@@ -323,7 +323,11 @@ class _Loader:
                 if moment and not event["start_date"] <= moment.date() <= event["end_date"]:
                     raise self.fail(f"the session {row['title']!r} is outside its event.")
             event_id = event_ids[event["title"]]
-            sessions[row["key"]] = {"event_id": event_id, "title": row["title"]}
+            sessions[row["key"]] = {
+                "event_id": event_id,
+                "title": row["title"],
+                "starts_at": row.get("starts_at"),
+            }
             rows.append(
                 {
                     "event_id": event_id,
@@ -497,8 +501,14 @@ class _Loader:
             tandem = self.ref(tandems, row["tandem"], "tandem")
             city_id = self.ref(tandem["cities"], row["city"], "city of the tandem")
             token = row.get("participant")
+            raised = self.ref(sessions, row["session"], "session") if "session" in row else {}
+            # Recorded when the session it was raised in took place, not when loaded.
+            # (The agenda's times are the venue's; the date is what the lists show.)
+            start = raised.get("starts_at")
+            when = {"created_at": start.replace(tzinfo=UTC)} if start else {}
             rows.append(
                 {
+                    **when,
                     "text": row["text"],
                     "tandem_id": tandem["id"],
                     "city_id": city_id,
@@ -506,9 +516,7 @@ class _Loader:
                     "theme_id": self.ref(self.themes, row["theme"], "theme")
                     if "theme" in row
                     else tandem["theme_id"],
-                    "session_id": self.ref(sessions, row["session"], "session")["id"]
-                    if "session" in row
-                    else None,
+                    "session_id": raised.get("id"),
                     "participant_id": self.ref(participants, token, "participant")["id"]
                     if token
                     else None,

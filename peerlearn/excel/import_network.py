@@ -24,7 +24,7 @@ from peerlearn.excel.import_rows import (
     shown,
     split_cities,
 )
-from peerlearn.excel.import_values import cell_choice, cell_date, cell_number, name_key
+from peerlearn.excel.import_values import cell_choice, cell_date, cell_number
 from peerlearn.models import (
     NAME_MAX,
     TEXT_MAX,
@@ -36,6 +36,7 @@ from peerlearn.models import (
     TandemCity,
     Theme,
 )
+from peerlearn.names import loose_key, name_key
 from peerlearn.services.network import _city_values
 from peerlearn.services.tandems import _refuse_leaving_partners
 
@@ -113,7 +114,10 @@ def _field_of(error: InvalidInput) -> str:
 
 def plan_cities(context: Context, rows: list[SourceRow]) -> None:
     session, network = context.session, context.network
-    stored = {(name_key(c.name), name_key(c.country)): c for c in session.exec(select(City))}
+    every = session.exec(select(City)).all()
+    stored = {(name_key(c.name), name_key(c.country)): c for c in every}
+    # Spelled differently only by accents: the same city, not a new one.
+    similar = {(loose_key(c.name), loose_key(c.country)): c for c in every}
     roles: dict[int, str] = {}
     if network is not None:
         roles = dict(
@@ -146,6 +150,14 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         if not check.ok:
             continue
         city = stored.get(key)
+        near = similar.get((loose_key(name), loose_key(country))) if city is None else None
+        if near is not None:
+            check.fail(
+                "name",
+                f"{near.name} ({near.country}) is stored already: write the name as it is "
+                "stored to update it, or rename the stored city under Network first.",
+            )
+            continue
         item = ImportRow(
             row.number,
             f"{name} ({country})",

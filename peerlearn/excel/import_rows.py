@@ -14,8 +14,9 @@ from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput
 from peerlearn.excel.import_files import Table
-from peerlearn.excel.import_values import cell_text, header_key, is_blank, loose_key, name_key
+from peerlearn.excel.import_values import cell_text, header_key, is_blank
 from peerlearn.models import City, Network, User
+from peerlearn.names import loose_key, name_key
 from peerlearn.services._common import clean_text
 
 T = TypeVar("T")

@@ -25,7 +25,7 @@ from peerlearn.excel.import_rows import (
     find_named,
     shown,
 )
-from peerlearn.excel.import_values import cell_choice, cell_date, cell_text, loose_key, name_key
+from peerlearn.excel.import_values import cell_choice, cell_date, cell_text
 from peerlearn.models import (
     NAME_MAX,
     TEXT_MAX,
@@ -43,6 +43,7 @@ from peerlearn.models import (
     Theme,
     UserRole,
 )
+from peerlearn.names import loose_key, name_key
 from peerlearn.services._common import actor_tandem_ids, now
 from peerlearn.services.challenges import PRIORITIES
 from peerlearn.services.roadmaps import _next_position, _roadmap

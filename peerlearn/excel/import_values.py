@@ -16,12 +16,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from peerlearn.errors import InvalidInput
+from peerlearn.names import DASHES, strip_accents
 
 # What Excel writes into a cell whose formula failed.
 EXCEL_ERRORS = frozenset(
     {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel day numbers of 1 Jan 1950 and 31 Dec 2099: a bare number outside is no date.
 _SERIAL_RANGE = (18264, 73050)
@@ -29,27 +29,11 @@ _SERIAL_RANGE = (18264, 73050)
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def header_key(text: object) -> str:
     """A header reduced to lower-case ASCII words: 'Due-Date (dd.mm.yyyy) *' -> 'due date'."""
     value = re.sub(r"\(.*?\)|\[.*?\]", " ", str(text or ""))
-    value = _strip_accents(value).casefold()
+    value = strip_accents(value).casefold()
     return " ".join(re.findall(r"[a-z0-9]+", value))
-
-
-def name_key(text: str) -> str:
-    """How names are compared: case, runs of spaces and kinds of dash do not count."""
-    value = unicodedata.normalize("NFC", text).translate(_DASHES).casefold()
-    return " ".join(value.split())
-
-
-def loose_key(text: str) -> str:
-    """Like :func:`name_key`, and accents do not count either (for 'did you mean')."""
-    return name_key(_strip_accents(text))
 
 
 def is_blank(value: object) -> bool:
@@ -132,7 +116,7 @@ def cell_number(value: object) -> float | None:
     if isinstance(value, numbers.Real):
         number = float(value)
     else:
-        text = cell_text(value).replace("°", "").replace(" ", "").translate(_DASHES)
+        text = cell_text(value).replace("°", "").replace(" ", "").translate(DASHES)
         if "," in text and "." not in text:
             text = text.replace(",", ".")
         try:

@@ -132,6 +132,7 @@ def add_event(
     mode: str = EventMode.ONSITE,
     description: str = "",
 ) -> Event:
+    require_role(actor, *STAFF)
     network = get_active(session, Network, network_id, label="network")
     title = clean_text(title, label="The event's title", max_len=TITLE_MAX, field="title")
     place = clean_text(place, label="The place", max_len=NAME_MAX, required=False, field="place")
@@ -140,7 +141,6 @@ def add_event(
     end = _day(end_date, label="The end date")
     date_order(start, end, what="The event's dates")
     description = clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    require_role(actor, *STAFF)
     _refuse_duplicate_event(session, network.id, title, start, None)
     event = Event(
         network_id=network.id,
@@ -169,6 +169,7 @@ def update_event(
     description: str | None = None,
 ) -> Event:
     """Change the fields given (None keeps a field as it is)."""
+    require_role(actor, *STAFF)
     event = get(session, Event, event_id, label="event")
     new_title = (
         event.title
@@ -189,7 +190,6 @@ def update_event(
         if description is None
         else clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
     )
-    require_role(actor, *STAFF)
     _refuse_duplicate_event(session, event.network_id, new_title, start, event.id)
     _refuse_sessions_outside(session, event, start, end)
     event.title, event.place, event.mode = new_title, new_place, new_mode
@@ -219,8 +219,8 @@ def _refuse_sessions_outside(session: Session, event: Event, start: date, end: d
 
 
 def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
-    event = get(session, Event, event_id, label="event")
     require_role(actor, *STAFF)
+    event = get(session, Event, event_id, label="event")
     if event.archived_at is None:
         event.archived_at = now()
         session.add(event)
@@ -229,8 +229,8 @@ def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
 
 
 def delete_event(session: Session, *, actor: User, event_id: int) -> None:
-    event = get(session, Event, event_id, label="event")
     require_role(actor, *STAFF)
+    event = get(session, Event, event_id, label="event")
     refuse_if_used(
         session,
         f"The event '{event.title}'",
@@ -267,6 +267,7 @@ def add_session(
     location: str = "",
     description: str = "",
 ) -> EventSession:
+    require_role(actor, *STAFF)
     event = get_active(session, Event, event_id, label="event")
     title = clean_text(title, label="The session's title", max_len=TITLE_MAX, field="title")
     kind = choice(kind, SessionKind, label="The session's kind", field="kind")
@@ -276,7 +277,6 @@ def add_session(
     _check_inside_event(event, starts_at, ends_at)
     location = clean_text(location, label="The location", max_len=TITLE_MAX, required=False)
     description = clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    require_role(actor, *STAFF)
     _refuse_duplicate_session(session, event, title, starts_at, None)
     row = EventSession(
         event_id=event.id,
@@ -305,6 +305,7 @@ def update_session(
     description: str | None = None,
 ) -> EventSession:
     """Change the fields given; for the times, None clears and leaving them out keeps."""
+    require_role(actor, *STAFF)
     row = get(session, EventSession, session_id, label="session")
     event = get(session, Event, row.event_id, label="event")
     new_title = (
@@ -329,7 +330,6 @@ def update_session(
         if description is None
         else clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
     )
-    require_role(actor, *STAFF)
     _refuse_duplicate_session(session, event, new_title, new_start, row.id)
     row.title, row.kind, row.starts_at, row.ends_at = new_title, new_kind, new_start, new_end
     row.location, row.description = new_location, new_description
@@ -339,8 +339,8 @@ def update_session(
 
 
 def archive_session(session: Session, *, actor: User, session_id: int) -> EventSession:
-    row = get(session, EventSession, session_id, label="session")
     require_role(actor, *STAFF)
+    row = get(session, EventSession, session_id, label="session")
     if row.archived_at is None:
         row.archived_at = now()
         session.add(row)
@@ -349,8 +349,8 @@ def archive_session(session: Session, *, actor: User, session_id: int) -> EventS
 
 
 def delete_session(session: Session, *, actor: User, session_id: int) -> None:
-    row = get(session, EventSession, session_id, label="session")
     require_role(actor, *STAFF)
+    row = get(session, EventSession, session_id, label="session")
     refuse_if_used(
         session,
         f"The session '{row.title}'",
@@ -387,9 +387,9 @@ def list_sessions(
 
 
 def add_takeaway(session: Session, *, actor: User, session_id: int, text: str) -> Takeaway:
+    require_role(actor, *STAFF)
     row = get_active(session, EventSession, session_id, label="session")
     text = clean_text(text, label="The take-away", max_len=TEXT_MAX, field="text")
-    require_role(actor, *STAFF)
     last = session.scalar(select(func.max(Takeaway.position)).where(Takeaway.session_id == row.id))
     takeaway = Takeaway(session_id=row.id, text=text, position=0 if last is None else last + 1)
     session.add(takeaway)
@@ -398,9 +398,9 @@ def add_takeaway(session: Session, *, actor: User, session_id: int, text: str) -
 
 
 def update_takeaway(session: Session, *, actor: User, takeaway_id: int, text: str) -> Takeaway:
+    require_role(actor, *STAFF)
     takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     text = clean_text(text, label="The take-away", max_len=TEXT_MAX, field="text")
-    require_role(actor, *STAFF)
     takeaway.text = text
     session.add(takeaway)
     commit(session, conflict="The take-away could not be saved.")
@@ -408,8 +408,8 @@ def update_takeaway(session: Session, *, actor: User, takeaway_id: int, text: st
 
 
 def delete_takeaway(session: Session, *, actor: User, takeaway_id: int) -> None:
-    takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     require_role(actor, *STAFF)
+    takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     session.delete(takeaway)
     commit(session)
 

@@ -34,6 +34,7 @@ from peerlearn.models import (
     UserRole,
     Vote,
 )
+from peerlearn.names import loose_key
 from peerlearn.services._common import (
     KEEP,
     STAFF,
@@ -341,7 +342,8 @@ def _city_values(name: object, country: object, latitude: object, longitude: obj
 
 
 def _city_key(name: str, country: str) -> tuple[str, str]:
-    return (name.strip().casefold(), country.strip().casefold())
+    # "Malaga" and "Málaga", "Vari-Voula" and "Vari–Voula" are one city.
+    return (loose_key(name), loose_key(country))
 
 
 def _city_exists_message(city: City) -> str:

@@ -121,8 +121,8 @@ def set_participant_city(session: Session, *, token: str, city_id: int | None) -
 
 def open_question(session: Session, *, actor: User, question_id: int) -> Question:
     """Open the question for answers; opening a closed question reopens it."""
-    question = get(session, Question, question_id, label="question")
     require_role(actor, *STAFF)
+    question = get(session, Question, question_id, label="question")
     if question.opened_at is None or question.closed_at is not None:
         question.opened_at = now()
         question.closed_at = None
@@ -133,8 +133,8 @@ def open_question(session: Session, *, actor: User, question_id: int) -> Questio
 
 def close_question(session: Session, *, actor: User, question_id: int) -> Question:
     """Stop taking answers; the answers given stay as they are."""
-    question = get(session, Question, question_id, label="question")
     require_role(actor, *STAFF)
+    question = get(session, Question, question_id, label="question")
     if question.opened_at is None:
         raise InvalidInput("This question has not been opened yet, so it cannot be closed.")
     if question.closed_at is None:

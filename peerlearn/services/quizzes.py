@@ -179,9 +179,9 @@ def _add_options(session: Session, question_id: int, options: list[tuple[str, bo
 
 
 def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Quiz:
+    require_role(actor, *STAFF)
     event_session = get_active(session, EventSession, session_id, label="session")
     title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
-    require_role(actor, *STAFF)
     _refuse_duplicate_title(session, event_session.id, title)
     quiz = Quiz(session_id=event_session.id, title=title)
     session.add(quiz)
@@ -190,9 +190,9 @@ def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Q
 
 
 def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Quiz:
+    require_role(actor, *STAFF)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
-    require_role(actor, *STAFF)
     _refuse_duplicate_title(session, quiz.session_id, title, exclude_id=quiz.id)
     quiz.title = title
     session.add(quiz)
@@ -202,8 +202,8 @@ def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Q
 
 def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
     """Delete a quiz with its questions; refused once anyone has answered it."""
-    quiz = get(session, Quiz, quiz_id, label="quiz")
     require_role(actor, *STAFF)
+    quiz = get(session, Quiz, quiz_id, label="quiz")
     answers = count(
         session,
         select(Answer.id)
@@ -258,6 +258,7 @@ def duplicate_quiz(
     session_id: int | None = None,
 ) -> Quiz:
     """A copy of the quiz's questions and options (no answers), closed, in any session."""
+    require_role(actor, *STAFF)
     source = get_quiz(session, quiz_id=quiz_id)
     target = get_active(
         session,
@@ -267,7 +268,6 @@ def duplicate_quiz(
     )
     if title is not None:
         title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
-    require_role(actor, *STAFF)
     if title is None:
         title = _free_copy_title(session, target.id, source.quiz.title)
     else:
@@ -325,12 +325,12 @@ def add_question(
 
     ``correct`` holds the indexes (from 0) of the correct options, if any.
     """
+    require_role(actor, *STAFF)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     kind = choice(kind, QuestionKind, label="The question's kind", field="kind")
     text = clean_text(text, label="The question", max_len=TEXT_MAX, field="text")
     cleaned = _clean_options(kind, options, correct)
     low, high = _scale(kind, scale_min, scale_max)
-    require_role(actor, *STAFF)
     last = session.scalar(select(func.max(Question.position)).where(Question.quiz_id == quiz.id))
     question = Question(
         quiz_id=quiz.id,
@@ -364,6 +364,7 @@ def update_question(
     unless their texts are the same as now (then only ``correct`` is applied);
     ``correct`` alone re-marks the existing options, which is allowed at any time.
     """
+    require_role(actor, *STAFF)
     question = get(session, Question, question_id, label="question")
     new_text = (
         question.text
@@ -394,7 +395,6 @@ def update_question(
             low if scale_min is None else scale_min,
             high if scale_max is None else scale_max,
         )
-    require_role(actor, *STAFF)
     changes_what_was_asked = (new_options is not None) or (
         scale_given and (low, high) != (question.scale_min, question.scale_max)
     )
@@ -416,8 +416,8 @@ def update_question(
 
 
 def delete_question(session: Session, *, actor: User, question_id: int) -> None:
-    question = get(session, Question, question_id, label="question")
     require_role(actor, *STAFF)
+    question = get(session, Question, question_id, label="question")
     if answered := _answer_count(session, question.id):
         raise Conflict(
             f"This question cannot be deleted: it has {answered} answer(s). "
@@ -434,10 +434,10 @@ def move_question(
     session: Session, *, actor: User, question_id: int, direction: int
 ) -> list[Question]:
     """Move a question one place up (-1) or down (+1); returns the quiz's questions in order."""
+    require_role(actor, *STAFF)
     question = get(session, Question, question_id, label="question")
     if direction not in (-1, 1):
         raise InvalidInput(f"Move a question by -1 (up) or +1 (down), not by {direction!r}.")
-    require_role(actor, *STAFF)
     questions = _ordered_questions(session, question.quiz_id)
     index = next(i for i, q in enumerate(questions) if q.id == question.id)
     target = index + direction
@@ -455,6 +455,7 @@ def reorder_questions(
     session: Session, *, actor: User, quiz_id: int, ordered_ids: Sequence[int]
 ) -> list[Question]:
     """Put the quiz's questions in the order of ``ordered_ids`` (each exactly once)."""
+    require_role(actor, *STAFF)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     questions = _ordered_questions(session, quiz.id)
     by_id = {q.id: q for q in questions}
@@ -469,7 +470,6 @@ def reorder_questions(
             + ("; some are repeated" if len(set(wanted)) != len(wanted) else "")
             + "."
         )
-    require_role(actor, *STAFF)
     ordered = [by_id[i] for i in wanted]
     _number(ordered)
     commit(session, conflict="The questions could not be reordered.")

@@ -350,3 +350,21 @@ def test_demo_load_fills_the_database_and_prints_counts(run, engine):
     assert counts["city"] > 0 and counts["tandem"] > 0
     printed = dict(line.split("\t") for line in result.stdout.splitlines() if "\t" in line)
     assert printed == {table: str(rows) for table, rows in counts.items()}
+
+
+@pytest.mark.postgres
+def test_upgrade_then_demo_load_gives_the_same_counts_on_sqlite_and_postgresql(pg_server, tmp_path):
+    """What a new installation does, by the two commands, on either database."""
+    urls = {
+        "sqlite": f"sqlite:///{tmp_path / 'fresh.db'}",
+        "postgresql": pg_server.create_database("cli_fresh_demo"),
+    }
+    printed = {}
+    for backend, url in urls.items():
+        for command in (["db", "upgrade"], ["demo", "load"], ["db", "counts"]):
+            result = CliRunner().invoke(cli.main, ["--database-url", url, *command])
+            assert result.exit_code == 0, f"{backend} {command}: {result.output}"
+        printed[backend] = result.stdout
+    assert printed["sqlite"] == printed["postgresql"]
+    counts = dict(line.split("\t") for line in printed["sqlite"].splitlines() if "\t" in line)
+    assert int(counts["city"]) > 40 and int(counts["answer"]) > 0

@@ -206,73 +206,67 @@ def test_backup_then_restore_into_a_new_database(run, coordinator, demo, tmp_pat
 # --- export -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fake_summary(monkeypatch):
-    calls = []
-
-    def build_summary(session, *, actor, network_id=None, event_id=None, tandem_id=None):
-        calls.append(
-            {"actor": actor.email, "network": network_id, "event": event_id, "tandem": tandem_id}
-        )
-        return b"PK workbook bytes"
-
-    module = types.ModuleType("peerlearn.excel.summary")
-    module.build_summary = build_summary
-    monkeypatch.setitem(sys.modules, "peerlearn.excel.summary", module)
-    return calls
+def _workbook(path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
 
 
-def test_export_writes_the_workbook_of_the_scope(run, demo, coordinator, fake_summary, tmp_path):
+def _readme(path) -> dict:
+    rows = _workbook(path)["README"].iter_rows(min_row=2, values_only=True)
+    return dict(rows)
+
+
+def test_export_writes_the_workbook_of_each_scope_with_no_account(run, demo, tmp_path):
     network = first(demo, m.Network, m.Network.name == CIE)
     event = first(demo, m.Event, m.Event.network_id == network.id)
     tandem = first(demo, m.Tandem, m.Tandem.network_id == network.id)
-    path = tmp_path / "summary.xlsx"
-
-    everything = run("export", str(path))
-    scoped = run(
-        "export",
-        str(path),
-        "--network",
-        CIE.upper(),
-        "--event",
-        event.title,
-        "--tandem",
-        str(tandem.id),
-    )
-
-    assert everything.exit_code == 0 and scoped.exit_code == 0, scoped.output
-    assert path.read_bytes() == b"PK workbook bytes"
-    assert f"Wrote {path}" in scoped.stdout
-    assert fake_summary == [
-        {"actor": "clara@example.org", "network": None, "event": None, "tandem": None},
-        {
-            "actor": "clara@example.org",
-            "network": network.id,
-            "event": event.id,
-            "tandem": tandem.id,
-        },
-    ]
+    scopes = {
+        "network": ("--network", CIE.upper(), f"network: {CIE}"),
+        "event": ("--event", event.title, f"event: {event.title}"),
+        "tandem": ("--tandem", str(tandem.id), f"tandem: {tandem.name}"),
+    }
+    for name, (option, value, heading) in scopes.items():
+        path = tmp_path / f"{name}.xlsx"
+        result = run("export", str(path), option, value)
+        assert result.exit_code == 0, result.output
+        assert f"Wrote {path}" in result.stdout
+        assert _readme(path)["Summary of"] == heading
 
 
-def test_export_needs_an_active_coordinator(run, demo, fake_summary, tmp_path):
+def test_export_with_no_scope_takes_the_only_network(run, engine, tmp_path):
+    with Session(engine) as session:
+        session.add(m.Network(name="Sharing Cities"))
+        session.commit()
+    path = tmp_path / "s.xlsx"
+    result = run("export", str(path))
+    assert result.exit_code == 0, result.output
+    assert _readme(path)["Summary of"] == "network: Sharing Cities"
+
+
+def test_export_with_no_scope_and_several_networks_names_them(run, demo, tmp_path):
     result = run("export", str(tmp_path / "s.xlsx"))
     assert result.exit_code == 1
-    assert "There is no active coordinator account" in result.stderr
-    assert "peerlearn user add EMAIL --role coordinator" in result.stderr
-    assert fake_summary == [] and not (tmp_path / "s.xlsx").exists()
+    assert "Choose what to export with --network, --event or --tandem" in result.stderr
+    assert f"'{CIE}'" in result.stderr and "'Sharing Cities'" in result.stderr
+    assert not (tmp_path / "s.xlsx").exists()
 
 
-def test_export_names_an_unknown_event(run, coordinator, fake_summary, tmp_path):
+def test_export_of_an_empty_database_says_there_is_nothing(run, engine, tmp_path):
+    result = run("export", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 1
+    assert "There is no network to export yet." in result.stderr
+
+
+def test_export_names_an_unknown_event(run, demo, tmp_path):
     result = run("export", str(tmp_path / "s.xlsx"), "--event", "Nope")
     assert result.exit_code == 1
     assert "No event is called 'Nope', and none has that id." in result.stderr
+    assert not (tmp_path / "s.xlsx").exists()
 
 
-def test_export_makes_a_real_workbook(run, demo, coordinator, tmp_path):
-    result = run("export", str(tmp_path / "s.xlsx"), "--network", CIE)
-    assert result.exit_code == 0, result.output
-    workbook = openpyxl.load_workbook(io.BytesIO((tmp_path / "s.xlsx").read_bytes()))
-    assert "Summary" in workbook.sheetnames
+def test_export_refuses_two_scopes(run, demo, tmp_path):
+    result = run("export", str(tmp_path / "s.xlsx"), "--network", CIE, "--tandem", "1")
+    assert result.exit_code == 1
+    assert "Choose one scope" in result.stderr
 
 
 # --- calendars ----------------------------------------------------------------------

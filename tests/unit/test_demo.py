@@ -408,6 +408,17 @@ def test_every_cie_tandem_has_challenges_and_a_roadmap_to_the_deadline(loaded):
     assert loaded.exec(select(func.count()).select_from(m.MilestoneCommonChallenge)).one() >= 4
 
 
+def test_challenges_are_recorded_on_the_day_of_their_session(loaded):
+    rows = loaded.exec(
+        select(m.Challenge.created_at, m.EventSession.starts_at).join(
+            m.EventSession, m.EventSession.id == m.Challenge.session_id
+        )
+    ).all()
+    assert rows and all(
+        created.date() == starts.date() for created, starts in rows if starts is not None
+    )
+
+
 def test_milestone_history_starts_planned_and_ends_at_the_status(loaded):
     for milestone in loaded.exec(select(m.Milestone)).all():
         changes = loaded.exec(

@@ -6,6 +6,7 @@ from sqlmodel import select
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peerlearn.services import events as ev
+from peerlearn.services import quizzes
 
 DAY1 = datetime(2023, 10, 23, 9, 0)
 
@@ -349,3 +350,19 @@ def test_takeaways_bad_input(session, world, unchanged):
         ev.list_takeaways(session)
     session.expire_all()
     assert session.exec(select(m.Takeaway.text)).all() == ["Keep me"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, a: ev.archive_event(s, actor=a, event_id=999_999),
+        lambda s, a: ev.delete_session(s, actor=a, session_id=999_999),
+        lambda s, a: ev.add_takeaway(s, actor=a, session_id=999_999, text="x"),
+        lambda s, a: quizzes.delete_quiz(s, actor=a, quiz_id=999_999),
+    ],
+    ids=["archive event", "delete session", "add take-away", "delete quiz"],
+)
+def test_a_tandem_member_is_refused_before_any_lookup(session, world, call):
+    # The refusal is the same whether the id exists or not: it tells nothing about it.
+    with pytest.raises(PermissionDenied):
+        call(session, world.member)

@@ -133,6 +133,17 @@ def test_decomposed_accents_match_the_stored_city(session, world):
     assert (len(result.adds), len(result.unchanged)) == (0, 1)
 
 
+def test_a_city_spelled_without_its_accent_is_not_added_twice(session, world, unchanged):
+    network_svc.add_city(session, actor=world.coordinator, name="Málaga", country="Spain")
+    content = b"City,Country\nMalaga,Spain\nSofia,Bulgaria\n"
+    with unchanged():
+        result = preview(session, world.coordinator, "cities", content, filename="c.csv")
+    assert [r.label for r in result.adds] == ["Sofia (Bulgaria)"]
+    [problem] = result.problems
+    assert (problem.row, problem.column) == (2, "City")
+    assert "Málaga (Spain) is stored already" in problem.reason
+
+
 def test_cities_join_the_chosen_network_with_their_role(session, world):
     other = m.Network(name="Smarter Together")
     session.add(other)

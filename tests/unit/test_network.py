@@ -328,6 +328,12 @@ def test_add_city_refuses_duplicate_ignoring_case_and_spaces(session, world, unc
         svc.add_city(session, actor=world.coordinator, name="  arezzo ", country="ITALY ")
 
 
+def test_add_city_refuses_the_same_city_spelled_with_other_accents(session, world, unchanged):
+    svc.add_city(session, actor=world.coordinator, name="Málaga", country="Spain")
+    with unchanged(), pytest.raises(Conflict, match="A city named 'Málaga' in Spain"):
+        svc.add_city(session, actor=world.coordinator, name="Malaga", country="Spain")
+
+
 def test_add_city_same_name_in_another_country_is_fine(session, world):
     city = svc.add_city(session, actor=world.coordinator, name="Arezzo", country="Spain")
     assert fresh(session, city).country == "Spain"
