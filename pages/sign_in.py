@@ -16,6 +16,12 @@ with left:
     with st.form("sign_in"):
         email = st.text_input("Email", key="sign_in_email")
         password = st.text_input("Password", type="password", key="sign_in_password")
+        remember = st.checkbox(
+            "Stay signed in on this browser",
+            value=True,
+            key="sign_in_remember",
+            help="For 14 days, or until you sign out. Leave it off on a shared computer.",
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
@@ -24,7 +30,7 @@ with left:
         except AuthenticationFailed as error:
             st.error(str(error))
         else:
-            sign_in(user)
+            sign_in(user, remember=remember)
             st.rerun()
     if oidc_configured():
         st.divider()

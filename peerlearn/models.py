@@ -463,6 +463,19 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = None
 
 
+class SignInToken(SQLModel, table=True):
+    """A browser that stays signed in. Only a hash of its token is stored, and the token
+    lapses when it expires, the account is deactivated or its password changes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = fk("user.id", ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    # A digest of the password hash it was issued under: a new password ends it.
+    password_stamp: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
 class UserTandem(SQLModel, table=True):
     """The tandems a tandem member works for."""
 
