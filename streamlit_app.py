@@ -1,10 +1,12 @@
-"""peerlearn's router: builds the navigation from the signed-in role, nothing else."""
+"""peerlearn's router: builds the navigation from the signed-in role, and shows what the
+last save left to say before the page draws its widgets; nothing else."""
 
 import streamlit as st
 
 from peerlearn.ui.auth import current_user
 from peerlearn.ui.navigation import pages_for, signed_out_pages
 from peerlearn.ui.sidebar import account_box, first_run
+from peerlearn.ui.widgets import show_flash
 
 st.set_page_config(page_title="peerlearn", page_icon=":material/diversity_3:", layout="wide")
 
@@ -14,4 +16,6 @@ if user is None:
 else:
     page = st.navigation(pages_for(user))
     account_box(user)
+# What the last save asked for: its toast, and the form fields it starts afresh.
+show_flash()
 page.run()

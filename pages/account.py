@@ -12,6 +12,9 @@ from peerlearn.ui.accounts_widgets import role_label
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.widgets import act, read
 
+# Emptied after a successful change; a refused one keeps them for correcting.
+PASSWORD_FIELDS = {"account_old": "", "account_new": "", "account_repeat": ""}
+
 user = require_user()
 
 st.title("My account")
@@ -44,7 +47,7 @@ with password_area:
             icon=":material/badge:",
         )
     else:
-        with st.form("account_password_form", clear_on_submit=True):
+        with st.form("account_password_form"):
             old = st.text_input("Current password", type="password", key="account_old")
             new = st.text_input(
                 "New password",
@@ -69,4 +72,5 @@ with password_area:
                         s, user=user, old_password=old, new_password=new
                     ),
                     success="Password changed. Use the new one next time you sign in.",
+                    reset=PASSWORD_FIELDS,
                 )

@@ -109,7 +109,18 @@ with list_tab:
             ),
             hide_index=True,
             width="stretch",
-            column_config={"Challenge": st.column_config.TextColumn(width="large")},
+            # Pixel widths: text, tandem, city, category, theme and priority fit a
+            # 1400 px screen; the session and "grouped" scroll in from the right.
+            column_config={
+                "Challenge": st.column_config.TextColumn(width=300),
+                "Tandem": st.column_config.TextColumn(width=170),
+                "City": st.column_config.TextColumn(width=90),
+                "Category": st.column_config.TextColumn(width=150),
+                "Theme": st.column_config.TextColumn(width=150),
+                "Priority": st.column_config.TextColumn(width=70),
+                "Session": st.column_config.TextColumn(width="medium"),
+                "Grouped": st.column_config.CheckboxColumn(width="small"),
+            },
         )
     else:
         empty_state(
@@ -125,7 +136,7 @@ with add_tab:
     )
     if not chosen["event"]:
         st.caption("Choose an event in the filters to link the challenge to one of its sessions.")
-    challenge_form(user, names, {r.id: r.title for r in sessions})
+    challenge_form(user, tandems, names, {r.id: r.title for r in sessions})
 with edit_tab:
     if rows:
         edit_challenge(user, rows, names)

@@ -12,8 +12,8 @@ from peerlearn.services import common_challenges as group_service
 from peerlearn.services import events as event_service
 from peerlearn.services import network as net
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.group_forms import group_form, group_list, merge_form, rename_form
-from peerlearn.ui.widgets import empty_state, pick_network, read
+from peerlearn.ui.group_forms import LOOSE, group_form, group_list, merge_form, rename_form
+from peerlearn.ui.widgets import empty_state, pick_network, read, versioned_key
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Common challenges")
@@ -80,7 +80,8 @@ with group_tab:
             width="stretch",
             on_select="rerun",
             selection_mode="multi-row",
-            key="cc_loose",
+            # Row numbers are the selection: another event lists other rows.
+            key=versioned_key(LOOSE) + (f"_event{event_id}" if event_id else ""),
         )
         chosen = [loose[n].id for n in picked.selection.rows] if picked else []
         st.caption(f"{len(chosen)} selected: tick the rows to group.")

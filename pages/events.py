@@ -9,7 +9,17 @@ from peerlearn.calendars import event_calendar
 from peerlearn.models import EventMode, SessionKind, UserRole
 from peerlearn.services import events as event_service
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
+from peerlearn.ui.widgets import (
+    FORGET,
+    act,
+    empty_state,
+    flash,
+    pick,
+    pick_network,
+    prefill,
+    read,
+    refill,
+)
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Events")
@@ -24,9 +34,10 @@ if network_id is None:
 
 
 def event_form(event=None) -> None:
-    """Add an event, or edit ``event``: one form, one rerun."""
+    """Add an event, or edit ``event`` (its widgets' keys carry its id, so they start
+    from its stored values); the add form empties only once the event is added."""
     key = f"ev_form_{event.id}" if event else "ev_add"
-    with st.form(key, clear_on_submit=event is None):
+    with st.form(key):
         title = st.text_input("Title", value=event.title if event else "", key=f"{key}_title")
         left, mid, right = st.columns([2, 2, 1])
         start = left.date_input(
@@ -60,20 +71,23 @@ def event_form(event=None) -> None:
                         s, actor=user, event_id=event.id, **fields
                     ),
                     success="Event saved",
+                    rerun=True,
                 )
-            else:
-                act(
-                    lambda s: event_service.add_event(
-                        s, actor=user, network_id=network_id, **fields
-                    ),
-                    success="Event added",
-                )
+                return
+            added = act(
+                lambda s: event_service.add_event(s, actor=user, network_id=network_id, **fields)
+            )
+            if added is not None:
+                empty = {"title": "", "s": None, "e": None, "mode": MODES[0], "place": ""}
+                reset = {f"{key}_{field}": value for field, value in empty.items()}
+                # The new event is the one shown below, to add its agenda.
+                flash("Event added", reset=reset | {f"{key}_about": "", "ev_event": added.id})
 
 
 def session_form(event, row=None) -> None:
-    """Add a session to ``event``'s agenda, or edit ``row``."""
+    """Add a session to ``event``'s agenda, or edit ``row`` (keys carry its id)."""
     key = f"ev_session_{row.id}" if row else "ev_session_add"
-    with st.form(key, clear_on_submit=row is None):
+    with st.form(key):
         title = st.text_input("Title", value=row.title if row else "", key=f"{key}_title")
         kind_col, day_col, from_col, to_col = st.columns(4)
         kind = kind_col.selectbox(
@@ -114,11 +128,22 @@ def session_form(event, row=None) -> None:
                         s, actor=user, session_id=row.id, **fields
                     ),
                     success="Session saved",
+                    rerun=True,
                 )
             else:
+                empty = {
+                    "title": "",
+                    "kind": KINDS[0],
+                    "day": event.start_date,
+                    "from": time(9),
+                    "to": time(10),
+                    "where": "",
+                    "about": "",
+                }
                 act(
                     lambda s: event_service.add_session(s, actor=user, event_id=event.id, **fields),
                     success="Session added",
+                    reset={f"{key}_{field}": value for field, value in empty.items()},
                 )
 
 
@@ -201,6 +226,7 @@ with agenda_tab:
                 act(
                     lambda s: event_service.archive_session(s, actor=user, session_id=row.id),
                     success="Session archived",
+                    reset={"ev_session_pick": FORGET},
                 )
 
 with takeaway_tab:
@@ -216,11 +242,15 @@ with takeaway_tab:
             ),
             hide_index=True,
             width="stretch",
+            column_config={
+                "Session": st.column_config.TextColumn(width="medium"),
+                "Take-away": st.column_config.TextColumn(width="large"),
+            },
         )
     else:
         empty_state("No take-aways yet: record what each session taught the cities.")
     if sessions:
-        with st.form("ev_takeaway_form", clear_on_submit=True):
+        with st.form("ev_takeaway_form"):
             session_id = st.selectbox(
                 "Session", list(names), format_func=names.get, key="ev_takeaway_session"
             )
@@ -231,15 +261,34 @@ with takeaway_tab:
                         s, actor=user, session_id=session_id, text=text
                     ),
                     success="Take-away saved",
+                    reset={"ev_takeaway_text": ""},  # the session stays, for the next one
                 )
     if takeaways:
         texts = {t.id: t.text[:80] for t in takeaways}
-        with st.expander("Delete a take-away"), st.form("ev_takeaway_delete"):
-            doomed = st.selectbox("Take-away", list(texts), format_func=texts.get)
-            if st.form_submit_button("Delete"):
+        with st.expander("Edit or delete a take-away"):
+            chosen_id = pick(
+                "Take-away", list(texts), key="ev_takeaway_pick", format_func=texts.get
+            )
+            chosen = next(t for t in takeaways if t.id == chosen_id)
+            prefill("ev_takeaway_edit", chosen.id, {"ev_takeaway_edit_text": chosen.text})
+            with st.form("ev_takeaway_edit"):
+                new_text = st.text_area("Take-away", key="ev_takeaway_edit_text")
+                save_col, delete_col = st.columns(2)
+                save = save_col.form_submit_button("Save take-away", type="primary")
+                delete = delete_col.form_submit_button("Delete take-away")
+            if save:
                 act(
-                    lambda s: event_service.delete_takeaway(s, actor=user, takeaway_id=doomed),
+                    lambda s: event_service.update_takeaway(
+                        s, actor=user, takeaway_id=chosen.id, text=new_text
+                    ),
+                    success="Take-away saved",
+                    reset=refill("ev_takeaway_edit"),
+                )
+            elif delete:
+                act(
+                    lambda s: event_service.delete_takeaway(s, actor=user, takeaway_id=chosen.id),
                     success="Take-away deleted",
+                    reset=refill("ev_takeaway_edit") | {"ev_takeaway_pick": FORGET},
                 )
 
 with edit_tab:

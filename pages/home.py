@@ -12,7 +12,7 @@ from peerlearn.services import events as event_service
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services.account_views import tandems_of
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.roadmap_forms import RAG_BADGE, rag_style
+from peerlearn.ui.rag import RAG_BADGE, days_phrase, deadline_metric, rag_metric, rag_style
 from peerlearn.ui.widgets import empty_state, pick_network, read
 
 user = require_user()
@@ -34,31 +34,33 @@ def tandem_home() -> None:
         with st.container(border=True):
             st.subheader(tandem.name, anchor=False)
             cols = st.columns(3)
-            cols[0].metric("Roadmap", RAG_BADGE.get(overall, "no milestones"))
+            rag_metric(cols[0], "Roadmap", overall)
             cols[1].metric("Progress", f"{roadmap_service.progress(milestones):.0f} %")
-            cols[2].metric(
-                "Days to the deadline",
-                (tandem.deadline - today).days if tandem.deadline else "–",
-            )
+            deadline_metric(cols[2], "Deadline", tandem.deadline, today)
             due = sorted(
                 (m for m in milestones if m.status != MilestoneStatus.DONE),
                 key=lambda m: m.due_date,
             )[:5]
             if due:
                 st.caption("Due next")
+                frame = pd.DataFrame(
+                    {
+                        "RAG": [RAG_BADGE[rags[m.id]] for m in due],
+                        "Milestone": [m.title for m in due],
+                        "Due": [m.due_date for m in due],
+                        "Owner": [m.owner_city_name or "" for m in due],
+                        "Status": [m.status for m in due],
+                    }
+                )
                 st.dataframe(
-                    pd.DataFrame(
-                        {
-                            "": [RAG_BADGE[rags[m.id]] for m in due],
-                            "Milestone": [m.title for m in due],
-                            "Due": [m.due_date for m in due],
-                            "Owner": [m.owner_city_name or "" for m in due],
-                            "Status": [m.status for m in due],
-                        }
-                    ),
+                    frame.style.map(rag_style, subset=["RAG"]),
                     hide_index=True,
                     width="stretch",
-                    column_config={"Due": st.column_config.DateColumn(format="DD MMM YYYY")},
+                    column_config={
+                        "RAG": st.column_config.TextColumn(width="small"),
+                        "Milestone": st.column_config.TextColumn(width="large"),
+                        "Due": st.column_config.DateColumn(format="DD MMM YYYY"),
+                    },
                 )
             else:
                 st.caption("Nothing open: add the next milestones under **Roadmaps**.")
@@ -101,30 +103,44 @@ def staff_home() -> None:
         if unplaced:
             note += f" {unplaced} cities have no coordinates and are not shown."
         st.caption(note)
+    st.subheader("Tandem deadlines", anchor=False)
+    table = read(lambda s: glance_data.deadlines(s, actor=user, network_id=network_id, today=today))
+    if table.empty:
+        empty_state("No tandems yet.")
+    else:
+        shown = pd.DataFrame(
+            {
+                "Tandem": table["tandem"],
+                "Status": table["status"].map(lambda r: RAG_BADGE.get(r, "")),
+                "Deadline": table["deadline"],
+                "Time left": [
+                    days_phrase(None if pd.isna(d) else int(d)) for d in table["days left"]
+                ],
+                "Progress": table["progress"],
+                "Milestones": table["milestones"],
+                "Cities": table["cities"],
+            }
+        )
+        st.dataframe(
+            shown.style.map(rag_style, subset=["Status"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Tandem": st.column_config.TextColumn(width="medium"),
+                "Status": st.column_config.TextColumn(
+                    width="small", help="Red/amber/green of the tandem's milestones."
+                ),
+                "Deadline": st.column_config.DateColumn(format="DD MMM YYYY", width="small"),
+                "Time left": st.column_config.TextColumn(width=160),
+                "Progress": st.column_config.ProgressColumn(
+                    format="%.0f%%", min_value=0, max_value=100, width=120
+                ),
+                "Milestones": st.column_config.NumberColumn(width="small"),
+                "Cities": st.column_config.TextColumn(width="medium"),
+            },
+        )
     left, right = st.columns(2)
     with left:
-        st.subheader("Tandem deadlines", anchor=False)
-        table = read(
-            lambda s: glance_data.deadlines(s, actor=user, network_id=network_id, today=today)
-        )
-        if table.empty:
-            empty_state("No tandems yet.")
-        else:
-            table["status"] = table["status"].map(lambda r: RAG_BADGE.get(r, ""))
-            st.dataframe(
-                table.drop(columns=["cities", "milestones"]).style.map(
-                    rag_style, subset=["status"]
-                ),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "deadline": st.column_config.DateColumn(format="DD MMM YYYY"),
-                    "progress": st.column_config.ProgressColumn(
-                        format="%.0f%%", min_value=0, max_value=100
-                    ),
-                },
-            )
-    with right:
         st.subheader("Most common challenges", anchor=False)
         top = read(
             lambda s: glance_data.top_common_challenges(s, actor=user, network_id=network_id)
@@ -132,7 +148,13 @@ def staff_home() -> None:
         if top.empty:
             empty_state("No common challenges yet: group challenges in the plenary.")
         else:
-            st.dataframe(top, hide_index=True, width="stretch")
+            st.dataframe(
+                top.rename(columns=str.capitalize),
+                hide_index=True,
+                width="stretch",
+                column_config={"Common challenge": st.column_config.TextColumn(width="medium")},
+            )
+    with right:
         events = read(lambda s: event_service.list_events(s, network_id=network_id))
         coming = [e for e in events if e.end_date >= today]
         st.subheader("Coming events", anchor=False)

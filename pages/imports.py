@@ -6,7 +6,6 @@ from peerlearn.errors import PeerlearnError
 from peerlearn.excel.import_files import MAX_BYTES
 from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
 from peerlearn.models import UserRole
-from peerlearn.ui.accounts_widgets import escape_md
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.reports_widgets import (
     KIND_HELP,
@@ -18,7 +17,7 @@ from peerlearn.ui.reports_widgets import (
     result_sentence,
     updates_frame,
 )
-from peerlearn.ui.widgets import act, empty_state, pick_network, read
+from peerlearn.ui.widgets import act, empty_state, flash, pick_network, plain, read
 
 user = require_user(UserRole.COORDINATOR)
 st.title("Import")
@@ -99,18 +98,16 @@ _, preview, refusal = cached
 
 done = st.session_state.get("imp_done")
 if done and done[0] == key:
-    if st.session_state.pop("imp_toast", False):
-        st.toast(escape_md(done[1]), icon=":material/check_circle:")
-    st.success(escape_md(done[1]), icon=":material/check_circle:")
+    st.success(plain(done[1]), icon=":material/check_circle:")
 
 if refusal:
-    st.error(escape_md(refusal), icon=":material/error:")
+    st.error(plain(refusal), icon=":material/error:")
     st.stop()
 
 st.subheader("Preview")
-st.caption(escape_md(f"Read as {preview.source}."))
+st.caption(plain(f"Read as {preview.source}."))
 for note in preview.notes:
-    st.caption(escape_md(note))  # notes quote the file's own headers
+    st.caption(plain(note))  # notes quote the file's own headers
 n = counts(preview)
 metrics = st.columns(4)
 metrics[0].metric("To add", n.adds)
@@ -164,6 +161,6 @@ if st.button(
     # The preview is stale either way: the next run reads the file again.
     st.session_state.pop("imp_preview", None)
     if result is not None:
-        st.session_state["imp_done"] = (key, result_sentence(kind, upload.name, result))
-        st.session_state["imp_toast"] = True
-        st.rerun()
+        sentence = result_sentence(kind, upload.name, result)
+        st.session_state["imp_done"] = (key, sentence)
+        flash(plain(sentence))

@@ -7,8 +7,20 @@ from peerlearn.models import Role, UserRole
 from peerlearn.services import network as net
 from peerlearn.services import tandems as tandem_service
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.network_forms import named_items, network_form
-from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
+from peerlearn.ui.network_forms import named_items, network_form, networks_tab, restore_form
+from peerlearn.ui.widgets import (
+    FORGET,
+    act,
+    empty_state,
+    flash,
+    new_version,
+    pick,
+    pick_network,
+    prefill,
+    read,
+    refill,
+    versioned_key,
+)
 
 user = require_user(UserRole.COORDINATOR)
 st.title("Network")
@@ -21,12 +33,18 @@ if network_id is None:
     st.stop()
 
 ROLES = [r.value for r in Role]
-cities_tab, tandems_tab, vocab_tab, networks_tab = st.tabs(
+CITIES_EDITOR = "net_cities_editor"
+# The add-city form starts empty again once the city is added (the role stays).
+CITY_FIELDS = {"net_city_name": "", "net_city_country": "", "net_lat": None, "net_lon": None}
+cities_tab, tandems_tab, vocab_tab, all_networks_tab = st.tabs(
     ["Cities", "Tandems", "Themes & categories", "Networks"]
 )
 
 with cities_tab:
-    cities = read(lambda s: net.list_cities(s, actor=user, network_id=network_id))
+    every_city = read(
+        lambda s: net.list_cities(s, actor=user, network_id=network_id, include_archived=True)
+    )
+    cities = [c for c in every_city if c.city.archived_at is None]
     if not cities:
         empty_state("This network has no cities yet: add the first one below.")
     else:
@@ -42,7 +60,7 @@ with cities_tab:
         )
         st.caption(
             f"{len(cities)} cities. Edit names, countries and coordinates in the table, "
-            "then save: every row is checked first, and a bad row is named."
+            "then save: every row is checked first, and a bad row is named by its city."
         )
         with st.form("net_cities_form"):
             edited = st.data_editor(
@@ -51,18 +69,34 @@ with cities_tab:
                 width="stretch",
                 disabled=["id", "role"],
                 column_config={
-                    "id": st.column_config.NumberColumn("id", width="small"),
-                    "latitude": st.column_config.NumberColumn(format="%.4f", min_value=-90.0),
-                    "longitude": st.column_config.NumberColumn(format="%.4f", min_value=-180.0),
+                    "id": st.column_config.NumberColumn("Id", width="small"),
+                    "name": st.column_config.TextColumn("Name", width="medium"),
+                    "country": st.column_config.TextColumn("Country", width="medium"),
+                    "latitude": st.column_config.NumberColumn(
+                        "Latitude", format="%.4f", min_value=-90.0, max_value=90.0
+                    ),
+                    "longitude": st.column_config.NumberColumn(
+                        "Longitude", format="%.4f", min_value=-180.0, max_value=180.0
+                    ),
+                    "role": st.column_config.TextColumn(
+                        "Role", help="Change it under Role, membership, archive."
+                    ),
                 },
-                key="net_cities_editor",
+                key=versioned_key(CITIES_EDITOR),
+                placeholder="–",  # a city without coordinates
             )
-            if st.form_submit_button("Save changes"):
-                rows = edited.drop(columns=["role"]).to_dict("records")
-                act(
-                    lambda s: net.bulk_update_cities(s, actor=user, rows=rows),
-                    success="Cities saved",
+            save_cities = st.form_submit_button("Save changes")
+        if save_cities:
+            rows = edited.drop(columns=["role"]).to_dict("records")
+            result = act(lambda s: net.bulk_update_cities(s, actor=user, rows=rows))
+            if result is not None and (result.added or result.updated):
+                n = result.added + result.updated
+                flash(
+                    f"{n} {'city' if n == 1 else 'cities'} saved",
+                    reset=new_version(CITIES_EDITOR),
                 )
+            elif result is not None:
+                st.info("Nothing to change: the table is as stored.", icon=":material/info:")
     left, right = st.columns(2)
     with left, st.expander("Add a city", expanded=not cities), st.form("net_add_city"):
         name = st.text_input("Name", key="net_city_name")
@@ -70,7 +104,9 @@ with cities_tab:
         lat, lon = st.columns(2)
         latitude = lat.number_input("Latitude", -90.0, 90.0, None, format="%.4f", key="net_lat")
         longitude = lon.number_input("Longitude", -180.0, 180.0, None, format="%.4f", key="net_lon")
-        role = st.selectbox("Role in the network", ROLES, index=ROLES.index("member"))
+        role = st.selectbox(
+            "Role in the network", ROLES, index=ROLES.index("member"), key="net_city_role"
+        )
         if st.form_submit_button("Add city", type="primary"):
 
             def add(session):
@@ -87,46 +123,72 @@ with cities_tab:
                 )
                 return city
 
-            act(add, success="City added")
+            act(add, success="City added", reset=CITY_FIELDS | new_version(CITIES_EDITOR))
     if cities:
         labels = {c.city.id: f"{c.city.name} ({c.city.country})" for c in cities}
-        with right, st.expander("Role, membership, archive"), st.form("net_city_role"):
-            city_id = st.selectbox(
-                "City", list(labels), format_func=labels.get, key="net_role_city"
+        with right, st.expander("Role, membership, archive"):
+            city_id = pick("City", list(labels), key="net_role_city", format_func=labels.get)
+            member = next(c for c in cities if c.city.id == city_id)
+            prefill(
+                "net_city_role",
+                city_id,
+                {"net_role_role": member.role or "member", "net_role_action": "Set the role"},
             )
-            new_role = st.selectbox("Role", ROLES, key="net_role_role")
-            action = st.radio(
-                "Do",
-                ["Set the role", "Remove from this network", "Archive the city"],
-                horizontal=True,
-                key="net_role_action",
-            )
-            if st.form_submit_button("Apply"):
-                if action == "Set the role":
-                    act(
-                        lambda s: net.set_membership(
-                            s, actor=user, network_id=network_id, city_id=city_id, role=new_role
-                        ),
-                        success="Role saved",
-                    )
-                elif action == "Remove from this network":
-                    act(
-                        lambda s: net.remove_membership(
-                            s, actor=user, network_id=network_id, city_id=city_id
-                        ),
-                        success="Removed from the network",
-                    )
-                else:
-                    act(
-                        lambda s: net.archive_city(s, actor=user, city_id=city_id),
-                        success="City archived",
-                    )
+            with st.form("net_city_role"):
+                new_role = st.selectbox("Role", ROLES, key="net_role_role")
+                action = st.radio(
+                    "Do",
+                    ["Set the role", "Remove from this network", "Archive the city"],
+                    horizontal=True,
+                    key="net_role_action",
+                )
+                apply = st.form_submit_button("Apply")
+            gone = refill("net_city_role") | {"net_role_city": FORGET}
+            gone |= new_version(CITIES_EDITOR)
+            if apply and action == "Set the role":
+                act(
+                    lambda s: net.set_membership(
+                        s, actor=user, network_id=network_id, city_id=city_id, role=new_role
+                    ),
+                    success="Role saved",
+                    reset=refill("net_city_role") | new_version(CITIES_EDITOR),
+                )
+            elif apply and action == "Remove from this network":
+                act(
+                    lambda s: net.remove_membership(
+                        s, actor=user, network_id=network_id, city_id=city_id
+                    ),
+                    success="Removed from the network",
+                    reset=gone,
+                )
+            elif apply:
+                act(
+                    lambda s: net.archive_city(s, actor=user, city_id=city_id),
+                    success="City archived",
+                    reset=gone,
+                )
+    restore_form(
+        "net_restore_city",
+        "Archived cities of this network",
+        {
+            c.city.id: f"{c.city.name} ({c.city.country})"
+            for c in every_city
+            if c.city.archived_at is not None
+        },
+        lambda s, ident: net.restore_city(s, actor=user, city_id=ident),
+        success="City restored",
+    )
 
 with tandems_tab:
-    tandems = read(lambda s: tandem_service.list_tandems(s, actor=user, network_id=network_id))
+    every_tandem = read(
+        lambda s: tandem_service.list_tandems(
+            s, actor=user, network_id=network_id, include_archived=True
+        )
+    )
+    tandems = [t for t in every_tandem if t.tandem.archived_at is None]
     members = read(lambda s: net.list_cities(s, actor=user, network_id=network_id))
-    themes = read(lambda s: net.list_themes(s, actor=user))
-    theme_names = {t.id: t.name for t in themes}
+    themes = read(lambda s: net.list_themes(s, actor=user, include_archived=True))
+    theme_names = {t.id: t.name for t in themes if t.archived_at is None}
     city_names = {c.city.id: f"{c.city.name} ({c.city.country})" for c in members}
     if tandems:
         st.dataframe(
@@ -156,70 +218,87 @@ with tandems_tab:
             placeholder="or add a new one",
         )
     current = next((t for t in tandems if t.tandem.id == chosen), None)
+    theme_options = dict(theme_names)
+    if current and current.tandem.theme_id and current.tandem.theme_id not in theme_options:
+        # An archived theme stays the tandem's until someone picks another.
+        theme_options[current.tandem.theme_id] = f"{current.theme_name} (archived)"
+    # The form starts from the chosen tandem's stored values (empty for a new one),
+    # and again whenever another tandem is chosen.
+    prefill(
+        "net_tandem",
+        chosen,
+        {
+            "net_tandem_name": current.tandem.name if current else "",
+            "net_tandem_cities": [c.id for c in current.cities if c.id in city_names]
+            if current
+            else [],
+            "net_tandem_theme": current.tandem.theme_id if current else None,
+            "net_tandem_deadline": current.tandem.deadline if current else None,
+            "net_tandem_description": current.tandem.description if current else "",
+        }
+        # Only keys of widgets drawn on every run: a missing one means "fill again".
+        | ({"net_tandem_archive": False} if current else {}),
+    )
     with st.form("net_tandem_form"):
         st.markdown("**Edit the tandem**" if current else "**Add a tandem**")
-        t_name = st.text_input(
-            "Name", value=current.tandem.name if current else "", key="net_tandem_name"
-        )
+        t_name = st.text_input("Name", key="net_tandem_name")
         t_cities = st.multiselect(
             "Cities (two or more)",
             list(city_names),
-            default=[c.id for c in current.cities if c.id in city_names] if current else [],
             format_func=city_names.get,
             key="net_tandem_cities",
         )
-        theme_ids = list(theme_names)
         t_theme = st.selectbox(
             "Theme",
-            theme_ids,
-            index=theme_ids.index(current.tandem.theme_id)
-            if current and current.tandem.theme_id in theme_ids
-            else None,
-            format_func=theme_names.get,
+            list(theme_options),
+            index=None,
+            format_func=theme_options.get,
             placeholder="No theme",
             key="net_tandem_theme",
         )
         t_deadline = st.date_input(
-            "Deadline",
-            value=current.tandem.deadline if current else None,
-            format="DD.MM.YYYY",
-            key="net_tandem_deadline",
+            "Deadline", value=None, format="DD.MM.YYYY", key="net_tandem_deadline"
         )
-        t_text = st.text_area(
-            "Description",
-            value=current.tandem.description if current else "",
-            key="net_tandem_description",
-        )
+        t_text = st.text_area("Description", key="net_tandem_description")
         archive = st.checkbox("Archive this tandem", key="net_tandem_archive") if current else False
-        if st.form_submit_button("Save tandem" if current else "Add tandem", type="primary"):
-            fields = dict(
-                name=t_name,
-                city_ids=t_cities,
-                theme_id=t_theme,
-                deadline=t_deadline,
-                description=t_text,
+        submitted = st.form_submit_button(
+            "Save tandem" if current else "Add tandem", type="primary"
+        )
+    if submitted:
+        fields = dict(
+            name=t_name,
+            city_ids=t_cities,
+            theme_id=t_theme,
+            deadline=t_deadline,
+            description=t_text,
+        )
+        if current and archive:
+            act(
+                lambda s: tandem_service.archive_tandem(s, actor=user, tandem_id=current.tandem.id),
+                success="Tandem archived",
+                reset=refill("net_tandem") | {"net_tandem_pick": FORGET},
             )
-            if current and archive:
-                act(
-                    lambda s: tandem_service.archive_tandem(
-                        s, actor=user, tandem_id=current.tandem.id
-                    ),
-                    success="Tandem archived",
-                )
-            elif current:
-                act(
-                    lambda s: tandem_service.update_tandem(
-                        s, actor=user, tandem_id=current.tandem.id, **fields
-                    ),
-                    success="Tandem saved",
-                )
-            else:
-                act(
-                    lambda s: tandem_service.add_tandem(
-                        s, actor=user, network_id=network_id, **fields
-                    ),
-                    success="Tandem added",
-                )
+        elif current:
+            act(
+                lambda s: tandem_service.update_tandem(
+                    s, actor=user, tandem_id=current.tandem.id, **fields
+                ),
+                success="Tandem saved",
+                reset=refill("net_tandem"),
+            )
+        else:
+            act(
+                lambda s: tandem_service.add_tandem(s, actor=user, network_id=network_id, **fields),
+                success="Tandem added",
+                reset=refill("net_tandem"),
+            )
+    restore_form(
+        "net_restore_tandem",
+        "Archived tandems",
+        {t.tandem.id: t.tandem.name for t in every_tandem if t.tandem.archived_at is not None},
+        lambda s, ident: tandem_service.restore_tandem(s, actor=user, tandem_id=ident),
+        success="Tandem restored",
+    )
 
 with vocab_tab:
     left, right = st.columns(2)
@@ -232,6 +311,7 @@ with vocab_tab:
             net.add_theme,
             net.update_theme,
             net.archive_theme,
+            net.restore_theme,
         )
     with right:
         named_items(
@@ -242,15 +322,8 @@ with vocab_tab:
             net.add_category,
             net.update_category,
             net.archive_category,
+            net.restore_category,
         )
 
-with networks_tab:
-    networks = read(lambda s: net.list_networks(s, actor=user))
-    st.dataframe(
-        pd.DataFrame(
-            {"Network": [n.name for n in networks], "About": [n.description for n in networks]}
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    network_form(user)
+with all_networks_tab:
+    networks_tab(user)

@@ -7,7 +7,7 @@ from peerlearn.services import quizzes as quiz_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.quiz_forms import question_card, question_form
 from peerlearn.ui.session_picker import pick_session
-from peerlearn.ui.widgets import act, empty_state, pick, read
+from peerlearn.ui.widgets import FORGET, act, empty_state, flash, pick, prefill, read, refill
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Quizzes")
@@ -23,15 +23,15 @@ session_id = chosen.id
 names = {r.id: f"{r.title} ({r.kind})" for r in sessions}
 
 quizzes = read(lambda s: quiz_service.list_quizzes(s, session_id=session_id))
-with st.expander("Add a quiz to this session", expanded=not quizzes):
-    with st.form("qz_add_quiz", clear_on_submit=True):
-        title = st.text_input("Title", key="qz_quiz_title")
-        if st.form_submit_button("Add quiz", type="primary"):
-            act(
-                lambda s: quiz_service.add_quiz(s, actor=user, session_id=session_id, title=title),
-                success="Quiz added",
-            )
-    quizzes = read(lambda s: quiz_service.list_quizzes(s, session_id=session_id))
+with st.expander("Add a quiz to this session", expanded=not quizzes), st.form("qz_add_quiz"):
+    title = st.text_input("Title", key="qz_quiz_title")
+    if st.form_submit_button("Add quiz", type="primary"):
+        quiz = act(
+            lambda s: quiz_service.add_quiz(s, actor=user, session_id=session_id, title=title)
+        )
+        if quiz is not None:
+            # The new quiz is the one shown, ready for its questions.
+            flash("Quiz added", reset={"qz_quiz_title": "", "qz_quiz": quiz.id})
 if not quizzes:
     empty_state("This session has no quiz yet: give it a title above, then add questions.")
     st.stop()
@@ -53,12 +53,14 @@ with add_tab:
     question_form(user, quiz_id)
 
 with manage_tab:
+    prefill("qz_rename", quiz_id, {"qz_rename_title": view.quiz.title})
     with st.form("qz_rename"):
-        new_title = st.text_input("Title", value=view.quiz.title, key="qz_rename_title")
+        new_title = st.text_input("Title", key="qz_rename_title")
         if st.form_submit_button("Rename"):
             act(
                 lambda s: quiz_service.rename_quiz(s, actor=user, quiz_id=quiz_id, title=new_title),
                 success="Quiz renamed",
+                reset=refill("qz_rename"),
             )
     with st.form("qz_duplicate"):
         st.markdown("**Duplicate the quiz** (questions and options; no answers)")
@@ -76,6 +78,7 @@ with manage_tab:
                     session_id=target,
                 ),
                 success="Quiz duplicated",
+                reset={"qz_copy_title": ""},
             )
     with st.form("qz_delete"):
         sure = st.checkbox("Yes, delete this quiz and its questions", key="qz_delete_sure")
@@ -86,4 +89,5 @@ with manage_tab:
                 act(
                     lambda s: quiz_service.delete_quiz(s, actor=user, quiz_id=quiz_id) or True,
                     success="Quiz deleted",
+                    reset={"qz_quiz": FORGET, "qz_delete_sure": False} | refill("qz_rename"),
                 )

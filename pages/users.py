@@ -13,13 +13,12 @@ from peerlearn.passwords import PASSWORD_MIN
 from peerlearn.services import account_views
 from peerlearn.services import tandems as tandem_service
 from peerlearn.services import users as user_service
-from peerlearn.ui.accounts_widgets import ROLE_LABELS, escape_md, flash, role_label, show_flash
+from peerlearn.ui.accounts_widgets import ROLE_LABELS, role_label
 from peerlearn.ui.auth import oidc_configured, require_user
-from peerlearn.ui.widgets import act, empty_state, pick, read
+from peerlearn.ui.widgets import act, empty_state, flash, pick, plain, prefill, read, refill
 
 user = require_user(UserRole.COORDINATOR)
 
-FLASH = "users_flash"
 ADDED = "users_added"
 # The add form starts empty again after an account is added (the role stays).
 ADD_FIELDS = {
@@ -42,7 +41,6 @@ st.caption(
     "Coordinators keep the network, facilitators run workshops, tandem members work on "
     "their own tandems' challenges and roadmaps."
 )
-show_flash(FLASH)
 
 listings = read(lambda s: user_service.list_users(s, actor=user))
 tandems = read(lambda s: tandem_service.list_tandems(s, actor=user))
@@ -117,7 +115,7 @@ with tab_list:
 with tab_add:
     added = st.session_state.pop(ADDED, None)
     if added:
-        st.success(f"Account added for {escape_md(added)}. {PASS_ON}", icon=":material/key:")
+        st.success(f"Account added for {plain(added)}. {PASS_ON}", icon=":material/key:")
     left, right = st.columns([3, 2])
     with left, st.form("users_add_form"):
         email = st.text_input("Email", key="users_add_email", placeholder="name@example.org")
@@ -127,7 +125,10 @@ with tab_add:
             list(ROLE_LABELS),
             format_func=role_label,
             key="users_add_role",
-            index=2 if tandem_labels else 1,
+            index=None,
+            placeholder="Choose the role",
+            help="Coordinators keep the network and the accounts; facilitators run "
+            "workshops; tandem members work on their own tandems (choose them below).",
         )
         chosen = st.multiselect(
             "Tandems",
@@ -160,7 +161,9 @@ with tab_add:
                 "No tandems yet: add tandems under **Network** before adding tandem members."
             )
     if submitted:
-        if password != confirm:
+        if role is None:
+            st.error("Choose the account's role.", icon=":material/error:")
+        elif password != confirm:
             st.error(DIFFERENT, icon=":material/error:")
         else:
             new = act(
@@ -176,7 +179,7 @@ with tab_add:
             )
             if new is not None:
                 st.session_state[ADDED] = new.email
-                flash(FLASH, "Account added.", reset=ADD_FIELDS)
+                flash("Account added.", reset=ADD_FIELDS)
 
 # --- changing ---------------------------------------------------------------------
 with tab_change:
@@ -194,10 +197,14 @@ with tab_change:
         t.id for t in read(lambda s: account_views.tandems_of(s, actor=user, user_id=picked))
     ]
     # Fill the role form from the stored account whenever another account is picked.
-    if st.session_state.get("users_editing") != picked:
-        st.session_state["users_editing"] = picked
-        st.session_state["users_role"] = chosen_user.role
-        st.session_state["users_tandems"] = [i for i in own_ids if i in tandem_labels]
+    prefill(
+        "users_role_form",
+        picked,
+        {
+            "users_role": chosen_user.role,
+            "users_tandems": [i for i in own_ids if i in tandem_labels],
+        },
+    )
     st.text(
         f"{chosen_user.name or '(no name)'} <{chosen_user.email}> · "
         f"{role_label(chosen_user.role)} · {'active' if chosen_user.active else 'deactivated'}"
@@ -237,37 +244,46 @@ with tab_change:
                 done = None
                 st.info("Nothing to change: that is already the account's role and tandems.")
             if done is not None:
-                st.session_state.pop("users_editing", None)
-                flash(FLASH, "Role and tandems saved.")
+                flash("Role and tandems saved.", reset=refill("users_role_form"))
 
     with col_password:
         st.markdown("#### Reset password")
         if chosen_user.id == user.id:
-            st.caption("For your own password, use **My account**: it asks for the current one.")
-        with st.form("users_reset_form", clear_on_submit=True):
-            new_password = st.text_input(
-                "New password",
-                type="password",
-                key="users_reset_password",
-                help=f"At least {PASSWORD_MIN} characters.",
+            # Resetting needs no current password: not for one's own account.
+            st.info(
+                "This is your own account. Change your password under **My account**: "
+                "it asks for the current one first.",
+                icon=":material/person:",
             )
-            repeat = st.text_input(
-                "Repeat the new password", type="password", key="users_reset_confirm"
-            )
-            reset = st.form_submit_button("Set new password", key="users_reset_submit")
-        st.caption(
-            "For someone who forgot theirs: pass the new password on yourself, as for a "
-            "new account."
-        )
-        if reset:
-            if new_password != repeat:
-                st.error(DIFFERENT, icon=":material/error:")
-            elif act(
-                lambda s: user_service.reset_password(
-                    s, actor=user, user_id=picked, new_password=new_password
+            st.page_link("pages/account.py", label="My account", icon=":material/person:")
+        else:
+            with st.form("users_reset_form"):
+                new_password = st.text_input(
+                    "New password",
+                    type="password",
+                    key="users_reset_password",
+                    help=f"At least {PASSWORD_MIN} characters.",
                 )
-            ):
-                flash(FLASH, "Password reset. Pass it on to the person yourself.")
+                repeat = st.text_input(
+                    "Repeat the new password", type="password", key="users_reset_confirm"
+                )
+                reset = st.form_submit_button("Set new password", key="users_reset_submit")
+            st.caption(
+                "For someone who forgot theirs: pass the new password on yourself, as for "
+                "a new account."
+            )
+            if reset:
+                if new_password != repeat:
+                    st.error(DIFFERENT, icon=":material/error:")
+                elif act(
+                    lambda s: user_service.reset_password(
+                        s, actor=user, user_id=picked, new_password=new_password
+                    )
+                ):
+                    flash(
+                        "Password reset. Pass it on to the person yourself.",
+                        reset={"users_reset_password": "", "users_reset_confirm": ""},
+                    )
 
     with col_active:
         st.markdown("#### Sign-in access")
@@ -293,4 +309,4 @@ with tab_change:
         key = "users_deactivate" if chosen_user.active else "users_reactivate"
         clicked = st.button(label, key=key, icon=icon)
         if clicked and act(lambda s: service(s, actor=user, user_id=picked)):
-            flash(FLASH, done)
+            flash(done)

@@ -34,11 +34,22 @@ def theme_city_heatmap(frame: pd.DataFrame) -> alt.Chart:
     # White numbers on the dark half of the scale, black on the light half.
     threshold = float(frame["challenges"].max()) / 2 if len(frame) else 0.0
     base = alt.Chart(frame).encode(
-        x=alt.X("city:N", title=None, axis=alt.Axis(labelAngle=-40)),
+        # Every city named: Vega-Lite would drop labels it thinks overlap (every
+        # other one, at the width of a page); slanted they fit.
+        x=alt.X(
+            "city:N",
+            title=None,
+            axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=160),
+        ),
         y=alt.Y("theme:N", title=None, axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("challenges:Q", title="Challenges", scale=alt.Scale(scheme="blues")),
+        color=alt.Color(
+            "challenges:Q",
+            title="Challenges",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format="d", tickMinStep=1),  # counts: 1, 2, not 1.0, 1.2
+        ),
         tooltip=["theme", "city", "challenges"],
     )
     labels = base.mark_text(baseline="middle").encode(

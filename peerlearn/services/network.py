@@ -493,9 +493,17 @@ def _row_id(value: object) -> int | None:
     )
 
 
-def _row_error(number: int, error: InvalidInput) -> InvalidInput:
+def _row_label(number: int, city: City | None) -> str:
+    """How a message names a row: by the stored city it edits (a data editor hides
+    row numbers, its id and name columns are what people see), else by its number."""
+    if city is not None:
+        return f"The row of {city.name} (id {city.id})"
+    return f"New row {number}"
+
+
+def _row_error(label: str, error: InvalidInput) -> InvalidInput:
     column = error.field or "id"
-    return InvalidInput(f"Row {number}, column '{column}': {error.message}", field=column)
+    return InvalidInput(f"{label}, column '{column}': {error.message}", field=column)
 
 
 def bulk_update_cities(
@@ -504,14 +512,17 @@ def bulk_update_cities(
     """Save the rows of a city data editor: rows with an id update it, others are added.
 
     Every row is checked before anything is written; the first bad one is reported
-    by its number (from 1) and column, and nothing is saved. Columns a row leaves
-    out keep their stored value. Rows that change nothing are not counted.
+    by the city it edits (name and id; a new row by its number, from 1) and column,
+    and nothing is saved. Columns a row leaves out keep their stored value. Rows that
+    change nothing are not counted.
     """
     require_coordinator(actor)
     stored = {city.id: city for city in session.exec(select(City))}
     plan: list[tuple[City | None, dict]] = []
+    labels: list[str] = []
     seen_ids: dict[int, int] = {}
     for number, row in enumerate(rows, start=1):
+        label = f"Row {number}"
         try:
             unknown = [column for column in row if column not in CITY_COLUMNS]
             if unknown:
@@ -530,12 +541,15 @@ def bulk_update_cities(
                         f"The city '{city.name}' is archived; restore it before editing.",
                         field="id",
                     )
+                label = _row_label(number, city)
                 if ident in seen_ids:
                     raise InvalidInput(
                         f"The city '{city.name}' is already in row {seen_ids[ident]}.",
                         field="id",
                     )
                 seen_ids[ident] = number
+            else:
+                label = _row_label(number, None)
             given = {}
             for field in CITY_COLUMNS[1:]:
                 if field in row:
@@ -544,28 +558,30 @@ def bulk_update_cities(
                     given[field] = getattr(city, field) if city is not None else None
             values = _city_values(**given)
         except InvalidInput as error:
-            raise _row_error(number, error) from None
+            raise _row_error(label, error) from None
         plan.append((city, values))
+        labels.append(label)
 
     # Duplicates are judged on the result: the stored cities the rows leave alone,
     # plus every row in order.
-    owners: dict[tuple[str, str], int | City] = {
+    owners: dict[tuple[str, str], str | City] = {
         _city_key(c.name, c.country): c for c in stored.values() if c.id not in seen_ids
     }
-    for number, (_city, values) in enumerate(plan, start=1):
+    for label, (_city, values) in zip(labels, plan, strict=True):
         key = _city_key(values["name"], values["country"])
         owner = owners.get(key)
         if isinstance(owner, City):
-            raise _row_error(number, InvalidInput(_city_exists_message(owner), field="name"))
+            raise _row_error(label, InvalidInput(_city_exists_message(owner), field="name"))
         if owner is not None:
             raise _row_error(
-                number,
+                label,
                 InvalidInput(
-                    f"The city '{values['name']}' in {values['country']} is also in row {owner}.",
+                    f"The city '{values['name']}' in {values['country']} is also in "
+                    f"{owner[0].lower()}{owner[1:]}.",
                     field="name",
                 ),
             )
-        owners[key] = number
+        owners[key] = label
 
     added = updated = 0
     for city, values in plan:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from peerlearn.models import Milestone, MilestoneStatusChange, Roadmap, Tandem, User
@@ -17,8 +17,8 @@ class HistoryRow:
     milestone: str
     old_status: str | None
     new_status: str
-    changed_by: str | None
-    changed_at: datetime
+    changed_by: str | None  # the name, or the email of an account without one
+    changed_at: datetime  # UTC
 
 
 def tandem_history(session: Session, *, actor: User, tandem_id: int) -> list[HistoryRow]:
@@ -30,7 +30,7 @@ def tandem_history(session: Session, *, actor: User, tandem_id: int) -> list[His
             Milestone.title,
             MilestoneStatusChange.old_status,
             MilestoneStatusChange.new_status,
-            User.name,
+            func.coalesce(func.nullif(func.trim(User.name), ""), User.email),
             MilestoneStatusChange.changed_at,
         )
         .join(Milestone, Milestone.id == MilestoneStatusChange.milestone_id)

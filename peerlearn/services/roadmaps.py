@@ -418,13 +418,21 @@ def update_milestone(
 
 
 def bulk_update_milestones(
-    session: Session, *, actor: User, tandem_id: int, rows: Sequence[Mapping[str, object]]
+    session: Session,
+    *,
+    actor: User,
+    tandem_id: int,
+    rows: Sequence[Mapping[str, object]],
+    column_labels: Mapping[str, str] | None = None,
 ) -> list[Milestone]:
     """Save an edited roadmap table: rows with an ``id`` update, rows without add.
 
     Every row is checked before anything is written; if any is bad, nothing is saved
-    and the message names each bad row (counted from 1) and column.
+    and the message names each bad row and column: a stored milestone by its title
+    (a data editor shows no row numbers), another row by its number (from 1), a
+    column by ``column_labels`` (the table's headers) where given.
     """
+    column_labels = column_labels or {}
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
     require_tandem_access(session, actor, tandem)
     existing = {
@@ -441,6 +449,7 @@ def bulk_update_milestones(
     for number, row in enumerate(rows, start=1):
         fields = dict(row)
         ident = fields.pop("id", None)
+        label = f"Row {number}" if ident is not None else f"New row {number}"
         try:
             milestone = None
             if ident is not None:
@@ -450,6 +459,7 @@ def bulk_update_milestones(
                         raise InvalidInput(
                             f"No milestone #{ident} in the roadmap of '{tandem.name}'."
                         )
+                    label = f"The row of '{milestone.title}'"
                     if milestone.archived_at is not None:
                         raise InvalidInput(f"The milestone #{ident} is archived.")
                     if ident in seen:
@@ -457,7 +467,8 @@ def bulk_update_milestones(
                     seen.add(ident)
             planned.append((milestone, _clean(session, tandem, fields, milestone=milestone)))
         except PeerlearnError as error:
-            problems.append(f"Row {number}, column '{error.field}': {error.message}")
+            column = column_labels.get(error.field, error.field)
+            problems.append(f"{label}, column '{column}': {error.message}")
     if problems:
         raise InvalidInput("Nothing was saved. " + " ".join(problems), field="rows")
     if not planned:

@@ -278,12 +278,23 @@ def reset_password(
     new_password: str,
     system: bool = False,
 ) -> User:
-    """Set a user's password: a coordinator for anyone, a user for themself."""
+    """A coordinator sets someone else's password (for a person who forgot theirs).
+
+    Nobody resets their own password this way, coordinators included: it asks for no
+    current password, so a borrowed session could take the account over. People
+    change their own with :func:`change_password`, which does ask.
+    """
     if not system:
         actor = require_role(actor, *UserRole)
-        if actor.role != UserRole.COORDINATOR and actor.id != user_id:
+        if actor.id == user_id:
             raise PermissionDenied(
-                "You may only set your own password; a coordinator can reset other people's."
+                "You cannot reset your own password here. Change it under My account, "
+                "which asks for the current one first."
+            )
+        if actor.role != UserRole.COORDINATOR:
+            raise PermissionDenied(
+                "Only a coordinator can reset someone else's password; change your own "
+                "under My account."
             )
     user = get(session, User, user_id, label="user")
     user.password_hash = _checked_password(new_password, user.email)

@@ -7,7 +7,8 @@ import streamlit as st
 from peerlearn.models import User
 from peerlearn.services import challenges as challenge_service
 from peerlearn.services.challenges import PRIORITIES, ChallengeRow
-from peerlearn.ui.widgets import act
+from peerlearn.services.tandems import TandemListing
+from peerlearn.ui.widgets import FORGET, act
 
 
 def _choice(label: str, options: dict, key: str, current=None):
@@ -33,15 +34,28 @@ def _priority(key: str, current: int = 2) -> int:
     )
 
 
-def challenge_form(user: User, names: dict[str, dict], sessions: dict[int, str]) -> None:
-    with st.form("ch_add", clear_on_submit=True):
-        left, right = st.columns(2)
-        tandems = list(names["tandem"])
-        tandem_id = left.selectbox(
-            "Tandem", tandems, format_func=names["tandem"].get, key="ch_add_tandem"
-        )
-        with right:
-            city_id = _choice("City (of the tandem)", names["city"], "ch_add_city")
+# Emptied once a challenge is recorded; tandem, city, session and priority stay for
+# the next challenge of the same workshop.
+ADD_FIELDS = {"ch_add_text": "", "ch_add_category": None, "ch_add_theme": None}
+
+
+def challenge_form(
+    user: User, tandems: list[TandemListing], names: dict[str, dict], sessions: dict[int, str]
+) -> None:
+    """Record a challenge. The tandem is chosen outside the form, so that the city list
+    offers that tandem's own cities; the fields empty only once it is recorded."""
+    tandem_names = {t.tandem.id: t.tandem.name for t in tandems}
+    left, right = st.columns(2)
+    tandem_id = left.selectbox(
+        "Tandem", list(tandem_names), format_func=tandem_names.get, key="ch_add_tandem"
+    )
+    listing = next(t for t in tandems if t.tandem.id == tandem_id)
+    cities = {c.id: c.name for c in listing.cities}
+    if st.session_state.get("ch_add_city") not in cities:
+        st.session_state["ch_add_city"] = None  # a city of the previous tandem
+    with right:
+        city_id = _choice("City (of the tandem)", cities, "ch_add_city")
+    with st.form("ch_add"):
         text = st.text_area("The challenge", max_chars=2000, key="ch_add_text")
         a, b, c = st.columns(3)
         with a:
@@ -65,6 +79,7 @@ def challenge_form(user: User, names: dict[str, dict], sessions: dict[int, str])
                     priority=priority,
                 ),
                 success="Challenge recorded",
+                reset=ADD_FIELDS,
             )
 
 
@@ -92,6 +107,7 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
                         s, actor=user, challenge_id=row.id
                     ),
                     success="Challenge archived",
+                    reset={"ch_edit_pick": FORGET},
                 )
             else:
                 act(
@@ -105,4 +121,5 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
                         priority=priority,
                     ),
                     success="Challenge saved",
+                    rerun=True,
                 )

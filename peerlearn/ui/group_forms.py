@@ -7,7 +7,25 @@ import streamlit as st
 from peerlearn.models import User
 from peerlearn.services import common_challenges as group_service
 from peerlearn.services.common_challenges import CommonChallengeRow
-from peerlearn.ui.widgets import act, act_and_refresh, plain
+from peerlearn.ui.widgets import (
+    FORGET,
+    act,
+    act_and_refresh,
+    new_version,
+    pick,
+    plain,
+    prefill,
+    refill,
+)
+
+LOOSE = "cc_loose"  # the table of ungrouped challenges, whose ticked rows are grouped
+# Emptied once the ticked challenges are grouped (the ticks too: those rows are gone).
+GROUP_FIELDS = {
+    "cc_group_name": "",
+    "cc_group_category": None,
+    "cc_group_session": None,
+    "cc_group_into": None,
+}
 
 
 def group_form(
@@ -49,6 +67,7 @@ def group_form(
         )
         if not st.form_submit_button("Group the selected challenges", type="primary"):
             return
+    reset = GROUP_FIELDS | new_version(LOOSE) | refill("cc_rename")
     if not chosen:
         st.error("Tick at least one challenge in the table to group it.")
     elif into is not None:
@@ -57,6 +76,7 @@ def group_form(
                 s, actor=user, common_challenge_id=into, challenge_ids=chosen
             ),
             success="Added to the common challenge",
+            reset=reset,
         )
     else:
         act(
@@ -70,6 +90,7 @@ def group_form(
                 category_id=category_id,
             ),
             success="Common challenge created",
+            reset=reset,
         )
 
 
@@ -94,25 +115,36 @@ def group_list(user: User, groups: list[CommonChallengeRow]) -> None:
 
 
 def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
+    """Rename a common challenge or change its description, starting from both."""
     names = {g.id: g.name for g in groups}
-    with st.form("cc_rename"):
-        st.markdown("**Rename**")
-        group_id = st.selectbox(
-            "Common challenge", list(names), format_func=names.get, key="cc_rename_pick"
+    box = st.container(border=True)
+    box.markdown("**Rename**")
+    with box:
+        group_id = pick(
+            "Common challenge", list(names), key="cc_rename_pick", format_func=names.get
         )
-        name = st.text_input("New name", key="cc_rename_name")
+    group = next(g for g in groups if g.id == group_id)
+    prefill(
+        "cc_rename",
+        group.id,
+        {"cc_rename_name": group.name, "cc_rename_description": group.description},
+    )
+    with box, st.form("cc_rename", border=False):
+        name = st.text_input("Name", key="cc_rename_name")
+        about = st.text_area("Description", key="cc_rename_description", height=80)
         if st.form_submit_button("Rename"):
             act(
                 lambda s: group_service.rename_common_challenge(
-                    s, actor=user, common_challenge_id=group_id, name=name
+                    s, actor=user, common_challenge_id=group.id, name=name, description=about
                 ),
                 success="Renamed",
+                reset=refill("cc_rename"),
             )
 
 
 def merge_form(user: User, groups: list[CommonChallengeRow]) -> None:
     names = {g.id: g.name for g in groups}
-    with st.form("cc_merge"):
+    with st.container(border=True), st.form("cc_merge", border=False):
         st.markdown("**Merge two common challenges** (challenges and votes move)")
         source = st.selectbox(
             "Move everything from", list(names), format_func=names.get, key="cc_from"
@@ -130,4 +162,7 @@ def merge_form(user: User, groups: list[CommonChallengeRow]) -> None:
                     s, actor=user, target_id=target, source_id=source
                 ),
                 success="Merged",
+                # The source is gone: both pickers and the rename form start afresh.
+                reset={"cc_from": FORGET, "cc_into": FORGET, "cc_rename_pick": FORGET}
+                | refill("cc_rename"),
             )

@@ -1,5 +1,5 @@
-"""Forms of the Network screen that repeat: a network, and named lists (themes,
-categories of need) that share one shape: name, description, archive."""
+"""Forms of the Network screen that repeat: networks, and named lists (themes,
+categories of need) that share one shape: name, description, archive, restore."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from peerlearn.models import User
 from peerlearn.services import network as net
-from peerlearn.ui.widgets import act, read
+from peerlearn.ui.widgets import FORGET, act, pick, prefill, read, refill
 
 
 def network_form(user: User) -> None:
@@ -22,7 +23,75 @@ def network_form(user: User) -> None:
             act(
                 lambda s: net.add_network(s, actor=user, name=name, description=about),
                 success="Network added",
+                reset={"net_network_name": "", "net_network_about": ""},
             )
+
+
+def restore_form(
+    key: str,
+    title: str,
+    archived: dict[int, str],
+    restore: Callable[[Session, int], object],
+    *,
+    success: str = "Restored",
+) -> None:
+    """An expander listing archived rows (``archived``: id → label), one to restore."""
+    if not archived:
+        return
+    with st.expander(f"{title} ({len(archived)})", icon=":material/inventory_2:"), st.form(key):
+        chosen = st.selectbox(
+            "Archived", list(archived), format_func=archived.get, key=f"{key}_pick"
+        )
+        if st.form_submit_button("Restore", icon=":material/unarchive:"):
+            act(
+                lambda s: restore(s, chosen),
+                success=success,
+                reset={f"{key}_pick": FORGET},
+            )
+
+
+def edit_named(
+    user: User,
+    kind: str,
+    items: list,
+    update: Callable,
+    archive: Callable,
+    *,
+    about_label: str = "Description",
+) -> None:
+    """Rename a theme, category or network, change its description, or archive it;
+    the fields start from the chosen one's stored values."""
+    names = {i.id: i.name for i in items}
+    item_id = pick(kind.capitalize(), list(names), key=f"net_{kind}_pick", format_func=names.get)
+    item = next(i for i in items if i.id == item_id)
+    form = f"net_edit_{kind}"
+    prefill(
+        form,
+        item.id,
+        {
+            f"net_{kind}_new_name": item.name,
+            f"net_{kind}_new_about": item.description or "",
+            f"net_{kind}_archive": False,
+        },
+    )
+    with st.form(form):
+        new_name = st.text_input("Name", key=f"net_{kind}_new_name")
+        new_about = st.text_area(about_label, key=f"net_{kind}_new_about", height=80)
+        retire = st.checkbox(f"Archive this {kind}", key=f"net_{kind}_archive")
+        if st.form_submit_button("Save", type="primary"):
+            ident = {f"{kind}_id": item.id}
+            if retire:
+                act(
+                    lambda s: archive(s, actor=user, **ident),
+                    success=f"{kind.capitalize()} archived",
+                    reset=refill(form) | {f"net_{kind}_pick": FORGET},
+                )
+            else:
+                act(
+                    lambda s: update(s, actor=user, name=new_name, description=new_about, **ident),
+                    success=f"{kind.capitalize()} saved",
+                    reset=refill(form),
+                )
 
 
 def named_items(
@@ -33,10 +102,13 @@ def named_items(
     add: Callable,
     update: Callable,
     archive: Callable,
+    restore: Callable,
 ) -> None:
-    """List, add, rename or archive the items of one vocabulary (``kind``: theme, category)."""
+    """List, add, rename, archive or restore the items of one vocabulary (``kind``:
+    theme, category)."""
     st.subheader(title, anchor=False)
-    items = read(lambda s: list_items(s, actor=user))
+    every = read(lambda s: list_items(s, actor=user, include_archived=True))
+    items = [i for i in every if i.archived_at is None]
     if items:
         st.dataframe(
             pd.DataFrame(
@@ -44,29 +116,55 @@ def named_items(
             ),
             hide_index=True,
             width="stretch",
+            column_config={"Description": st.column_config.TextColumn(width="large")},
         )
     else:
         st.caption(f"No {title.lower()} yet.")
-    with st.form(f"net_add_{kind}", clear_on_submit=True):
+    with st.expander(f"Add a {kind}"), st.form(f"net_add_{kind}"):
         name = st.text_input("Name", key=f"net_{kind}_name")
         about = st.text_input("Description", key=f"net_{kind}_about")
-        if st.form_submit_button(f"Add {kind}"):
+        if st.form_submit_button(f"Add {kind}", type="primary"):
             act(
                 lambda s: add(s, actor=user, name=name, description=about),
                 success=f"{kind.capitalize()} added",
+                reset={f"net_{kind}_name": "", f"net_{kind}_about": ""},
             )
-    if not items:
-        return
-    names = {i.id: i.name for i in items}
-    with st.expander(f"Rename or archive a {kind}"), st.form(f"net_edit_{kind}"):
-        item_id = st.selectbox(kind.capitalize(), list(names), format_func=names.get)
-        new_name = st.text_input("New name (empty: keep)", key=f"net_{kind}_new_name")
-        retire = st.checkbox(f"Archive this {kind}", key=f"net_{kind}_archive")
-        if st.form_submit_button("Apply"):
-            ident = {f"{kind}_id": item_id}
-            if retire:
-                act(lambda s: archive(s, actor=user, **ident), success="Archived")
-            elif new_name.strip():
-                act(lambda s: update(s, actor=user, name=new_name, **ident), success="Renamed")
-            else:
-                st.error("Type a new name, or tick archive.")
+    if items:
+        with st.expander(f"Rename or archive a {kind}"):
+            edit_named(user, kind, items, update, archive)
+    restore_form(
+        f"net_restore_{kind}",
+        f"Archived {title.lower()}",
+        {i.id: i.name for i in every if i.archived_at is not None},
+        lambda s, ident: restore(s, actor=user, **{f"{kind}_id": ident}),
+        success=f"{kind.capitalize()} restored",
+    )
+
+
+def networks_tab(user: User) -> None:
+    """Every network: add, rename or archive one, restore an archived one."""
+    every = read(lambda s: net.list_networks(s, actor=user, include_archived=True))
+    networks = [n for n in every if n.archived_at is None]
+    st.dataframe(
+        pd.DataFrame(
+            {"Network": [n.name for n in networks], "About": [n.description for n in networks]}
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"About": st.column_config.TextColumn(width="large")},
+    )
+    left, right = st.columns(2)
+    with left:
+        network_form(user)
+    with right, st.container(border=True):
+        st.markdown("**Rename or archive a network**")
+        edit_named(
+            user, "network", networks, net.update_network, net.archive_network, about_label="About"
+        )
+    restore_form(
+        "net_restore_network",
+        "Archived networks",
+        {n.id: n.name for n in every if n.archived_at is not None},
+        lambda s, ident: net.restore_network(s, actor=user, network_id=ident),
+        success="Network restored",
+    )

@@ -26,8 +26,10 @@ def correct_numbers(text: str) -> list[int] | None:
 
 
 def question_form(user: User, quiz_id: int, question: Question | None = None, options=()) -> None:
+    """Add a question, or edit ``question`` (its widgets' keys carry its id, so they
+    start from what is stored); the add form empties only once the question is added."""
     key = f"qz_q{question.id}" if question else "qz_new"
-    with st.form(key, clear_on_submit=question is None):
+    with st.form(key):
         if question:
             kind = question.kind
             st.caption(f"Type: {kind}")
@@ -75,6 +77,7 @@ def question_form(user: User, quiz_id: int, question: Question | None = None, op
                 s, actor=user, question_id=question.id, **fields
             ),
             success="Question saved",
+            rerun=True,
         )
     else:
         act(
@@ -82,6 +85,14 @@ def question_form(user: User, quiz_id: int, question: Question | None = None, op
                 s, actor=user, quiz_id=quiz_id, kind=kind, **fields
             ),
             success="Question added",
+            # The type stays, for the next question of the same kind.
+            reset={
+                f"{key}_text": "",
+                f"{key}_options": "",
+                f"{key}_correct": "",
+                f"{key}_low": 1,
+                f"{key}_high": 5,
+            },
         )
 
 

@@ -1,4 +1,5 @@
-"""Forms of the Roadmaps screen: add a milestone, edit them all in a table."""
+"""Forms of the Roadmaps screen: add a milestone, edit one (with its links), edit them
+all in a table."""
 
 from __future__ import annotations
 
@@ -8,17 +9,40 @@ import streamlit as st
 from peerlearn.models import MilestoneStatus, User
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services.roadmaps import MilestoneRow
-from peerlearn.ui.widgets import act
+from peerlearn.ui.rag import RAG_BADGE, rag_style
+from peerlearn.ui.widgets import (
+    FORGET,
+    act,
+    flash,
+    new_version,
+    pick,
+    prefill,
+    refill,
+    versioned_key,
+)
 
 STATUSES = [s.value for s in MilestoneStatus]
-RAG_BADGE = {"green": "Green", "amber": "Amber", "red": "Red"}
-RAG_FILL = {"Green": "#d7eedf", "Amber": "#fbe8c0", "Red": "#f6d0cb"}
-
-
-def rag_style(value: object) -> str:
-    """Cell style for a red/amber/green column (pandas Styler.map)."""
-    fill = RAG_FILL.get(str(value))
-    return f"background-color: {fill}" if fill else ""
+EDITOR = "rm_editor"
+# The table's headers, also used to name a bad cell's column in messages.
+HEADERS = {
+    "title": "Milestone",
+    "due_date": "Due",
+    "status": "Status",
+    "owner_city_id": "Owner city",
+    "partner_contribution": "Partner's contribution",
+    "description": "Description",
+}
+# The add form starts empty again after a milestone is added.
+ADD_FIELDS = {
+    "rm_add_title": "",
+    "rm_add_due": None,
+    "rm_add_status": STATUSES[0],
+    "rm_add_owner": None,
+    "rm_add_description": "",
+    "rm_add_partner": "",
+    "rm_add_challenges": [],
+    "rm_add_common": [],
+}
 
 
 def short(text: str, limit: int = 70) -> str:
@@ -34,7 +58,7 @@ def milestone_form(
     challenges: dict[int, str],
     groups: dict[int, str],
 ) -> None:
-    with st.form("rm_add", clear_on_submit=True):
+    with st.form("rm_add"):
         title = st.text_input("Milestone", key="rm_add_title")
         left, mid, right = st.columns(3)
         due = left.date_input("Due", value=None, format="DD.MM.YYYY", key="rm_add_due")
@@ -84,7 +108,106 @@ def milestone_form(
             common_challenge_ids=common,
         ),
         success="Milestone added",
+        reset=ADD_FIELDS | new_version(EDITOR),
     )
+
+
+def _with_missing(options: dict[int, str], ids: tuple[int, ...]) -> dict[int, str]:
+    """``options`` plus linked ids it lacks (archived since), so they stay linked."""
+    return options | {i: f"#{i} (archived)" for i in ids if i not in options}
+
+
+def milestone_editor(
+    user: User,
+    milestones: list[MilestoneRow],
+    cities: dict[int, str],
+    challenges: dict[int, str],
+    groups: dict[int, str],
+) -> None:
+    """Edit one milestone: every field, its links to challenges, or archive it."""
+    labels = {m.id: f"{m.due_date:%d %b %Y} · {short(m.title)}" for m in milestones}
+    milestone_id = pick("Milestone", list(labels), key="rm_edit_pick", format_func=labels.get)
+    row = next(m for m in milestones if m.id == milestone_id)
+    linked = _with_missing(challenges, row.challenge_ids)
+    common = _with_missing(groups, row.common_challenge_ids)
+    prefill(
+        "rm_edit",
+        row.id,
+        {
+            "rm_edit_title": row.title,
+            "rm_edit_due": row.due_date,
+            "rm_edit_status": row.status,
+            "rm_edit_owner": row.owner_city_id if row.owner_city_id in cities else None,
+            "rm_edit_description": row.description,
+            "rm_edit_partner": row.partner_contribution,
+            "rm_edit_challenges": list(row.challenge_ids),
+            "rm_edit_common": list(row.common_challenge_ids),
+            "rm_edit_archive": False,
+        },
+    )
+    with st.form("rm_edit"):
+        title = st.text_input("Milestone", key="rm_edit_title")
+        left, mid, right = st.columns(3)
+        due = left.date_input("Due", value=None, format="DD.MM.YYYY", key="rm_edit_due")
+        status = mid.selectbox("Status", STATUSES, key="rm_edit_status")
+        owner = right.selectbox(
+            "Owner city",
+            list(cities),
+            index=None,
+            format_func=cities.get,
+            placeholder="None",
+            key="rm_edit_owner",
+        )
+        about = st.text_area("Description", key="rm_edit_description")
+        partner = st.text_area("The partner's contribution", key="rm_edit_partner")
+        left, right = st.columns(2)
+        challenge_ids = left.multiselect(
+            "Linked challenges",
+            list(linked),
+            format_func=linked.get,
+            placeholder="The tandem's challenges this milestone answers",
+            key="rm_edit_challenges",
+        )
+        common_ids = right.multiselect(
+            "Linked common challenges",
+            list(common),
+            format_func=common.get,
+            placeholder="Common challenges of the network",
+            key="rm_edit_common",
+        )
+        archive = st.checkbox(
+            "Archive this milestone (it leaves the roadmap; its history stays)",
+            key="rm_edit_archive",
+        )
+        if not st.form_submit_button("Save milestone", type="primary"):
+            return
+    again = refill("rm_edit") | new_version(EDITOR)
+    if archive:
+        act(
+            lambda s: roadmap_service.archive_milestone(s, actor=user, milestone_id=row.id),
+            success="Milestone archived",
+            reset=again | {"rm_edit_pick": FORGET},
+        )
+    elif due is None:
+        st.error("Give the milestone a due date.", icon=":material/error:")
+    else:
+        act(
+            lambda s: roadmap_service.update_milestone(
+                s,
+                actor=user,
+                milestone_id=row.id,
+                title=title,
+                due_date=due,
+                status=status,
+                owner_city_id=owner,
+                description=about,
+                partner_contribution=partner,
+                challenge_ids=challenge_ids,
+                common_challenge_ids=common_ids,
+            ),
+            success="Milestone saved",
+            reset=again,
+        )
 
 
 def milestone_frame(
@@ -114,7 +237,8 @@ def _names(ids: tuple[int, ...], names: dict[int, str]) -> str:
     return "; ".join(names.get(i, f"#{i}") for i in ids)
 
 
-# Shown for reading; links are set when adding (the editor cannot pick many of a list).
+# Shown for reading; links are changed in the form for one milestone (a table cell
+# cannot pick many of a list).
 READ_ONLY = ["RAG", "challenges", "common"]
 
 
@@ -151,33 +275,51 @@ def bulk_editor(
     config = {
         "id": None,
         "RAG": st.column_config.TextColumn("RAG", disabled=True, width="small"),
-        "title": st.column_config.TextColumn("Milestone", required=True, width="large"),
-        "due_date": st.column_config.DateColumn("Due", format="DD MMM YYYY", required=True),
-        "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
-        "owner": st.column_config.SelectboxColumn("Owner city", options=list(cities.values())),
-        "partner_contribution": st.column_config.TextColumn("Partner's contribution"),
-        "description": st.column_config.TextColumn("Description"),
-        "challenges": st.column_config.TextColumn("Challenges", disabled=True),
-        "common": st.column_config.TextColumn("Common challenges", disabled=True),
+        "title": st.column_config.TextColumn(HEADERS["title"], required=True, width="large"),
+        "due_date": st.column_config.DateColumn(
+            HEADERS["due_date"], format="DD MMM YYYY", required=True
+        ),
+        "status": st.column_config.SelectboxColumn(
+            HEADERS["status"], options=STATUSES, required=True
+        ),
+        "owner": st.column_config.SelectboxColumn(
+            HEADERS["owner_city_id"], options=list(cities.values())
+        ),
+        "partner_contribution": st.column_config.TextColumn(HEADERS["partner_contribution"]),
+        "description": st.column_config.TextColumn(HEADERS["description"]),
+        "challenges": st.column_config.TextColumn(
+            "Challenges", disabled=True, help="Change the links under Edit a milestone."
+        ),
+        "common": st.column_config.TextColumn(
+            "Common challenges", disabled=True, help="Change the links under Edit a milestone."
+        ),
     }
+    styled = frame.style.map(rag_style, subset=["RAG"])
     if not editable:
-        styled = frame.style.map(rag_style, subset=["RAG"])
         st.dataframe(styled, hide_index=True, width="stretch", column_config=config)
         return
-    st.caption("Edit in the table and save: every row is checked first; a bad row is named.")
+    st.caption(
+        "Edit in the table and save: every row is checked first; a bad row is named. "
+        "Links to challenges are changed under **Edit a milestone**."
+    )
     with st.form("rm_bulk"):
         edited = st.data_editor(
-            frame,
+            styled,
             hide_index=True,
             width="stretch",
             column_config=config,
-            key="rm_editor",
+            key=versioned_key(EDITOR),
         )
-        if st.form_submit_button("Save changes", type="primary"):
-            rows = editor_rows(edited, cities)
-            act(
-                lambda s: roadmap_service.bulk_update_milestones(
-                    s, actor=user, tandem_id=tandem_id, rows=rows
-                ),
-                success="Roadmap saved",
-            )
+        if not st.form_submit_button("Save changes", type="primary"):
+            return
+    rows = editor_rows(edited, cities)
+    if rows == editor_rows(frame, cities):
+        st.info("Nothing to change: the table is as stored.", icon=":material/info:")
+        return
+    done = act(
+        lambda s: roadmap_service.bulk_update_milestones(
+            s, actor=user, tandem_id=tandem_id, rows=rows, column_labels=HEADERS
+        )
+    )
+    if done is not None:
+        flash("Roadmap saved", reset=new_version(EDITOR) | refill("rm_edit"))

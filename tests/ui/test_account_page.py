@@ -58,6 +58,8 @@ def test_changes_the_own_password(app, role):
     stored = _hash(at.engine, role)
     assert verify_password(NEW, stored) and not verify_password(PASSWORD, stored)
     assert at.toast[0].value.startswith("Password changed.")
+    # the fields empty once the password is changed
+    assert [t.value for t in at.text_input] == ["", "", ""]
 
 
 @pytest.mark.parametrize(
@@ -77,6 +79,8 @@ def test_a_bad_change_is_refused_and_nothing_is_written(app, changes, message):
     assert message in at.error[0].value
     assert _hash(at.engine, "facilitator") == before
     assert not at.toast
+    # what was typed stays, to be corrected
+    assert at.text_input(key="account_new").value == changes.get("new", NEW)
 
 
 def test_an_organisation_account_has_no_password_to_change(app):

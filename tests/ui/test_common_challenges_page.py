@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import Session, func, select
 
@@ -169,3 +171,91 @@ def test_a_common_challenge_is_renamed(app):
     assert not at.error, at.error
     with Session(at.engine) as session:
         assert session.get(m.CommonChallenge, group_id).name == "Skills for data work"
+
+
+def test_grouping_shows_the_new_group_at_once_and_starts_the_form_afresh(app):
+    at = app("facilitator", PAGE)
+    _cie(at)
+    loose = len(at.dataframe[0].value)
+    groups = len([e for e in at.expander if "challenges ·" in e.label])
+    _tick(at, [0, 1])
+    at.text_input(key="cc_group_name").input("Data skills")
+    click(at, "Group the selected challenges")
+    assert not at.error, at.error
+    assert at.toast[0].value == "Common challenge created"
+    assert len(at.dataframe[0].value) == loose - 2
+    assert at.tabs[1].label == f"Common challenges ({groups + 1})"
+    assert any(e.label.startswith("Data skills") for e in at.expander)
+    assert at.text_input(key="cc_group_name").value == ""
+    # the ticks are gone too: they would point at other challenges now
+    assert "0 selected" in " ".join(c.value for c in at.caption)
+
+
+def test_a_refused_grouping_keeps_the_name_and_the_ticks(app):
+    at = app("facilitator", PAGE)
+    _cie(at)
+    with Session(at.engine) as session:
+        taken = session.exec(select(m.CommonChallenge.name)).first()
+    _tick(at, [0])
+    at.text_input(key="cc_group_name").input(taken)  # the name is taken
+    click(at, "Group the selected challenges")
+    assert at.error
+    assert at.text_input(key="cc_group_name").value == taken
+    assert "1 selected" in " ".join(c.value for c in at.caption)
+
+
+def test_the_rename_form_starts_from_the_chosen_group(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    with Session(at.engine) as session:
+        group = session.exec(select(m.CommonChallenge).order_by(m.CommonChallenge.id)).all()[2]
+        session.expunge(group)
+    at.selectbox(key="cc_rename_pick").set_value(group.id).run()
+    assert at.text_input(key="cc_rename_name").value == group.name
+    at.text_area(key="cc_rename_description").input("Said in the plenary")
+    click(at, "Rename")
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        stored = session.get(m.CommonChallenge, group.id)
+        assert (stored.name, stored.description) == (group.name, "Said in the plenary")
+
+
+def test_a_rename_shows_at_once(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    at.text_input(key="cc_rename_name").input("Skills for data work")
+    click(at, "Rename")
+    assert any(e.label.startswith("Skills for data work") for e in at.expander)
+    assert at.text_input(key="cc_rename_name").value == "Skills for data work"
+
+
+def test_after_a_merge_the_source_is_gone_from_the_page(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    source = at.selectbox(key="cc_from")
+    name = source.options[source.index]
+    click(at, "Merge")
+    assert not at.error, at.error
+    assert name not in at.selectbox(key="cc_from").options
+    assert not any(e.label.startswith(name + " ·") for e in at.expander)
+
+
+def test_the_heatmap_names_every_city(app):
+    at = app("facilitator", PAGE)
+    _cie(at)
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    specs = [json.loads(chart.proto.spec) for chart in charts]
+    heatmap = next(s for s in specs if "layer" in s)
+    axis = heatmap["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] is False
+
+
+def test_an_address_in_a_group_name_is_no_link(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    at.text_input(key="cc_rename_name").input("see http://e.x or www.e.x")
+    click(at, "Rename")
+    assert not at.error, at.error
+    label = next(e.label for e in at.expander if "see" in e.label)
+    assert "http:" not in label and "www." not in label.replace("\\", "")
+    assert label.replace("\u2060", "").replace("\\", "").startswith("see http://e.x or www.e.x")

@@ -104,3 +104,144 @@ def test_a_takeaway_is_recorded_and_a_blank_one_refused(app):
     click(at, "Add take-away")
     assert at.error
     assert count_rows(at.engine, m.Takeaway) == before + 1
+
+
+def _sessions(at):
+    return at.dataframe[1].value
+
+
+def test_an_added_event_is_listed_shown_and_the_form_empties(app):
+    at = app("coordinator", PAGE)
+    _berlin(at)
+    at.text_input(key="ev_add_title").input("Study tour Utrecht")
+    at.date_input(key="ev_add_s").set_value(date(2025, 5, 12))
+    at.date_input(key="ev_add_e").set_value(date(2025, 5, 13))
+    click(at, "Add event")
+    assert not at.error, at.error
+    assert at.toast[0].value == "Event added"
+    assert "Study tour Utrecht" in set(at.dataframe[0].value["Event"])
+    assert at.selectbox(key="ev_event").value is not None
+    assert (
+        at.selectbox(key="ev_event")
+        .options[at.selectbox(key="ev_event").index]
+        .startswith("Study tour Utrecht")
+    )
+    assert at.text_input(key="ev_add_title").value == ""
+    assert at.date_input(key="ev_add_s").value is None
+
+
+def test_a_refused_event_keeps_what_was_typed(app):
+    at = app("coordinator", PAGE)
+    _berlin(at)
+    at.text_input(key="ev_add_title").input("Backwards")
+    at.date_input(key="ev_add_s").set_value(date(2025, 5, 13))
+    at.date_input(key="ev_add_e").set_value(date(2025, 5, 12))
+    at.text_input(key="ev_add_place").input("Utrecht")
+    click(at, "Add event")
+    assert at.error
+    assert at.text_input(key="ev_add_title").value == "Backwards"
+    assert at.date_input(key="ev_add_s").value == date(2025, 5, 13)
+    assert at.text_input(key="ev_add_place").value == "Utrecht"
+
+
+def test_the_event_form_starts_from_the_event_and_keeps_what_was_not_changed(app):
+    at = app("coordinator", PAGE)
+    event = _berlin(at)
+    key = f"ev_form_{event.id}"
+    assert at.text_input(key=f"{key}_title").value == event.title
+    assert at.date_input(key=f"{key}_s").value == event.start_date
+    assert at.text_input(key=f"{key}_place").value == event.place
+    at.text_input(key=f"{key}_place").input("Berlin-Mitte")
+    click(at, "Save event")
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        stored = session.get(m.Event, event.id)
+        assert (stored.title, stored.start_date, stored.end_date, stored.mode) == (
+            event.title,
+            event.start_date,
+            event.end_date,
+            event.mode,
+        )
+        assert stored.place == "Berlin-Mitte"
+    assert "Berlin-Mitte" in set(at.dataframe[0].value["Place"])
+
+
+def test_a_session_form_starts_from_the_session_and_an_added_one_is_listed(app):
+    at = app("facilitator", PAGE)
+    event = _berlin(at)
+    with Session(at.engine) as session:
+        row = session.exec(
+            select(m.EventSession)
+            .where(m.EventSession.event_id == event.id)
+            .order_by(m.EventSession.id.desc())
+        ).first()
+        session.expunge(row)
+    at.selectbox(key="ev_session_pick").set_value(row.id).run()
+    key = f"ev_session_{row.id}"
+    assert at.text_input(key=f"{key}_title").value == row.title
+    assert at.selectbox(key=f"{key}_kind").value == row.kind
+    assert at.time_input(key=f"{key}_from").value == row.starts_at.time()
+    at.text_input(key="ev_session_add_title").input("Evening walk")
+    at.time_input(key="ev_session_add_from").set_value(time(18, 0))
+    at.time_input(key="ev_session_add_to").set_value(time(19, 30))
+    click(at, "Add session")
+    assert not at.error, at.error
+    assert "Evening walk" in set(_sessions(at)["Session"])
+    assert at.text_input(key="ev_session_add_title").value == ""
+
+
+def test_an_archived_session_leaves_the_agenda_at_once(app):
+    at = app("facilitator", PAGE)
+    event = _berlin(at)
+    with Session(at.engine) as session:
+        row = session.exec(
+            select(m.EventSession).where(
+                m.EventSession.event_id == event.id, m.EventSession.title.like("Panel%")
+            )
+        ).one()
+    at.selectbox(key="ev_session_pick").set_value(row.id).run()
+    at.button(key="ev_session_archive").click().run()
+    assert not at.error, at.error
+    assert at.toast[0].value == "Session archived"
+    assert row.title not in set(_sessions(at)["Session"])
+
+
+def test_a_takeaway_is_listed_at_once_edited_from_its_text_and_deleted(app):
+    at = app("facilitator", PAGE)
+    _berlin(at)
+    at.text_area(key="ev_takeaway_text").input("Start the data platform with one use case.")
+    click(at, "Add take-away")
+    assert at.text_area(key="ev_takeaway_text").value == ""
+    texts = next(f.value for f in at.dataframe if "Take-away" in f.value.columns)["Take-away"]
+    assert "Start the data platform with one use case." in set(texts)
+    with Session(at.engine) as session:
+        takeaway = session.exec(select(m.Takeaway).order_by(m.Takeaway.id)).first()
+        session.expunge(takeaway)
+    at.selectbox(key="ev_takeaway_pick").set_value(takeaway.id).run()
+    assert at.text_area(key="ev_takeaway_edit_text").value == takeaway.text
+    at.text_area(key="ev_takeaway_edit_text").input("Reworded take-away")
+    click(at, "Save take-away")
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        assert session.get(m.Takeaway, takeaway.id).text == "Reworded take-away"
+    before = count_rows(at.engine, m.Takeaway)
+    at.selectbox(key="ev_takeaway_pick").set_value(takeaway.id).run()
+    click(at, "Delete take-away")
+    assert count_rows(at.engine, m.Takeaway) == before - 1
+
+
+def test_a_refused_takeaway_keeps_what_was_typed(app):
+    at = app("facilitator", PAGE)
+    event = _berlin(at)
+    with Session(at.engine) as session:
+        last = session.exec(
+            select(m.EventSession.id)
+            .where(m.EventSession.event_id == event.id)
+            .order_by(m.EventSession.id.desc())
+        ).first()
+    at.selectbox(key="ev_takeaway_session").set_value(last)
+    at.text_area(key="ev_takeaway_text").input("x" * 5000)  # longer than a take-away may be
+    click(at, "Add take-away")
+    assert at.error
+    assert at.text_area(key="ev_takeaway_text").value == "x" * 5000
+    assert at.selectbox(key="ev_takeaway_session").value == last

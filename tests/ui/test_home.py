@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import Session, select
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from peerlearn import models as m
+from peerlearn.ui.rag import RAG_FILL, days_phrase
 from tests.ui.conftest import EVERY_ROLE
 
 PAGE = "pages/home.py"
+
+
+def _column_config(table) -> dict:
+    return json.loads(table.proto.columns)
 
 
 def _cie(at):
@@ -37,8 +45,28 @@ def test_the_coordinator_sees_the_network_at_a_glance_with_its_map(app):
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert charts  # the map
     deadlines = at.dataframe[0].value
-    assert "days left" in deadlines.columns and len(deadlines) >= 5
-    assert "Funding" in " ".join(at.dataframe[1].value["common challenge"])
+    assert len(deadlines) >= 5
+    assert "Funding" in " ".join(at.dataframe[1].value["Common challenge"])
+
+
+def test_the_deadlines_table_fits_and_says_how_far_each_deadline_is(app):
+    at = app("coordinator", PAGE)
+    _cie(at)
+    table = at.dataframe[0]
+    frame = table.value
+    # capitalised like every other table; the status comes right after the name, so it
+    # is on screen whatever the width
+    assert list(frame.columns)[:5] == ["Tandem", "Status", "Deadline", "Time left", "Progress"]
+    assert set(frame["Status"]) <= {"Red", "Amber", "Green", ""}
+    # the demo deadlines (12/2024) have passed: said in words, not as "-700"
+    assert all(
+        text.startswith("passed ") and text.endswith(" days ago") for text in frame["Time left"]
+    )
+    # the status is coloured
+    assert "#f6d0cb" in table.proto.arrow_data.styler.styles
+    widths = {c: cfg.get("width") for c, cfg in _column_config(table).items()}
+    assert widths["Status"] == "small" and widths["Time left"] and widths["Progress"]
+    assert "Common challenge" in at.dataframe[1].value.columns
 
 
 def test_an_empty_database_says_where_to_start(app):
@@ -49,8 +77,28 @@ def test_an_empty_database_says_where_to_start(app):
 def test_a_tandem_member_sees_their_roadmap_and_what_is_due(app):
     at = app("tandem", PAGE)
     assert at.title[0].value == "My tandem"
-    assert [metric.label for metric in at.metric] == [
-        "Roadmap",
-        "Progress",
-        "Days to the deadline",
-    ]
+    assert [metric.label for metric in at.metric] == ["Roadmap", "Progress", "Deadline"]
+    roadmap, _, deadline = at.metric
+    # the red/amber/green in its colour, with what it means
+    assert roadmap.value in {"Red", "Amber", "Green"}
+    assert roadmap.proto.color in (
+        MetricProto.MetricColor.RED,
+        MetricProto.MetricColor.ORANGE,
+        MetricProto.MetricColor.GREEN,
+    )
+    # a passed deadline in words, in red
+    assert deadline.value == "31 Dec 2024"
+    assert deadline.proto.delta.startswith("passed ") and deadline.proto.delta.endswith("days ago")
+    assert deadline.proto.color == MetricProto.MetricColor.RED
+    due = at.dataframe[0]
+    assert list(due.value.columns)[0] == "RAG"
+    assert any(fill in due.proto.arrow_data.styler.styles for fill in RAG_FILL.values())
+
+
+def test_deadlines_in_words():
+    assert days_phrase(12) == "in 12 days"
+    assert days_phrase(1) == "tomorrow"
+    assert days_phrase(0) == "today"
+    assert days_phrase(-1) == "passed yesterday"
+    assert days_phrase(-700) == "passed 700 days ago"
+    assert days_phrase(None) == "no deadline"

@@ -124,3 +124,61 @@ def test_deleting_a_quiz_needs_the_confirmation(app):
     click(at, "Delete quiz")
     assert "confirm" in at.error[0].value
     assert count_rows(at.engine, m.Quiz) == before
+
+
+def test_an_added_question_is_listed_at_once_and_the_form_empties(app):
+    at = app("facilitator", PAGE)
+    quiz = _berlin_quiz(at)
+    at.selectbox(key="qz_new_kind").set_value("single choice")
+    at.text_area(key="qz_new_text").input("Which city hosts the next meeting?")
+    at.text_area(key="qz_new_options").input("Arezzo\nUtrecht")
+    click(at, "Add question")
+    assert not at.error, at.error
+    assert at.toast[0].value == "Question added"
+    assert "Which city hosts the next meeting?" in [t.value for t in at.text]
+    n = len(_questions(at.engine, quiz.id))
+    assert any(c.value.startswith(f"Question {n} ·") for c in at.caption)
+    assert at.text_area(key="qz_new_text").value == ""
+    assert at.text_area(key="qz_new_options").value == ""
+    assert at.selectbox(key="qz_new_kind").value == "single choice"  # for the next one
+
+
+def test_a_refused_question_keeps_what_was_typed(app):
+    at = app("facilitator", PAGE)
+    _berlin_quiz(at)
+    at.selectbox(key="qz_new_kind").set_value("multiple choice")
+    at.text_area(key="qz_new_text").input("Only one?")
+    at.text_area(key="qz_new_options").input("Yes")
+    click(at, "Add question")
+    assert at.error
+    assert at.text_area(key="qz_new_text").value == "Only one?"
+    assert at.text_area(key="qz_new_options").value == "Yes"
+    assert at.selectbox(key="qz_new_kind").value == "multiple choice"
+
+
+def test_an_edited_question_keeps_its_options_when_only_the_text_changes(app):
+    at = app("facilitator", PAGE)
+    quiz = _berlin_quiz(at)
+    question = _questions(at.engine, quiz.id)[0]
+    key = f"qz_q{question.id}"
+    assert at.text_area(key=f"{key}_text").value == question.text
+    before = at.text_area(key=f"{key}_options").value
+    assert before
+    at.text_area(key=f"{key}_text").input("How many #CIE cities run a data platform?")
+    click(at, "Save question")
+    assert not at.error, at.error
+    assert "How many #CIE cities run a data platform?" in [t.value for t in at.text]
+    assert at.text_area(key=f"{key}_options").value == before
+
+
+def test_the_rename_form_follows_the_chosen_quiz(app):
+    at = app("coordinator", PAGE)
+    quiz = _berlin_quiz(at)
+    at.text_input(key="qz_quiz_title").input("Second quiz")
+    click(at, "Add quiz")
+    assert not at.error, at.error
+    # the new quiz is chosen, and the rename form shows its title, not the first one's
+    assert at.text_input(key="qz_rename_title").value == "Second quiz"
+    assert at.text_input(key="qz_quiz_title").value == ""
+    at.selectbox(key="qz_quiz").set_value(quiz.id).run()
+    assert at.text_input(key="qz_rename_title").value == quiz.title

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import Session, select
 
@@ -83,7 +85,10 @@ def test_adds_a_facilitator_and_tells_to_pass_the_password_on(app):
     assert verify_password(NEW_PASSWORD, stored.password_hash)
     assert at.toast[0].value == "Account added."
     assert "pass the password on yourself" in at.success[0].value
-    assert "nadia@example" in at.success[0].value
+    # the address is shown as typed, not turned into a mailto link
+    message = at.success[0].value
+    assert "nadia@example.org" in message.replace("\u2060", "").replace("\\", "")
+    assert not re.search(r"\w@", message), message
     # the form is empty again, and the new account is in the list at once
     assert at.text_input(key="users_add_email").value == ""
     assert "nadia@example.org" in set(at.dataframe[0].value["Email"])
@@ -238,3 +243,46 @@ def test_without_single_sign_on_a_password_is_required(app):
     at = _add(at, password="", confirm="")
     assert "at least 10 characters" in at.error[0].value
     assert table_counts(at.engine) == before
+
+
+def test_the_own_password_is_not_reset_here_but_under_my_account(app):
+    at = _pick(app("coordinator", PAGE), EMAILS["coordinator"])
+    assert not at.exception
+    keys = {t.key for t in at.text_input}
+    assert "users_reset_password" not in keys
+    assert any("My account" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "users_reset_submit"]
+
+
+def test_the_role_is_a_required_choice(app):
+    at = app("coordinator", PAGE)
+    assert at.selectbox(key="users_add_role").value is None
+    before = table_counts(at.engine)
+    at.text_input(key="users_add_email").input("nadia@example.org")
+    at.text_input(key="users_add_name").input("Nadia")
+    at.text_input(key="users_add_password").input(NEW_PASSWORD)
+    at.text_input(key="users_add_confirm").input(NEW_PASSWORD)
+    at = at.button(key="users_add_submit").click().run()
+    assert "Choose the account's role" in at.error[0].value
+    assert table_counts(at.engine) == before
+    assert at.text_input(key="users_add_name").value == "Nadia"
+    # a facilitator needs nothing more
+    at.selectbox(key="users_add_role").set_value("facilitator")
+    at = at.button(key="users_add_submit").click().run()
+    assert not at.error, at.error
+    assert _stored(at.engine, "nadia@example.org").role == UserRole.FACILITATOR
+
+
+def test_a_reset_password_form_empties_after_success_only(app):
+    at = _pick(app("coordinator", PAGE), EMAILS["facilitator"])
+    at.text_input(key="users_reset_password").input("short")
+    at.text_input(key="users_reset_confirm").input("short")
+    at = at.button(key="users_reset_submit").click().run()
+    assert at.error
+    assert at.text_input(key="users_reset_password").value == "short"
+    at.text_input(key="users_reset_password").input(NEW_PASSWORD)
+    at.text_input(key="users_reset_confirm").input(NEW_PASSWORD)
+    at = at.button(key="users_reset_submit").click().run()
+    assert not at.error, at.error
+    assert at.toast[0].value.startswith("Password reset.")
+    assert at.text_input(key="users_reset_password").value == ""

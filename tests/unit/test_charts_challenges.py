@@ -53,6 +53,16 @@ def test_heatmap_writes_the_counts_in_contrasting_colours():
     assert spec["height"] == 40 * 2 + 110
 
 
+def test_heatmap_names_every_city_and_counts_in_whole_numbers():
+    spec = theme_city_heatmap(_by_theme()).to_dict()
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    # Vega-Lite's default drops labels it thinks overlap: every other city went missing.
+    assert axis["labelOverlap"] is False
+    assert axis["labelAngle"] == -40
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    assert (legend["format"], legend["tickMinStep"]) == ("d", 1)
+
+
 def test_heatmap_of_nothing_still_builds():
     empty = pd.DataFrame({"theme": [], "city": [], "challenges": []})
     spec = theme_city_heatmap(empty).to_dict()

@@ -602,23 +602,34 @@ def test_bulk_update_with_nothing_to_do(session, world, unchanged):
 
 
 BAD_ROWS = [
-    # (row index to spoil, changes, row number and column in the message)
-    (4, {"name": "  "}, "Row 5, column 'name': The city name must not be blank."),
-    (4, {"country": None}, "Row 5, column 'country'"),
-    (3, {"name": LONG_NAME}, "Row 4, column 'name'"),
-    (2, {"latitude": 95.0}, "Row 3, column 'latitude'"),
-    (2, {"longitude": "east"}, "Row 3, column 'longitude'"),
-    (4, {"longitude": None}, "Row 5, column 'longitude': Give both latitude and longitude"),
-    (4, {"latitude": float("nan")}, "Row 5, column 'latitude': Give both"),
+    # (row index to spoil, changes, how the message names the row and column); a row
+    # of a stored city is named by the city ({pirna}: "The row of Pirna (id 4)"), since
+    # the data editor shows no row numbers; a new row by its number.
+    (4, {"name": "  "}, "New row 5, column 'name': The city name must not be blank."),
+    (4, {"country": None}, "New row 5, column 'country'"),
+    (3, {"name": LONG_NAME}, "{pirna}, column 'name'"),
+    (2, {"latitude": 95.0}, "{utrecht}, column 'latitude'"),
+    (2, {"longitude": "east"}, "{utrecht}, column 'longitude'"),
+    (4, {"longitude": None}, "New row 5, column 'longitude': Give both latitude and longitude"),
+    (4, {"latitude": float("nan")}, "New row 5, column 'latitude': Give both"),
     (3, {"id": 999}, "Row 4, column 'id': No city with id 999."),
     (3, {"id": 2.5}, "Row 4, column 'id': The id must be a whole number"),
     (3, {"id": "abc"}, "Row 4, column 'id'"),
     (4, {"lattitude": 1}, "Row 5, column 'lattitude': There is no such column"),
     (4, {"name": "arnsberg", "country": "germany"},
-     "Row 5, column 'name': The city 'arnsberg' in germany is also in row 2."),
+     "New row 5, column 'name': The city 'arnsberg' in germany is also in the row of "
+     "Arnsberg (id {arnsberg_id})."),
     (3, {"name": "UTRECHT", "country": "Netherlands"},
-     "Row 4, column 'name': The city 'UTRECHT' in Netherlands is also in row 3."),
+     "{pirna}, column 'name': The city 'UTRECHT' in Netherlands is also in the row of "
+     "Utrecht (id {utrecht_id})."),
 ]  # fmt: skip
+
+
+def _named(message: str, world) -> str:
+    cities = {"pirna": world.pirna, "utrecht": world.utrecht, "arnsberg": world.arnsberg}
+    values = {name: f"The row of {c.name} (id {c.id})" for name, c in cities.items()}
+    values |= {f"{name}_id": c.id for name, c in cities.items()}
+    return message.format(**values)
 
 
 @pytest.mark.parametrize(("index", "changes", "message"), BAD_ROWS)
@@ -631,7 +642,7 @@ def test_bulk_update_refuses_a_bad_row_and_writes_nothing(
     before = _stored_cities(session)
     with unchanged(), pytest.raises(InvalidInput) as caught:
         svc.bulk_update_cities(session, actor=world.coordinator, rows=rows)
-    assert str(caught.value).startswith(message)
+    assert str(caught.value).startswith(_named(message, world))
     assert _stored_cities(session) == before
 
 
@@ -640,14 +651,15 @@ def test_bulk_update_refuses_a_clash_with_a_city_left_out(session, world, unchan
     with unchanged(), pytest.raises(InvalidInput) as caught:
         svc.bulk_update_cities(session, actor=world.coordinator, rows=rows)
     assert str(caught.value) == (
-        "Row 2, column 'name': A city named 'Pirna' in Germany already exists."
+        "New row 2, column 'name': A city named 'Pirna' in Germany already exists."
     )
     assert fresh(session, world.arezzo).name == "Arezzo"
 
 
 def test_bulk_update_refuses_the_same_id_twice_and_archived_cities(session, world, unchanged):
     rows = [{"id": world.arezzo.id, "name": "A"}, {"id": world.arezzo.id, "name": "B"}]
-    with unchanged(), pytest.raises(InvalidInput, match="Row 2, column 'id': .* already in row 1"):
+    twice = "The row of Arezzo .*, column 'id': .* already in row 1"
+    with unchanged(), pytest.raises(InvalidInput, match=twice):
         svc.bulk_update_cities(session, actor=world.coordinator, rows=rows)
     svc.archive_city(session, actor=world.coordinator, city_id=world.pirna.id)
     rows = [{"id": world.pirna.id, "name": "Pirna (Saxony)"}]

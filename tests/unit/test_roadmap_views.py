@@ -55,3 +55,21 @@ def test_editor_rows_turn_owner_names_into_ids_and_keep_new_rows_without_id():
     assert rows[0]["id"] == 5 and rows[0]["owner_city_id"] == 1
     assert "id" not in rows[1] and rows[1]["owner_city_id"] is None
     assert rows[1]["due_date"] == date(2024, 2, 1)
+
+
+def test_the_history_names_an_account_without_a_name_by_its_email(session, world):
+    world.coordinator.name = ""
+    session.add(world.coordinator)
+    session.commit()
+    milestone = roadmaps.add_milestone(
+        session,
+        actor=world.coordinator,
+        tandem_id=world.tandem.id,
+        title="Workshop",
+        due_date=date(2024, 5, 1),
+    )
+    roadmaps.update_milestone(
+        session, actor=world.coordinator, milestone_id=milestone.id, status="done"
+    )
+    history = tandem_history(session, actor=world.member, tandem_id=world.tandem.id)
+    assert history[0].changed_by == world.coordinator.email

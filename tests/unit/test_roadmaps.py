@@ -291,17 +291,18 @@ def test_bulk_names_every_bad_row_and_writes_nothing(session, world, unchanged):
         )
     message = str(raised.value)
     assert message.startswith("Nothing was saved.")
-    assert "Row 1" not in message
-    assert "Row 2, column 'due_date': The due date must be a date" in message
-    assert "Row 3, column 'due_date': A new milestone needs a due date." in message
+    # a stored milestone is named by its title (an editor shows no row numbers)
+    assert "'First'" not in message
+    assert "The row of 'Second', column 'due_date': The due date must be a date" in message
+    assert "New row 3, column 'due_date': A new milestone needs a due date." in message
     assert f"Row 4, column 'id': No milestone #{outsider_ms.id}" in message
-    assert "Row 5, column 'owner_city_id': Pirna is not a city" in message
-    assert "Row 6, column 'sttaus'" in message
+    assert "New row 5, column 'owner_city_id': Pirna is not a city" in message
+    assert "New row 6, column 'sttaus'" in message
     session.expire_all()
     assert session.get(m.Milestone, first.id).status == "planned"
 
     duplicate = [{"id": first.id, "title": "A"}, {"id": first.id, "title": "B"}]
-    with unchanged(), pytest.raises(InvalidInput, match="Row 2, column 'id'.*twice"):
+    with unchanged(), pytest.raises(InvalidInput, match="The row of 'First', column 'id'.*twice"):
         svc.bulk_update_milestones(
             session, actor=world.member, tandem_id=world.tandem.id, rows=duplicate
         )
@@ -435,3 +436,16 @@ def test_list_milestones_query_count_does_not_grow(session, world, engine, links
     four = statements_for_listing()
     assert (one[0], four[0]) == (1, 4)
     assert one[1] == four[1] == 3
+
+
+def test_bulk_names_columns_by_the_tables_headers(session, world, unchanged):
+    first = add(session, world, title="First")
+    with unchanged(), pytest.raises(InvalidInput) as raised:
+        svc.bulk_update_milestones(
+            session,
+            actor=world.member,
+            tandem_id=world.tandem.id,
+            rows=[{"id": first.id, "due_date": None}],
+            column_labels={"due_date": "Due"},
+        )
+    assert "The row of 'First', column 'Due': The due date must not be blank." in str(raised.value)

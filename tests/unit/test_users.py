@@ -394,14 +394,22 @@ def test_coordinator_resets_a_password(session, coordinator, anna):
         users.authenticate(session, anna.email, GOOD)
 
 
-def test_a_user_resets_their_own_password_only(session, facilitator, anna):
-    users.reset_password(session, actor=anna, user_id=anna.id, new_password=OTHER)
-    assert users.authenticate(session, anna.email, OTHER).id == anna.id
-    with pytest.raises(PermissionDenied, match="only set your own password"):
-        users.reset_password(session, actor=facilitator, user_id=anna.id, new_password=GOOD)
+def test_only_a_coordinator_resets_someone_elses_password(session, facilitator, anna):
+    with pytest.raises(PermissionDenied, match="Only a coordinator"):
+        users.reset_password(session, actor=facilitator, user_id=anna.id, new_password=OTHER)
     with pytest.raises(PermissionDenied):
-        users.reset_password(session, actor=None, user_id=anna.id, new_password=GOOD)
-    assert users.authenticate(session, anna.email, OTHER).id == anna.id
+        users.reset_password(session, actor=None, user_id=anna.id, new_password=OTHER)
+    assert users.authenticate(session, anna.email, GOOD).id == anna.id
+
+
+def test_nobody_resets_their_own_password_without_the_current_one(session, coordinator, anna):
+    """Resetting asks for no current password: one's own goes through change_password."""
+    for person in (anna, coordinator):
+        before = person.password_hash
+        with pytest.raises(PermissionDenied, match="your own password.*My account"):
+            users.reset_password(session, actor=person, user_id=person.id, new_password=OTHER)
+        session.refresh(person)
+        assert person.password_hash == before
 
 
 @pytest.mark.parametrize(

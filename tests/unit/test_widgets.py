@@ -1,8 +1,42 @@
 """Helpers the screens share that need no running app."""
 
+import re
+
+import pytest
+
 from peerlearn.ui.widgets import plain
+
+JOINER = "\u2060"
 
 
 def test_plain_text_keeps_markdown_from_rendering():
     assert plain("Funding *now* [x](y) :smile:") == ("Funding \\*now\\* \\[x\\]\\(y\\) \\:smile\\:")
     assert plain("Arezzo–Arnsberg") == "Arezzo–Arnsberg"
+    assert plain("R&amp;D") == "R\\&amp;D"  # an entity would render as '&'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see http://e.x",
+        "see HTTPS://example.org/path",
+        "www.example.org",
+        "clara@example.org",
+        "mailto:clara@example.org",
+        "ftp://files.example.org",
+    ],
+)
+def test_plain_text_keeps_addresses_from_becoming_links(text):
+    shown = plain(text)
+    # GitHub-style autolinks are found after escapes are resolved, so a backslash
+    # does not stop them; an invisible word joiner does.
+    unescaped = re.sub(r"\\(.)", r"\1", shown)
+    assert not re.search(r"(?i)\b(https?|ftp|mailto):", unescaped)
+    assert not re.search(r"(?i)\bwww\.", unescaped)
+    assert not re.search(r"\w@", unescaped)
+    # and the text reads the same, less the invisible joiners
+    assert unescaped.replace(JOINER, "") == text
+
+
+def test_plain_text_leaves_words_alone():
+    assert plain("Knowhow at the city hall") == "Knowhow at the city hall"

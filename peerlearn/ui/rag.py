@@ -1,0 +1,66 @@
+"""Red/amber/green and deadlines, shown the same way on every screen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+RAG_BADGE = {"green": "Green", "amber": "Amber", "red": "Red"}
+RAG_FILL = {"Green": "#d7eedf", "Amber": "#fbe8c0", "Red": "#f6d0cb"}
+RAG_COLOR = {"green": "green", "amber": "orange", "red": "red"}  # st.metric's palette
+RAG_MEANING = {
+    "green": "on track",
+    "amber": "due within 30 days",
+    "red": "overdue or after the deadline",
+}
+
+
+def rag_style(value: object) -> str:
+    """Cell style for a red/amber/green column (pandas Styler.map)."""
+    fill = RAG_FILL.get(str(value))
+    return f"background-color: {fill}" if fill else ""
+
+
+def days_phrase(days: int | None) -> str:
+    """How far a deadline is, in words: 'in 12 days', 'today', 'passed 700 days ago'."""
+    if days is None:
+        return "no deadline"
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "passed yesterday"
+    return f"in {days} days" if days > 0 else f"passed {-days} days ago"
+
+
+def deadline_phrase(deadline: date | None, today: date) -> str:
+    return days_phrase(None if deadline is None else (deadline - today).days)
+
+
+def rag_metric(column, label: str, rag: str | None) -> None:
+    """A metric with the red/amber/green in its colour and what it means."""
+    if rag is None:
+        column.metric(label, "–", "no milestones yet", delta_color="gray", delta_arrow="off")
+        return
+    column.metric(
+        label,
+        RAG_BADGE[rag],
+        RAG_MEANING[rag],
+        delta_color=RAG_COLOR[rag],
+        delta_arrow="off",
+    )
+
+
+def deadline_metric(column, label: str, deadline: date | None, today: date) -> None:
+    """The deadline's date, and how far it is (red once it has passed)."""
+    if deadline is None:
+        column.metric(label, "none")
+        return
+    days = (deadline - today).days
+    column.metric(
+        label,
+        f"{deadline:%d %b %Y}",
+        days_phrase(days),
+        delta_color="red" if days < 0 else "gray",
+        delta_arrow="off",
+    )
