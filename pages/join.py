@@ -1,7 +1,12 @@
 """Join a live session from a phone: the code (from the QR or typed), then a city.
 
 After joining, the participant's random token is in the URL (``?p=...``): a reload or
-a server restart finds the same participant, and nothing needs a cookie or an account.
+a server restart finds the same participant. A cookie keeps the token for that session
+too, so scanning the QR code again in the same browser continues as the same
+participant instead of adding a second one ("Not you?" joins as someone else).
+
+Each code is checked once per attempt: a wrong one counts once against this browser
+(and its address), however often the page redraws afterwards.
 """
 
 import streamlit as st
@@ -10,27 +15,74 @@ from peerlearn.errors import PeerlearnError
 from peerlearn.services import live, live_views
 from peerlearn.services._common import now
 from peerlearn.ui import participant as view
-from peerlearn.ui.live import PHONE_TICK, client_key, snapshot
+from peerlearn.ui.cookies import delete_cookie, get_cookie, set_cookie
+from peerlearn.ui.live import PHONE_TICK, client_address, client_key, snapshot
 from peerlearn.ui.navigation import ensure_router
-from peerlearn.ui.widgets import act, read
+from peerlearn.ui.widgets import act, plain, read
 
 ensure_router()
 token = st.query_params.get("p")
 
+CHECKED = "join_checked"  # {code: (session id or None, the refusal or None)}
+SOMEONE_ELSE = "join_someone_else"  # sessions where this tab joins as someone new
+RESUMED = "join_resumed"  # the token this tab continued as, from the cookie
 
-def _find_session(code: str):
+
+def _check(code: str) -> tuple[int | None, str | None]:
+    """Look the code up, once: this is the attempt that counts."""
     try:
-        return read(lambda s: live.session_by_code(s, code=code, client_key=client_key()))
+        row = read(
+            lambda s: live.session_by_code(
+                s, code=code, client_key=client_key(), client_address=client_address()
+            )
+        )
+        result = (row.id, None)
     except PeerlearnError as error:
-        st.error(str(error), icon=":material/error:")
-        return None
+        result = (None, str(error))
+    st.session_state.setdefault(CHECKED, {})[code] = result
+    return result
+
+
+def _found(code: str):
+    """The live session of the code in the address, checked once per attempt."""
+    if not code:
+        return None, None
+    checked = st.session_state.get(CHECKED, {})
+    session_id, message = checked[code] if code in checked else _check(code)
+    if session_id is None:
+        return None, message
+    try:
+        return read(lambda s: live.live_session(s, session_id=session_id)), None
+    except PeerlearnError as error:  # it ended since: the next try looks it up again
+        st.session_state[CHECKED].pop(code, None)
+        return None, str(error)
+
+
+def _resume(found) -> None:
+    """Continue as the participant this browser already is in the session, if any."""
+    name = view.cookie_name(found.id)
+    someone_else = found.id in st.session_state.get(SOMEONE_ELSE, set())
+    if someone_else:
+        delete_cookie(name)
+    cookie = get_cookie(name)
+    if not cookie or someone_else:
+        return
+    known = read(lambda s: live.returning_participant(s, session_id=found.id, token=cookie))
+    resumed = view.resume_token(cookie, known=known is not None, someone_else=someone_else)
+    if resumed:
+        st.session_state[RESUMED] = resumed
+        st.query_params.clear()
+        st.query_params["p"] = resumed
+        st.rerun()
 
 
 def join_flow() -> None:
     st.title("Join a session")
     code = live.normalise_code(st.query_params.get("code"))
-    found = _find_session(code) if code else None
+    found, message = _found(code)
     if found is None:
+        if message:
+            st.error(message, icon=":material/error:")
         with st.form("join_code_form"):
             typed = st.text_input(
                 "Code",
@@ -42,9 +94,12 @@ def join_flow() -> None:
             )
             go = st.form_submit_button("Continue", type="primary", width="stretch")
         if go and live.normalise_code(typed):
-            st.query_params["code"] = live.normalise_code(typed)
+            attempt = live.normalise_code(typed)
+            _check(attempt)
+            st.query_params["code"] = attempt
             st.rerun()
         return
+    _resume(found)
     st.text(found.title)
     cities = read(lambda s: live_views.session_cities(s, session_id=found.id))
     labels = {c.id: c.label for c in cities}
@@ -69,11 +124,10 @@ def join_flow() -> None:
             st.error("Choose the city you speak for.", icon=":material/error:")
             return
         person = act(
-            lambda s: live.join_by_code(
-                s, code=code, client_key=client_key(), city_id=city_id, display_name=name
-            )
+            lambda s: live.join_live(s, session_id=found.id, city_id=city_id, display_name=name)
         )
         if person is not None:
+            st.session_state.get(SOMEONE_ELSE, set()).discard(found.id)
             st.query_params.clear()
             st.query_params["p"] = person.token
             st.rerun()
@@ -89,11 +143,27 @@ def participant_view(token: str) -> None:
             st.query_params.clear()
             st.rerun()
         return
+    name = view.cookie_name(row.id)
+    if get_cookie(name) != token and row.id not in st.session_state.get(SOMEONE_ELSE, set()):
+        set_cookie(name, token, max_age=view.COOKIE_DAYS * 24 * 3600)
     snap = snapshot(row.id)
     view.big(snap.title, size=1.3)
     where = labels_of(person)
-    st.caption(f"Speaking for {where}" if where else "Taking part")
-    _follow(row.id, view.signature(snap))
+    who = " · ".join(p for p in (person.display_name, where) if p)
+    st.caption(f"Speaking for {plain(where)}" if where else "Taking part")
+    if st.session_state.get(RESUMED) == token:
+        st.info(
+            f"Welcome back: you continue as before{f' ({plain(who)})' if who else ''}.",
+            icon=":material/waving_hand:",
+        )
+        if st.button("Not you? Join as someone else", type="tertiary", key="join_not_you"):
+            st.session_state.setdefault(SOMEONE_ELSE, set()).add(row.id)
+            st.session_state.pop(RESUMED, None)
+            st.query_params.clear()
+            if row.join_code:
+                st.query_params["code"] = row.join_code
+            st.rerun()
+    _follow(row.id, view.signature(snap, person.city_id), person.city_id)
     if not snap.live:
         view.ended()
     elif snap.activity == "quiz":
@@ -101,7 +171,7 @@ def participant_view(token: str) -> None:
     elif snap.activity == "challenge wall":
         view.wall(token)
     elif snap.activity == "voting":
-        view.voting(snap, token)
+        view.voting(snap, token, person.city_id)
     elif snap.activity == "ended":
         view.ended()
     else:
@@ -116,15 +186,15 @@ def labels_of(person) -> str:
 
 
 @st.fragment(run_every=PHONE_TICK)
-def _follow(session_id: int, shown: tuple) -> None:
-    """Poll the shared snapshot; redraw the page only when the activity moved on."""
+def _follow(session_id: int, shown: tuple, city_id: int | None) -> None:
+    """Poll the shared snapshot; redraw the page only when what it shows moved on."""
     snap = snapshot(session_id)
-    if view.signature(snap) != shown:
+    if view.signature(snap, city_id) != shown:
         st.rerun(scope="app")
     question = snap.question
     if snap.activity == "quiz" and question and question.state == "open" and question.closes_at:
-        left = max(0, int((question.closes_at - now()).total_seconds()))
-        st.caption(f"⏱ {left} s left")
+        left = max(0, int((question.closes_at - now()).total_seconds() + 0.999))
+        st.caption(f":material/timer: {left} s left")
 
 
 if token:

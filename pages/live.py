@@ -1,15 +1,18 @@
 """Run a session live: open it for phones, choose the activity, drive the quiz,
-moderate the challenge wall and the dot-voting. The room watches the presenter view."""
+moderate the challenge wall and the dot-voting. The room watches the presenter view.
+
+The open tab follows the session by itself (a fragment redrawn every two seconds from
+the snapshot every screen shares); only that tab runs."""
 
 import streamlit as st
 
 from peerlearn.models import LiveActivity, UserRole
-from peerlearn.services import live, live_results, live_views
+from peerlearn.services import live, live_views
 from peerlearn.ui import live_controls as controls
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.live import base_url, code_block, join_url, qr_image
 from peerlearn.ui.session_picker import pick_session
-from peerlearn.ui.widgets import act_and_refresh, plain, read
+from peerlearn.ui.widgets import plain, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Run live")
@@ -36,7 +39,7 @@ if not live.is_live(row):
     if row.live_ended_at is not None:
         st.info("This session has ended. Everything collected is kept; you can reopen it.")
     if st.button("Open for phones", type="primary", icon=":material/cast:", key="live_start"):
-        act_and_refresh(lambda s: live.start_live(s, actor=user, session_id=row.id))
+        controls.do(row.id, lambda s: live.start_live(s, actor=user, session_id=row.id))
     st.stop()
 
 url = join_url(row.join_code)
@@ -55,7 +58,7 @@ with top_mid:
         type="primary",
     )
     if buttons[1].button("End session", icon=":material/stop_circle:", key="live_end"):
-        act_and_refresh(lambda s: live.end_live(s, actor=user, session_id=row.id))
+        controls.do(row.id, lambda s: live.end_live(s, actor=user, session_id=row.id))
 with top_right:
     qr_image(url, 150)
 
@@ -68,25 +71,27 @@ chosen = st.segmented_control(
     key=f"live_activity_{row.id}_{row.activity}",
 )
 if chosen and chosen != row.activity:
-    act_and_refresh(lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen))
+    controls.do(
+        row.id, lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen)
+    )
 
 controls.settings(user, row)
 quiz_tab, wall_tab, vote_tab, people_tab, export_tab = st.tabs(
-    ["Quiz", "Challenge wall", "Dot-voting", "Participants", "Export"]
+    controls.TABS, key=controls.TAB_KEY, on_change="rerun"
 )
-with quiz_tab:
-    controls.quiz(user, row)
-with wall_tab:
-    controls.wall(user, row, network_id)
-with vote_tab:
-    controls.voting(user, row)
-with people_tab:
-    snap = read(lambda s: live_results.snapshot(s, session_id=row.id))
-    st.metric("Joined", snap.participants)
-    if snap.cities:
-        st.caption("Cities present")
-        st.text(", ".join(snap.cities))
-    else:
-        st.caption("Nobody has said which city they speak for yet.")
-with export_tab:
-    controls.export(user, row)
+if quiz_tab.open:
+    with quiz_tab:
+        controls.quiz(user, row.id)
+        controls.fresh_run(user, row)
+if wall_tab.open:
+    with wall_tab:
+        controls.wall(user, row.id)
+if vote_tab.open:
+    with vote_tab:
+        controls.voting(user, row.id)
+if people_tab.open:
+    with people_tab:
+        controls.participants(row.id)
+if export_tab.open:
+    with export_tab:
+        controls.export(user, row)

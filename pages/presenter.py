@@ -7,7 +7,7 @@ every second from the shared snapshot and has no controls, so it can stay up.
 
 import streamlit as st
 
-from peerlearn.charts.live import answers_chart, tally_chart, words_chart
+from peerlearn.charts.live import PROJECTOR, answers_chart, tally_chart, words_chart
 from peerlearn.errors import PeerlearnError
 from peerlearn.models import QuestionKind
 from peerlearn.services import live_results, live_views
@@ -19,6 +19,7 @@ from peerlearn.ui.live import (
     coverage,
     hide_chrome,
     join_url,
+    leaderboard,
     qr_image,
     snapshot,
 )
@@ -47,19 +48,39 @@ except PeerlearnError as error:
 def _join_panel(snap: live_results.Snapshot, *, compact: bool) -> None:
     url = join_url(snap.code)
     if compact:
-        left, right = st.columns([5, 1])
+        left, right = st.columns([6, 1], vertical_alignment="center")
         with left:
-            big(f"Join at {url.split('?')[0]} with the code {snap.code}", size=1.2, muted=True)
+            big(snap.title, size=1.3, muted=True)
+            big(f"Join at {url.split('?')[0]} with the code {snap.code}", size=1.3, muted=True)
+            big(_people(snap), size=1.3, weight=500)
         with right:
-            qr_image(url, 120)
+            qr_image(url, 130)
         return
+    big(snap.title, size=1.6, muted=True)
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
         big("Join on your phone", size=2.2)
         big(url.split("?")[0], size=1.4, muted=True)
         code_block(snap.code, size=6)
+        big(_people(snap), size=1.6, weight=500)
     with right:
         qr_image(url, 420)
+
+
+def _people(snap: live_results.Snapshot) -> str:
+    """Who is in: the participants since the session was opened for phones."""
+    people = f"{snap.participants} {'person' if snap.participants == 1 else 'people'} joined"
+    if snap.cities:
+        people += " · " + ", ".join(snap.cities)
+    return people
+
+
+STATUS = {
+    "waiting": "Get ready…",
+    "open": "Answer now on your phone",
+    "closed": "Answers are closed",
+    "revealed": "The answer",
+}
 
 
 def _question(snap: live_results.Snapshot) -> None:
@@ -68,18 +89,14 @@ def _question(snap: live_results.Snapshot) -> None:
         big("The quiz starts in a moment.", size=2.4)
         return
     big(f"Question {question.position} of {question.total}", size=1.3, muted=True)
-    big(question.text, size=3)
-    status = {
-        "waiting": "Get ready…",
-        "open": "Answer now on your phone",
-        "closed": "Answers are closed",
-        "revealed": "The answer",
-    }[question.state]
+    big(question.text, size=2.6)
+    status = STATUS[question.state]
     if question.state == "open" and question.closes_at:
-        left = max(0, int((question.closes_at - now()).total_seconds()))
-        status += f" · ⏱ {left} s"
-    big(status, size=1.6, muted=True)
-    big(coverage(snap), size=1.4, muted=True)
+        left = max(0, int((question.closes_at - now()).total_seconds() + 0.999))
+        status += f" · {left} s left"
+    if question.state != "waiting":
+        status += " · " + coverage(snap)
+    big(status, size=1.5, muted=True)
     if question.state == "waiting":
         return
     if snap.results_hidden and question.state != "revealed":
@@ -88,44 +105,60 @@ def _question(snap: live_results.Snapshot) -> None:
     revealed = question.state == "revealed"
     if question.kind == QuestionKind.OPEN:
         if question.words:
-            st.altair_chart(words_chart(question.words), width="stretch")
-        for text in question.texts[-8:]:
-            st.text("“" + text + "”")
+            st.altair_chart(words_chart(question.words, 8, size=PROJECTOR), width="stretch")
+        else:
+            big("The words of your answers appear here.", size=1.4, muted=True)
         return
-    st.altair_chart(answers_chart(question, show_correct=revealed), width="stretch")
-    if question.kind == QuestionKind.SCALE and question.mean is not None:
-        big(f"Mean {question.mean:.1f}", size=2)
+    per_city = snap.count_mode == "per city"
+    chart = answers_chart(question, show_correct=revealed, per_city=per_city, size=PROJECTOR)
+    st.altair_chart(chart, width="stretch")
     if revealed and question.has_correct:
-        _leaderboard(snap.session_id)
+        _leaderboard(snap)
 
 
-def _leaderboard(session_id: int) -> None:
-    by_city, by_person = read(lambda s: live_results.leaderboard(s, session_id=session_id))
+def _leaderboard(snap: live_results.Snapshot) -> None:
+    """By city only: names are for the facilitator's screen, never the projector."""
+    by_city, _ = leaderboard(snap)
     if not by_city:
         return
-    left, right = st.columns(2)
-    with left:
-        big("Cities", size=1.6)
-        for n, score in enumerate(by_city[:5], 1):
-            big(f"{n}. {score.name} · {score.share:.0%}", size=1.4, weight=400)
-    with right:
-        if by_person:
-            big("People", size=1.6)
-            for n, score in enumerate(by_person[:5], 1):
-                big(f"{n}. {score.name} · {score.correct}", size=1.4, weight=400)
+    big("Leaderboard of the cities", size=1.8)
+    columns = st.columns(min(5, len(by_city)))
+    for n, (column, score) in enumerate(zip(columns, by_city[:5], strict=False), 1):
+        with column:
+            big(f"{n}. {score.name}", size=2, weight=600)
+            big(f"{score.share:.0%} right", size=1.6, weight=400, muted=True)
 
 
 def _wall(snap: live_results.Snapshot) -> None:
+    """The posts, and the common challenges they are grouped into as it happens."""
     big("Challenge wall", size=2.4)
     shown = [item for item in snap.wall if not item.hidden]
     if not shown:
         big("Post your tandem's challenges from your phone.", size=1.6, muted=True)
         return
-    columns = st.columns(3)
-    for n, item in enumerate(reversed(shown)):
-        with columns[n % 3].container(border=True):
-            big(item.text, size=1.3, weight=500)
-            big(" · ".join(p for p in (item.city, item.category) if p), size=1, muted=True)
+    groups: dict[str, list] = {}
+    loose = []
+    for item in shown:
+        if item.group:
+            groups.setdefault(item.group, []).append(item)
+        else:
+            loose.append(item)
+    if groups:
+        columns = st.columns(min(3, len(groups)))
+        for n, (name, items) in enumerate(groups.items()):
+            with columns[n % len(columns)].container(border=True):
+                big(name, size=1.8, weight=700)
+                big(f"{len(items)} challenge{'s' if len(items) != 1 else ''}", size=1.1, muted=True)
+                for item in items:
+                    big("• " + item.text, size=1.35, weight=400)
+    if loose:
+        if groups:
+            big("Not grouped yet", size=1.4, muted=True)
+        columns = st.columns(3)
+        for n, item in enumerate(loose):
+            with columns[n % 3].container(border=True):
+                big(item.text, size=1.5, weight=500)
+                big(" · ".join(p for p in (item.city, item.category) if p), size=1.1, muted=True)
 
 
 def _voting(snap: live_results.Snapshot) -> None:
@@ -135,7 +168,7 @@ def _voting(snap: live_results.Snapshot) -> None:
     if not snap.voting_closed:
         big(f"{snap.vote_budget} dots per {per} · vote on your phone", size=1.4, muted=True)
     if snap.tallies:
-        st.altair_chart(tally_chart(snap.tallies), width="stretch")
+        st.altair_chart(tally_chart(snap.tallies, size=PROJECTOR), width="stretch")
 
 
 hide_chrome()
@@ -144,16 +177,12 @@ hide_chrome()
 @st.fragment(run_every=PRESENTER_TICK)
 def presenter(session_id: int) -> None:
     snap = snapshot(session_id)
-    big(snap.title, size=1.6, muted=True)
     if not snap.live:
+        big(snap.title, size=1.6, muted=True)
         big("This session is not live.", size=3)
         return
-    people = f"{snap.participants} {'person' if snap.participants == 1 else 'people'} joined"
-    if snap.cities:
-        people += " · " + ", ".join(snap.cities)
     waiting = snap.activity == "lobby" or snap.participants == 0
     _join_panel(snap, compact=not waiting)
-    big(people, size=1.4, weight=500)
     if snap.activity == "quiz":
         _question(snap)
     elif snap.activity == "challenge wall":

@@ -144,6 +144,12 @@ def _groupable(
             raise InvalidInput(f"{label} belongs to another network.", field="challenge_ids")
         if challenge.archived_at is not None:
             raise InvalidInput(f"{label} is archived; restore it first.", field="challenge_ids")
+        if challenge.hidden:
+            raise InvalidInput(
+                f"{label} is hidden from the wall; show it again before grouping it, "
+                "or leave it out.",
+                field="challenge_ids",
+            )
         group = active_groups.get(challenge.common_challenge_id)
         if group is not None and group.id == into:
             raise InvalidInput(f"{label} is already in this group.", field="challenge_ids")

@@ -7,14 +7,18 @@ participants only join (here) and answer (participation.py).
 
 from __future__ import annotations
 
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
 from peerlearn.models import (
+    Answer,
+    AnswerOption,
     CountMode,
     EventSession,
     JoinAttempt,
@@ -30,10 +34,15 @@ from peerlearn.services._common import STAFF, choice, commit, get, get_active, n
 # No look-alikes: 0/O, 1/I/L are left out, so a code read off a projector is typed right.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-# Wrong codes from one browser: this many within the window, then a growing wait.
+# Wrong codes from one browser: this many within the window, then a wait that doubles
+# with every further attempt (refused ones too), up to MAX_WAIT seconds. The browser's
+# network address is counted as well, so clearing cookies does not start afresh; a
+# venue's wifi puts a whole room behind one address, hence its larger allowance.
 FREE_ATTEMPTS = 5
-ATTEMPT_WINDOW = timedelta(minutes=10)
-MAX_COUNTDOWN = 600
+FREE_ATTEMPTS_PER_ADDRESS = 50
+ATTEMPT_WINDOW = timedelta(minutes=15)
+MAX_WAIT = 300
+MAX_COUNTDOWN = participation.MAX_COUNTDOWN
 MAX_BUDGET = 20
 
 
@@ -99,45 +108,91 @@ def end_live(session: Session, *, actor: User, session_id: int) -> EventSession:
 # --- joining ----------------------------------------------------------------------
 
 
-def _wait_seconds(session: Session, client_key: str) -> int:
+def _keys(client_key: str | None, client_address: str | None) -> dict[str, int]:
+    """The keys a code attempt is counted under, each with its free attempts."""
+    keys = {(client_key or "unknown")[:64]: FREE_ATTEMPTS}
+    if client_address:
+        keys.setdefault(f"ip:{client_address}"[:64], FREE_ATTEMPTS_PER_ADDRESS)
+    return keys
+
+
+def _delay(attempts: int, free: int) -> int:
+    """Seconds to wait after the last of ``attempts``: 0 within the free ones, then
+    2, 4, 8 ... up to MAX_WAIT."""
+    if attempts < free:
+        return 0
+    return min(MAX_WAIT, 2 ** min(attempts - free + 1, 20))
+
+
+def _attempts(session: Session, keys: dict[str, int]) -> dict[str, tuple[int, object]]:
+    """(attempts within the window, the last one's time) for each key that has some."""
+    rows = session.execute(
+        select(JoinAttempt.client_key, func.count(), func.max(JoinAttempt.attempted_at))
+        .where(
+            JoinAttempt.client_key.in_(list(keys)),
+            JoinAttempt.attempted_at >= now() - ATTEMPT_WINDOW,
+        )
+        .group_by(JoinAttempt.client_key)
+    )
+    return {key: (int(n), last) for key, n, last in rows}
+
+
+def wait_seconds(
+    session: Session, *, client_key: str | None, client_address: str | None = None
+) -> int:
     """Seconds this browser must wait before trying another code (0: go ahead)."""
-    since = now() - ATTEMPT_WINDOW
-    recent = list(
-        session.scalars(
-            select(JoinAttempt.attempted_at)
-            .where(JoinAttempt.client_key == client_key, JoinAttempt.attempted_at >= since)
-            .order_by(JoinAttempt.attempted_at.desc())
-            .limit(50)
+    keys = _keys(client_key, client_address)
+    wait = 0.0
+    moment = now()
+    for key, (attempts, last) in _attempts(session, keys).items():
+        delay = _delay(attempts, keys[key])
+        if delay:
+            wait = max(wait, delay - (moment - last).total_seconds())
+    return max(0, math.ceil(wait))
+
+
+def _record(session: Session, keys: dict[str, int]) -> None:
+    """Count one attempt under each key (and forget this key's attempts of long ago)."""
+    session.execute(
+        delete(JoinAttempt).where(
+            JoinAttempt.client_key.in_(list(keys)),
+            JoinAttempt.attempted_at < now() - ATTEMPT_WINDOW,
         )
     )
-    if len(recent) < FREE_ATTEMPTS:
-        return 0
-    # 2, 4, 8 ... seconds after the last wrong code, at most a minute.
-    delay = min(60, 2 ** (len(recent) - FREE_ATTEMPTS + 1))
-    elapsed = (now() - recent[0]).total_seconds()
-    return max(0, int(delay - elapsed + 0.999))
+    session.add_all(JoinAttempt(client_key=key) for key in keys)
+    commit(session)
 
 
-def session_by_code(session: Session, *, code: str | None, client_key: str) -> EventSession:
+def wait_message(seconds: int) -> str:
+    """'Try again in 1 second.', '... in 8 seconds.', '... in 3 minutes.'"""
+    if seconds >= 120:
+        minutes = math.ceil(seconds / 60)
+        return f"Try again in {minutes} minutes."
+    return f"Try again in {seconds} second{'' if seconds == 1 else 's'}."
+
+
+def session_by_code(
+    session: Session, *, code: str | None, client_key: str, client_address: str | None = None
+) -> EventSession:
     """The live session with this join code.
 
-    A wrong code is recorded for ``client_key`` (one browser); after a few, this browser
-    has to wait longer and longer before the next try.
+    A wrong code is recorded for ``client_key`` (one browser) and ``client_address``
+    (its network address, when known); after a few, this browser has to wait longer
+    and longer before the next try. A try while it has to wait is refused, even with
+    the right code, and counts as well: hammering makes the wait longer.
     """
-    key = (client_key or "unknown")[:64]
-    wait = _wait_seconds(session, key)
-    if wait:
-        raise TooManyAttempts(
-            f"Too many wrong codes from this browser. Try again in {wait} seconds.", wait
-        )
+    keys = _keys(client_key, client_address)
+    if wait_seconds(session, client_key=client_key, client_address=client_address):
+        _record(session, keys)
+        wait = wait_seconds(session, client_key=client_key, client_address=client_address)
+        raise TooManyAttempts(f"Too many wrong codes from this browser. {wait_message(wait)}", wait)
     text = normalise_code(code)
     row = None
     if len(text) == CODE_LENGTH:
         row = session.scalars(select(EventSession).where(EventSession.join_code == text)).first()
     if row is not None and is_live(row) and row.archived_at is None:
         return row
-    session.add(JoinAttempt(client_key=key))
-    commit(session)
+    _record(session, keys)
     if row is not None and row.live_ended_at is not None:
         raise NotFound(f"The session with the code {text} has ended; thank you for taking part.")
     if row is not None:
@@ -149,15 +204,51 @@ def session_by_code(session: Session, *, code: str | None, client_key: str) -> E
     )
 
 
+def live_session(session: Session, *, session_id: int) -> EventSession:
+    """The session, refused unless it is open for phones right now."""
+    row = get(session, EventSession, session_id, label="session")
+    if row.archived_at is not None or not is_live(row):
+        raise NotFound(f"The session '{row.title}' is not open for phones (any more).")
+    return row
+
+
+def join_live(
+    session: Session,
+    *,
+    session_id: int,
+    city_id: int | None = None,
+    display_name: str = "",
+) -> Participant:
+    """A new participant of a live session found by its code a moment ago."""
+    row = live_session(session, session_id=session_id)
+    return participation.join_session(
+        session, session_id=row.id, city_id=city_id, display_name=display_name
+    )
+
+
+def returning_participant(
+    session: Session, *, session_id: int, token: str | None
+) -> Participant | None:
+    """The participant this browser joined ``session_id`` as before (its token kept in
+    a cookie), or None when the token is unknown or of another session."""
+    text = (token or "").strip()
+    if not text or len(text) > participation.TOKEN_MAX:
+        return None
+    return session.scalars(
+        select(Participant).where(Participant.token == text, Participant.session_id == session_id)
+    ).first()
+
+
 def join_by_code(
     session: Session,
     *,
     code: str | None,
     client_key: str,
+    client_address: str | None = None,
     city_id: int | None = None,
     display_name: str = "",
 ) -> Participant:
-    row = session_by_code(session, code=code, client_key=client_key)
+    row = session_by_code(session, code=code, client_key=client_key, client_address=client_address)
     return participation.join_session(
         session, session_id=row.id, city_id=city_id, display_name=display_name
     )
@@ -245,9 +336,13 @@ def _session_question(session: Session, row: EventSession, question_id: int) -> 
 
 
 def show_question(session: Session, *, actor: User, session_id: int, question_id: int):
-    """Put a question on the big screen and the phones (not yet open for answers)."""
+    """Put a question on the big screen and the phones (not yet open for answers).
+
+    A question still open closes: phones answer only the question on the screen.
+    """
     row = _staff_session(session, actor, session_id)
     question = _session_question(session, row, question_id)
+    participation.close_other_questions(session, session_id=row.id, keep_id=question.id)
     row.current_question_id = question.id
     row.activity = LiveActivity.QUIZ
     session.add(row)
@@ -280,43 +375,28 @@ def open_question(
     session_id: int,
     question_id: int,
     countdown_seconds: int | None = None,
+    hide_results: bool = False,
 ) -> Question:
-    """Open the question for answers, optionally closing by itself after a countdown."""
+    """Open the question for answers, optionally closing by itself after a countdown.
+
+    It goes on the screen, and any other open question of the session closes. A
+    revealed question reopens only with ``hide_results`` (its results leave the screen).
+    """
     row = _staff_session(session, actor, session_id)
     question = _session_question(session, row, question_id)
-    if countdown_seconds is not None and (
-        isinstance(countdown_seconds, bool)
-        or not isinstance(countdown_seconds, int)
-        or not 5 <= countdown_seconds <= MAX_COUNTDOWN
-    ):
-        raise InvalidInput(f"A countdown runs from 5 to {MAX_COUNTDOWN} seconds.")
-    started = now()
-    question.opened_at = started
-    question.closed_at = None
-    question.revealed_at = None
-    question.countdown_seconds = countdown_seconds
-    question.closes_at = (
-        started + timedelta(seconds=countdown_seconds) if countdown_seconds else None
+    return participation.open_question(
+        session,
+        actor=actor,
+        question_id=question.id,
+        countdown_seconds=countdown_seconds,
+        hide_results=hide_results,
     )
-    row.current_question_id = question.id
-    row.activity = LiveActivity.QUIZ
-    session.add_all([question, row])
-    commit(session)
-    return question
 
 
 def close_question(session: Session, *, actor: User, session_id: int, question_id: int):
     row = _staff_session(session, actor, session_id)
     question = _session_question(session, row, question_id)
-    if question.opened_at is None:
-        raise InvalidInput("This question has not been opened yet, so it cannot be closed.")
-    if question.closed_at is None:
-        # A countdown that ran out closed it at that moment, not now.
-        ran_out = question.closes_at is not None and question.closes_at <= now()
-        question.closed_at = question.closes_at if ran_out else now()
-        session.add(question)
-        commit(session)
-    return question
+    return participation.close_question(session, actor=actor, question_id=question.id)
 
 
 def reveal_question(session: Session, *, actor: User, session_id: int, question_id: int):
@@ -331,6 +411,51 @@ def reveal_question(session: Session, *, actor: User, session_id: int, question_
     session.add(question)
     commit(session)
     return question
+
+
+@dataclass(frozen=True)
+class FreshRun:
+    answers: int  # answers cleared
+    questions: int  # questions put back to "not opened yet"
+
+
+def quiz_answers(session: Session, *, actor: User, session_id: int) -> int:
+    """How many answers the questions of the session's quizzes hold."""
+    row = _staff_session(session, actor, session_id)
+    return int(
+        session.scalar(
+            select(func.count(Answer.id))
+            .join(Question, Question.id == Answer.question_id)
+            .join(Quiz, Quiz.id == Question.quiz_id)
+            .where(Quiz.session_id == row.id)
+        )
+    )
+
+
+def fresh_quiz_run(session: Session, *, actor: User, session_id: int) -> FreshRun:
+    """Start the session's quiz afresh, as in "reset results" of live-quiz tools.
+
+    Every answer to its questions goes (they are deleted: the event summary holds only
+    what is stored, so it keeps none of them), and each question is back to "not opened
+    yet", with nothing on the screen. Participants, challenges and votes stay. One
+    transaction: all of it or nothing.
+    """
+    row = _staff_session(session, actor, session_id)
+    question_ids = select(Question.id).join(Quiz, Quiz.id == Question.quiz_id)
+    question_ids = question_ids.where(Quiz.session_id == row.id)
+    answer_ids = select(Answer.id).where(Answer.question_id.in_(question_ids))
+    answers = int(session.scalar(select(func.count()).select_from(answer_ids.subquery())))
+    session.execute(delete(AnswerOption).where(AnswerOption.answer_id.in_(answer_ids)))
+    session.execute(delete(Answer).where(Answer.question_id.in_(question_ids)))
+    questions = session.scalars(select(Question).where(Question.id.in_(question_ids))).all()
+    for question in questions:
+        question.opened_at = question.closed_at = question.revealed_at = None
+        question.countdown_seconds = question.closes_at = None
+        session.add(question)
+    row.current_question_id = None
+    session.add(row)
+    commit(session, conflict="The quiz could not be reset; try again.")
+    return FreshRun(answers=answers, questions=len(questions))
 
 
 def question_state(question: Question | None) -> str:

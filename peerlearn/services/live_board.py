@@ -6,6 +6,7 @@ facilitator moderates with the ordinary challenge and common-challenge services.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,10 +25,11 @@ from peerlearn.models import (
     Participant,
     Tandem,
     TandemCity,
+    User,
     Vote,
 )
 from peerlearn.services import common_challenges, live
-from peerlearn.services._common import clean_text, commit, get, get_active
+from peerlearn.services._common import STAFF, clean_text, commit, get, get_active, require_role
 
 
 @dataclass(frozen=True)
@@ -153,4 +155,39 @@ def dots_left(session: Session, *, token: str) -> int:
     _, row = live.participant_in_live_session(session, token=token)
     return common_challenges.dots_left(
         session, token=token, budget=row.vote_budget, per_city=row.vote_mode == CountMode.CITY
+    )
+
+
+def group_wall_challenges(
+    session: Session,
+    *,
+    actor: User,
+    session_id: int,
+    challenge_ids: Iterable[int],
+    name: str | None = None,
+    into: int | None = None,
+) -> CommonChallenge:
+    """Group challenges of the session's wall: into a new common challenge ``name``, or
+    ``into`` an existing one.
+
+    A hidden challenge is refused (the room does not see it, so it cannot vote on it);
+    it has to be shown again first (the common challenges service checks this).
+    """
+    require_role(actor, *STAFF)
+    row = get_active(session, EventSession, session_id, label="session")
+    ids = list(dict.fromkeys(challenge_ids))
+    if not ids:
+        raise InvalidInput("Select at least one challenge to group.", field="challenge_ids")
+    if into is not None:
+        return common_challenges.add_to_common_challenge(
+            session, actor=actor, common_challenge_id=into, challenge_ids=ids
+        )
+    event = get(session, Event, row.event_id, label="event")
+    return common_challenges.create_common_challenge(
+        session,
+        actor=actor,
+        network_id=event.network_id,
+        name=name or "",
+        challenge_ids=ids,
+        session_id=row.id,
     )

@@ -92,6 +92,18 @@ class OptionCount:
 
 
 @dataclass(frozen=True)
+class QuestionItem:
+    """One question of the session's quizzes, as the facilitator's list shows it."""
+
+    id: int
+    text: str
+    kind: str
+    state: str  # waiting, open, closed, revealed
+    closes_at: datetime | None
+    revealed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CurrentQuestion:
     id: int
     text: str
@@ -106,7 +118,10 @@ class CurrentQuestion:
     options: list[OptionCount]
     answers: int  # answers counted (people, or cities in per-city mode)
     mean: float | None
-    value_counts: dict[int, int]
+    # Scale steps: people per step, or per city the share of each city's people (a city
+    # whose two people chose 4 and 5 adds 0.5 to each): the bars add up to the cities
+    # counted and their mean is the mean of the cities' means.
+    value_counts: dict[int, float]
     texts: list[str]
     words: list[tuple[str, int]]
     cities_answered: int
@@ -144,50 +159,74 @@ class Snapshot:
     vote_mode: str
     vote_budget: int
     voting_closed: bool
-    participants: int
-    cities: list[str]
+    participants: int  # joined since the session was last opened for phones
+    cities: list[str]  # the cities those participants speak for
     question: CurrentQuestion | None
-    wall: list[WallItem] = field(default_factory=list)
+    current_question_id: int | None = None
+    questions: list[QuestionItem] = field(default_factory=list)
+    wall: list[WallItem] = field(default_factory=list)  # oldest first, hidden ones too
     tallies: list[Tally] = field(default_factory=list)
+    city_dots: dict[int, int] = field(default_factory=dict)  # while voting: dots per city
+
+    @property
+    def revealed(self) -> tuple[tuple[int, str], ...]:
+        """(id, when) of the questions whose results are revealed: what the
+        leaderboard depends on."""
+        return tuple(
+            (q.id, q.revealed_at.isoformat() if q.revealed_at else "")
+            for q in self.questions
+            if q.state == "revealed"
+        )
 
 
 def words_of(texts: list[str], limit: int = 30) -> list[tuple[str, int]]:
+    """The most frequent words, each counted once per answer ("budget, budget" is 1)."""
     counter: Counter[str] = Counter()
     for text in texts:
-        for word in re.findall(r"[^\W\d_][\w'-]*", text.lower()):
-            if len(word) > 2 and word not in STOP_WORDS:
-                counter[word] += 1
-    return counter.most_common(limit)
+        words = set(re.findall(r"[^\W\d_][\w'-]*", text.lower()))
+        counter.update(w for w in words if len(w) > 2 and w not in STOP_WORDS)
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
-def _cities_present(session: Session, session_id: int) -> tuple[int, list[str]]:
-    rows = session.execute(
+def _cities_present(session: Session, row: EventSession) -> tuple[int, list[str]]:
+    """Participants of the current opening (joined since the session was last opened
+    for phones, a time stored with the session) and their cities."""
+    statement = (
         select(func.count(Participant.id), City.name)
         .outerjoin(City, City.id == Participant.city_id)
-        .where(Participant.session_id == session_id)
+        .where(Participant.session_id == row.id)
         .group_by(City.name)
         .order_by(City.name)
-    ).all()
+    )
+    if row.live_started_at is not None:
+        statement = statement.where(Participant.joined_at >= row.live_started_at)
+    rows = session.execute(statement).all()
     return sum(n for n, _ in rows), [name for _, name in rows if name]
 
 
-def _question(session: Session, row: EventSession) -> CurrentQuestion | None:
-    if row.current_question_id is None:
-        return None
-    question = session.get(Question, row.current_question_id)
-    if question is None:
-        return None
-    order = list(
+def _questions(session: Session, row: EventSession) -> list[Question]:
+    return list(
         session.scalars(
-            select(Question.id)
+            select(Question)
             .join(Quiz, Quiz.id == Question.quiz_id)
             .where(Quiz.session_id == row.id)
             .order_by(Quiz.id, Question.position, Question.id)
         )
     )
+
+
+def _question(session: Session, row: EventSession, order: list[Question]) -> CurrentQuestion | None:
+    question = next((q for q in order if q.id == row.current_question_id), None)
+    if question is None:
+        return None
     per_city = row.count_mode == CountMode.CITY
     # Per city, a city counts once for every option any of its people chose.
-    counted = func.count(func.distinct(Participant.city_id)) if per_city else func.count()
+    # An option nobody chose has one outer-joined row of NULLs: count answers, not rows.
+    counted = (
+        func.count(func.distinct(Participant.city_id))
+        if per_city
+        else func.count(AnswerOption.answer_id)
+    )
     options = [
         OptionCount(i, t, c, int(n))
         for i, t, c, n in session.execute(
@@ -209,17 +248,22 @@ def _question(session: Session, row: EventSession) -> CurrentQuestion | None:
     cities_answered = len({c for _, _, c in answers if c is not None})
     mean, value_counts, texts = None, {}, []
     if question.kind == QuestionKind.SCALE:
-        value_counts = {v: 0 for v in range(question.scale_min, question.scale_max + 1)}
+        value_counts = dict.fromkeys(range(question.scale_min, question.scale_max + 1), 0.0)
         if per_city:
-            by_city: dict[int | None, list[int]] = defaultdict(list)
+            # Only people who speak for a city count, and each city once in all.
+            by_city: dict[int, list[int]] = defaultdict(list)
             for value, _, city in answers:
-                by_city[city].append(value)
+                if city is not None:
+                    by_city[city].append(value)
+            for values in by_city.values():
+                for value in values:
+                    value_counts[value] = value_counts.get(value, 0.0) + 1 / len(values)
             means = [sum(v) / len(v) for v in by_city.values()]
             mean = sum(means) / len(means) if means else None
-        elif answers:
-            mean = sum(v for v, _, _ in answers) / len(answers)
-        for value, _, _ in answers:
-            value_counts[value] = value_counts.get(value, 0) + 1
+        else:
+            for value, _, _ in answers:
+                value_counts[value] = value_counts.get(value, 0.0) + 1
+            mean = sum(v for v, _, _ in answers) / len(answers) if answers else None
     elif question.kind == QuestionKind.OPEN:
         texts = [t for _, t, _ in answers]
     return CurrentQuestion(
@@ -227,7 +271,7 @@ def _question(session: Session, row: EventSession) -> CurrentQuestion | None:
         text=question.text,
         kind=question.kind,
         state=question_state(question),
-        position=order.index(question.id) + 1 if question.id in order else 0,
+        position=order.index(question) + 1,
         total=len(order),
         closes_at=question.closes_at,
         scale_min=question.scale_min,
@@ -244,6 +288,7 @@ def _question(session: Session, row: EventSession) -> CurrentQuestion | None:
 
 
 def _wall(session: Session, session_id: int) -> list[WallItem]:
+    """Oldest first: a new post goes to the end, and the rows above it stay put."""
     rows = session.execute(
         select(
             Challenge.id,
@@ -259,7 +304,7 @@ def _wall(session: Session, session_id: int) -> list[WallItem]:
         .outerjoin(Category, Category.id == Challenge.category_id)
         .outerjoin(CommonChallenge, CommonChallenge.id == Challenge.common_challenge_id)
         .where(Challenge.session_id == session_id, Challenge.archived_at.is_(None))
-        .order_by(Challenge.id.desc())
+        .order_by(Challenge.id)
     )
     return [
         WallItem(i, t, c or "", tn, cat or "", bool(h), g or "") for i, t, c, tn, cat, h, g in rows
@@ -284,6 +329,23 @@ def _tallies(session: Session, session_id: int) -> list[Tally]:
     return [Tally(i, n, int(d), int(v), int(c)) for i, n, d, v, c in rows]
 
 
+def _city_dots(session: Session, session_id: int) -> dict[int, int]:
+    """Dots placed per city on the session's live groups (what a city has spent)."""
+    rows = session.execute(
+        select(Participant.city_id, func.sum(Vote.dots))
+        .join(Participant, Participant.id == Vote.participant_id)
+        .join(CommonChallenge, CommonChallenge.id == Vote.common_challenge_id)
+        .where(
+            CommonChallenge.session_id == session_id,
+            CommonChallenge.archived_at.is_(None),
+            Participant.session_id == session_id,
+            Participant.city_id.is_not(None),
+        )
+        .group_by(Participant.city_id)
+    )
+    return {city: int(dots) for city, dots in rows}
+
+
 def wall_items(session: Session, *, session_id: int) -> list[WallItem]:
     """Every challenge posted in the session, hidden ones too (for the facilitator)."""
     return _wall(session, session_id)
@@ -295,11 +357,13 @@ def vote_tallies(session: Session, *, session_id: int) -> list[Tally]:
 
 
 def snapshot(session: Session, *, session_id: int) -> Snapshot:
-    """Everything the presenter view and the phones show, in a few queries."""
+    """Everything the presenter view, the facilitator's Run live and the phones show,
+    in a fixed handful of queries (at most seven), however full the room."""
     row = get(session, EventSession, session_id, label="session")
-    participants, cities = _cities_present(session, row.id)
-    wall = _wall(session, row.id) if row.activity == LiveActivity.WALL else []
-    tallies = _tallies(session, row.id) if row.activity == LiveActivity.VOTE else []
+    participants, cities = _cities_present(session, row)
+    order = _questions(session, row)
+    question = _question(session, row, order) if row.activity == LiveActivity.QUIZ else None
+    voting = row.activity == LiveActivity.VOTE
     return Snapshot(
         session_id=row.id,
         title=row.title,
@@ -313,9 +377,15 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
         voting_closed=row.voting_closed_at is not None,
         participants=participants,
         cities=cities,
-        question=_question(session, row) if row.activity == LiveActivity.QUIZ else None,
-        wall=wall,
-        tallies=tallies,
+        question=question,
+        current_question_id=row.current_question_id,
+        questions=[
+            QuestionItem(q.id, q.text, q.kind, question_state(q), q.closes_at, q.revealed_at)
+            for q in order
+        ],
+        wall=_wall(session, row.id),
+        tallies=_tallies(session, row.id),
+        city_dots=_city_dots(session, row.id) if voting else {},
     )
 
 
@@ -331,7 +401,9 @@ class Score:
 
 
 def leaderboard(session: Session, *, session_id: int) -> tuple[list[Score], list[Score]]:
-    """(by city, by named participant): right answers to questions with correct options.
+    """(by city, by named participant): right answers to the revealed questions that
+    have correct options (a question not revealed yet does not count, so the board
+    cannot give its answer away).
 
     An answer is right when its chosen options are exactly the correct ones. Cities are
     ranked by their share of right answers, so a large delegation has no edge.
@@ -341,7 +413,11 @@ def leaderboard(session: Session, *, session_id: int) -> tuple[list[Score], list
         select(Option.question_id, Option.id)
         .join(Question, Question.id == Option.question_id)
         .join(Quiz, Quiz.id == Question.quiz_id)
-        .where(Quiz.session_id == session_id, Option.is_correct.is_(True))
+        .where(
+            Quiz.session_id == session_id,
+            Option.is_correct.is_(True),
+            Question.revealed_at.is_not(None),
+        )
     ):
         correct[question_id].add(option_id)
     if not correct:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from peerlearn.models import (
     City,
     Event,
     EventSession,
+    LiveActivity,
     Option,
     Participant,
     Question,
@@ -118,16 +120,84 @@ def set_participant_city(session: Session, *, token: str, city_id: int | None) -
 
 # --- opening and closing questions (staff) ----------------------------------------
 
+MAX_COUNTDOWN = 600
 
-def open_question(session: Session, *, actor: User, question_id: int) -> Question:
-    """Open the question for answers; opening a closed question reopens it."""
+
+def _question_session(session: Session, question: Question) -> EventSession:
+    quiz = get(session, Quiz, question.quiz_id, label="quiz")
+    return get(session, EventSession, quiz.session_id, label="session")
+
+
+def _closing_time(question: Question):
+    """When an open question closes now: at its countdown's end if that has passed."""
+    moment = now()
+    if question.closes_at is not None and question.closes_at <= moment:
+        return question.closes_at
+    return moment
+
+
+def close_other_questions(session: Session, *, session_id: int, keep_id: int | None) -> None:
+    """Close every open question of the session but ``keep_id`` (not committed).
+
+    Only the question on the screen takes answers: opening or showing another one
+    ends the previous one.
+    """
+    still_open = session.scalars(
+        select(Question)
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .where(
+            Quiz.session_id == session_id,
+            Question.opened_at.is_not(None),
+            Question.closed_at.is_(None),
+        )
+    ).all()
+    for question in still_open:
+        if question.id != keep_id:
+            question.closed_at = _closing_time(question)
+            session.add(question)
+
+
+def open_question(
+    session: Session,
+    *,
+    actor: User,
+    question_id: int,
+    countdown_seconds: int | None = None,
+    hide_results: bool = False,
+) -> Question:
+    """Put the question on the screen and open it for answers (a closed one reopens).
+
+    Any other open question of the session closes: phones answer only the question on
+    the screen. Reopening a question whose results are revealed hides them again, so it
+    must be asked for with ``hide_results``.
+    """
     require_role(actor, *STAFF)
     question = get(session, Question, question_id, label="question")
-    if question.opened_at is None or question.closed_at is not None:
-        question.opened_at = now()
-        question.closed_at = None
-        session.add(question)
-        commit(session)
+    if countdown_seconds is not None and (
+        isinstance(countdown_seconds, bool)
+        or not isinstance(countdown_seconds, int)
+        or not 5 <= countdown_seconds <= MAX_COUNTDOWN
+    ):
+        raise InvalidInput(f"A countdown runs from 5 to {MAX_COUNTDOWN} seconds.")
+    if question.revealed_at is not None and not hide_results:
+        raise Conflict(
+            "The results of this question are revealed; opening it again hides them. "
+            "Choose 'Open again (hides the results)' to do so."
+        )
+    row = _question_session(session, question)
+    close_other_questions(session, session_id=row.id, keep_id=question.id)
+    started = now()
+    question.opened_at = started
+    question.closed_at = None
+    question.revealed_at = None
+    question.countdown_seconds = countdown_seconds
+    question.closes_at = (
+        started + timedelta(seconds=countdown_seconds) if countdown_seconds else None
+    )
+    row.current_question_id = question.id
+    row.activity = LiveActivity.QUIZ
+    session.add_all([question, row])
+    commit(session)
     return question
 
 
@@ -138,7 +208,8 @@ def close_question(session: Session, *, actor: User, question_id: int) -> Questi
     if question.opened_at is None:
         raise InvalidInput("This question has not been opened yet, so it cannot be closed.")
     if question.closed_at is None:
-        question.closed_at = now()
+        # A countdown that ran out closed it at that moment, not now.
+        question.closed_at = _closing_time(question)
         session.add(question)
         commit(session)
     return question
@@ -242,7 +313,8 @@ def answer_question(
     value: int | None = None,
     text: str | None = None,
 ) -> Answer:
-    """Answer (or change one's answer to) an open question of the session one joined.
+    """Answer (or change one's answer to) the open question on the screen of the
+    session one joined.
 
     Choice questions take ``option_ids``, scale questions ``value``, open ones ``text``.
     """
@@ -258,6 +330,11 @@ def answer_question(
         raise InvalidInput("This question is not open yet; wait until the facilitator opens it.")
     if is_closed(question):
         raise Conflict("This question is closed; answers can no longer change.")
+    row = get(session, EventSession, participant.session_id, label="session")
+    if row.activity != LiveActivity.QUIZ or row.current_question_id != question.id:
+        raise Conflict(
+            "This question is no longer on the screen; answer the one the facilitator shows now."
+        )
     chosen, number, words = _validated(session, question, option_ids, value, text)
     ids = participant.id, question.id
     try:

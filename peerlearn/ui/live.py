@@ -1,8 +1,10 @@
-"""What the live screens share: the cached snapshot, the join URL and its QR code,
-large type for the projector, and who a browser is (for slowing down wrong codes)."""
+"""What the live screens share: the cached snapshot and leaderboard, the join URL and
+its QR code, large type for the projector, and who a browser is (for slowing down
+wrong codes)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 from urllib.parse import urlencode, urlsplit
@@ -14,16 +16,38 @@ from peerlearn.services import live_results
 from peerlearn.ui.widgets import read
 
 PUBLIC_URL = "PEERLEARN_PUBLIC_URL"
-# The presenter polls every second, phones every 2.5 s; one snapshot per second is
-# shared by all of them, so two hundred phones cost the database one query set.
+# The presenter polls every second, Run live every 2 s, phones every 2.5 s; one
+# snapshot per second is shared by all of them, so two hundred phones cost the
+# database one query set.
 SNAPSHOT_TTL = 1.0
 PRESENTER_TICK = 1.0
+RUN_LIVE_TICK = 2.0
 PHONE_TICK = 2.5
+# The leaderboard changes only when a question is revealed (or a quiz starts afresh),
+# and both change the key it is cached under; the ttl is a backstop.
+LEADERBOARD_TTL = 30.0
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False, max_entries=64)
 def snapshot(session_id: int) -> live_results.Snapshot:
     return read(lambda s: live_results.snapshot(s, session_id=session_id))
+
+
+def forget_snapshot(session_id: int) -> None:
+    """Drop the cached snapshot after a facilitator's change, so the next draw (of
+    every screen) shows it at once instead of up to a second later."""
+    snapshot.clear(session_id)
+
+
+@st.cache_data(ttl=LEADERBOARD_TTL, show_spinner=False, max_entries=64)
+def _leaderboard(session_id: int, revealed: tuple[tuple[int, str], ...]):
+    return read(lambda s: live_results.leaderboard(s, session_id=session_id))
+
+
+def leaderboard(snap: live_results.Snapshot):
+    """(by city, by name) for the snapshot's revealed questions, cached per set of
+    revealed questions: a presenter's tick does not query it."""
+    return _leaderboard(snap.session_id, snap.revealed)
 
 
 def base_url() -> str:
@@ -53,13 +77,42 @@ def qr_image(url: str, width: int) -> None:
     st.image(qr_data_uri(url), width=width)
 
 
+def client_address() -> str | None:
+    """The browser's network address, when Streamlit knows it."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no browser behind this run
+        return None
+    return address if isinstance(address, str) and address else None
+
+
+def browser_key(xsrf_cookie: str | None) -> str | None:
+    """A stable key for one browser from Streamlit's XSRF cookie, or None.
+
+    The server masks the cookie's token afresh on every page load ("2|mask|masked|time"),
+    so the cookie's text changes with each reload; its unmasked token does not.
+    """
+    if not isinstance(xsrf_cookie, str) or not xsrf_cookie:
+        return None
+    parts = xsrf_cookie.split("|")
+    token = xsrf_cookie.encode()
+    if len(parts) == 4 and parts[0] == "2":
+        try:
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+        except ValueError:
+            mask = masked = b""
+        if mask and masked:
+            token = bytes(b ^ mask[n % len(mask)] for n, b in enumerate(masked))
+    return "c:" + hashlib.sha256(token).hexdigest()[:40]
+
+
 def client_key() -> str:
-    """One browser: its XSRF cookie (stable across reloads), else its address."""
-    cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
-    if isinstance(cookie, str) and cookie:
-        return "c:" + cookie[-40:]
-    address = st.context.ip_address
-    return "ip:" + (address if isinstance(address, str) else "unknown")
+    """One browser: its XSRF token (stable across reloads), else its address."""
+    try:
+        cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
+    except Exception:  # no browser behind this run
+        cookie = None
+    return browser_key(cookie) or "ip:" + (client_address() or "unknown")
 
 
 def big(text: str, *, size: float = 3.0, weight: int = 600, muted: bool = False) -> None:

@@ -8,19 +8,46 @@ from __future__ import annotations
 
 import streamlit as st
 
-from peerlearn.charts.live import answers_chart, tally_chart, words_chart
-from peerlearn.models import QuestionKind
+from peerlearn.charts.live import PHONE, answers_chart, tally_chart, words_chart
+from peerlearn.models import CountMode, QuestionKind
 from peerlearn.services import live_board, live_views, participation
 from peerlearn.services.live_results import CurrentQuestion, Snapshot
 from peerlearn.ui.live import big
 from peerlearn.ui.widgets import act, read
 
 SAVED = "join_saved_question"
+COOKIE_DAYS = 3
 
 
-def signature(snap: Snapshot) -> tuple:
-    """What, when it changes, means the phone must redraw its form."""
+def cookie_name(session_id: int) -> str:
+    """The cookie that remembers who this browser is in one session."""
+    return f"pl_p_{session_id}"
+
+
+def resume_token(cookie_token: str | None, *, known: bool, someone_else: bool) -> str | None:
+    """The participant a browser opening ``/join?code=...`` without ``?p=`` continues as.
+
+    ``cookie_token`` is the token its cookie kept for that session; ``known`` says
+    whether it names a participant of that very session; ``someone_else`` whether the
+    person asked to join as someone else in this browser tab. None: join anew.
+    """
+    if not cookie_token or someone_else or not known:
+        return None
+    return cookie_token
+
+
+def city_dots_used(snap: Snapshot, city_id: int | None) -> int | None:
+    """Dots the participant's city has placed (per-city voting), from the snapshot."""
+    if snap.vote_mode != CountMode.CITY or city_id is None:
+        return None
+    return snap.city_dots.get(city_id, 0)
+
+
+def signature(snap: Snapshot, city_id: int | None = None) -> tuple:
+    """What, when it changes, means the phone must redraw its form: the activity, the
+    question and its state, and while voting per city the dots the city has left."""
     question = snap.question
+    voting = snap.activity == "voting"
     return (
         snap.live,
         snap.activity,
@@ -28,6 +55,10 @@ def signature(snap: Snapshot) -> tuple:
         question.state if question else None,
         snap.voting_closed,
         snap.results_hidden,
+        snap.vote_mode if voting else None,
+        snap.vote_budget if voting else None,
+        city_dots_used(snap, city_id) if voting else None,
+        tuple(t.id for t in snap.tallies) if voting else None,
     )
 
 
@@ -55,7 +86,8 @@ def quiz(snap: Snapshot, token: str) -> None:
         return
     _show_mine(question, mine)
     if question.state == "revealed" or not snap.results_hidden:
-        _results(question, revealed=question.state == "revealed")
+        per_city = snap.count_mode == CountMode.CITY
+        _results(question, revealed=question.state == "revealed", per_city=per_city)
     else:
         st.info("Answers are closed. Results come on the big screen.", icon=":material/lock:")
 
@@ -98,16 +130,14 @@ def _answer_form(question: CurrentQuestion, token: str, mine) -> None:
         label = "Change my answer" if answer else "Send my answer"
         sent = st.form_submit_button(label, type="primary", width="stretch")
     if sent:
-        saved = act(
+        # Redraw so the form shows the saved answer; the note and toast survive it.
+        act(
             lambda s: participation.answer_question(
                 s, token=token, question_id=question.id, **values
             ),
             success="Answer saved",
+            reset={SAVED: question.id},
         )
-        if saved is not None:
-            # Redraw so the form shows the saved answer; the note survives the rerun.
-            st.session_state[SAVED] = question.id
-            st.rerun()
     elif st.session_state.get(SAVED) == question.id:
         st.success(
             "Your answer is saved. You can change it until the question closes.",
@@ -137,12 +167,13 @@ def _show_mine(question: CurrentQuestion, mine) -> None:
         st.text(answer.text)
 
 
-def _results(question: CurrentQuestion, *, revealed: bool) -> None:
+def _results(question: CurrentQuestion, *, revealed: bool, per_city: bool) -> None:
     if question.kind == QuestionKind.OPEN:
         if question.words:
-            st.altair_chart(words_chart(question.words), width="stretch")
+            st.altair_chart(words_chart(question.words, 8, size=PHONE), width="stretch")
         return
-    st.altair_chart(answers_chart(question, show_correct=revealed), width="stretch")
+    chart = answers_chart(question, show_correct=revealed, per_city=per_city, size=PHONE)
+    st.altair_chart(chart, width="stretch")
     if question.kind == QuestionKind.SCALE and question.mean is not None:
         st.caption(f"Mean: {question.mean:.1f}")
 
@@ -157,7 +188,7 @@ def wall(token: str) -> None:
             icon=":material/info:",
         )
         return
-    with st.form("join_wall", clear_on_submit=True):
+    with st.form("join_wall"):
         st.markdown("**Post a challenge for your tandem**")
         tandem_id = st.selectbox(
             "Tandem",
@@ -182,6 +213,8 @@ def wall(token: str) -> None:
                 s, token=token, text=text, category_id=category_id, tandem_id=tandem_id
             ),
             success="Challenge posted",
+            # Emptied only once posted: a refused post keeps what was typed.
+            reset={"join_wall_text": "", "join_wall_category": None},
         )
     mine = read(lambda s: live_board.my_challenges(s, token=token))
     if mine:
@@ -190,17 +223,21 @@ def wall(token: str) -> None:
             st.text("• " + challenge.text)
 
 
-def voting(snap: Snapshot, token: str) -> None:
+def voting(snap: Snapshot, token: str, city_id: int | None = None) -> None:
     if not snap.tallies:
         st.info("The common challenges to vote on are being prepared.", icon=":material/hub:")
         return
     if snap.voting_closed:
         st.success("Voting is closed. The ranking:", icon=":material/leaderboard:")
-        st.altair_chart(tally_chart(snap.tallies), width="stretch")
+        st.altair_chart(tally_chart(snap.tallies, size=PHONE), width="stretch")
         return
     mine = read(lambda s: live_board.my_votes(s, token=token))
-    left = read(lambda s: live_board.dots_left(s, token=token))
-    per_city = " for your city" if snap.vote_mode == "per city" else ""
+    used = city_dots_used(snap, city_id)
+    if used is None:
+        left = read(lambda s: live_board.dots_left(s, token=token))
+    else:  # the city's count comes with the shared snapshot, which every tick compares
+        left = max(0, snap.vote_budget - used)
+    per_city = " for your city" if snap.vote_mode == CountMode.CITY else ""
     st.markdown(f"**{left} of {snap.vote_budget} dots left{per_city}**")
     for tally in snap.tallies:
         dots = mine.get(tally.id, 0)
@@ -211,7 +248,9 @@ def voting(snap: Snapshot, token: str) -> None:
             if row.button("−", key=f"join_less_{tally.id}", disabled=dots == 0):
                 _vote(token, tally.id, dots - 1)
             row.markdown(f"**{'●' * dots or '○'}** {dots} of your dots")
-            if row.button("+", key=f"join_more_{tally.id}", disabled=left == 0):
+            # Not disabled at 0 left: a press then says why nothing happens (and the
+            # count may be a moment old).
+            if row.button("+", key=f"join_more_{tally.id}"):
                 _vote(token, tally.id, dots + 1)
 
 

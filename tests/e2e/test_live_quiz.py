@@ -1,7 +1,8 @@
-"""The Berlin quiz run live in real browsers: a facilitator drives it from "Run live",
-five phones join through the join URL and answer, the presenter view counts them;
-a phone reloads and is the same participant; the server restarts mid-quiz and the
-session goes on with nothing lost."""
+"""The Berlin quiz of the demo run live in real browsers, end to end: a facilitator opens
+it from "Run live" and starts a fresh run (the demo holds the 2023 answers), five
+phones join through the join URL and answer, the presenter view counts them (by city,
+no names); a phone reloads, and scans the QR code again, and is the same participant;
+the server restarts mid-quiz and the session goes on with nothing lost."""
 
 from __future__ import annotations
 
@@ -14,29 +15,55 @@ from sqlmodel import Session, select
 from peerlearn import models as m
 from peerlearn.db import make_engine
 from peerlearn.services import live_views
-from tests.e2e.conftest import IDLE, _port, running_server, sign_in, wait_for_app_run
+from peerlearn.services import users as user_service
+from tests.e2e.conftest import IDLE, PASSWORD, _port, running_server, wait_for_app_run
 
 SESSION = "Interactive quiz: smart city peculiarities of the cities"
 PHONE = {"width": 390, "height": 844}
 CITIES = ["Arezzo", "Arnsberg", "Hamm", "Krefeld", "Utrecht"]
+FACILITATOR = "facilitator@example.org"
 
 
 @pytest.fixture
 def live_db(database, tmp_path) -> str:
-    """A copy of the e2e demo database, so this test's live session stays its own."""
+    """A copy of the e2e demo database as it is, 2023 answers and all, with a
+    facilitator's account: this test's live session stays its own."""
     source = database.removeprefix("sqlite:///")
     target = tmp_path / "live.db"
     shutil.copy(source, target)
     url = f"sqlite:///{target}"
-    # The demo keeps the 2023 quiz's example answers; this room starts empty.
     engine = make_engine(url)
     with Session(engine) as session:
-        row = session.exec(select(m.EventSession).where(m.EventSession.title == SESSION)).one()
-        for person in session.exec(select(m.Participant).where(m.Participant.session_id == row.id)):
-            session.delete(person)
-        session.commit()
+        user_service.add_user(
+            session,
+            actor=None,
+            system=True,
+            email=FACILITATOR,
+            role=m.UserRole.FACILITATOR,
+            password=PASSWORD,
+            name="Fiona Facilitator",
+        )
     engine.dispose()
     return url
+
+
+def _sign_in(page, base: str) -> None:
+    """Sign in as the facilitator (unless the browser is still signed in)."""
+    page.goto(base)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    if nav.count() and nav.get_by_text("Run live", exact=True).count():
+        return
+    page.get_by_label("Email").fill(FACILITATOR)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    nav.wait_for()
+    wait_for_app_run(page)
+
+
+def _answers(url: str, row_id: int) -> int:
+    statement = select(func.count()).select_from(m.Answer).join(m.Question).join(m.Quiz)
+    return _count(url, statement.where(m.Quiz.session_id == row_id))
 
 
 def _count(url: str, statement) -> int:
@@ -84,8 +111,18 @@ def _click(page, name: str) -> None:
 
 
 def _next_and_open(page) -> None:
-    _click(page, "Next ▶")
+    _click(page, "Next")
     _click(page, "Open question")
+
+
+def _fresh_run(page) -> None:
+    """Start the demo quiz afresh from Run live, confirming as asked."""
+    page.get_by_text("Start a fresh run of this quiz").click()
+    page.get_by_text("keeps nothing of what is cleared", exact=False).wait_for()
+    page.get_by_role("button", name="Prepare the event summary").last.wait_for()
+    page.get_by_text("Yes, delete the 48 answers and start afresh").click()
+    wait_for_app_run(page)
+    _click(page, "Clear the answers and start afresh")
 
 
 def _join(phone, base: str, code: str, city: str, name: str) -> str:
@@ -117,30 +154,71 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         staff_context = browser.new_context(viewport={"width": 1400, "height": 1000})
         staff = staff_context.new_page()
         staff.set_default_timeout(30_000)
-        sign_in(staff, base, "coordinator")
+        _sign_in(staff, base)
         _drive(staff)
         presenter = staff_context.new_page()
         _click(staff, "Open for phones")
         row = _row(live_db)
         assert row.join_code and row.live_started_at
         assert f"/join?code={row.join_code}" in staff.locator("code").first.inner_text()
+        presenter.set_viewport_size({"width": 1920, "height": 1080})
         presenter.goto(_presenter_url(base, live_db))
         presenter.get_by_text("Join on your phone").wait_for()
+        # The demo's 2023 participants are not in this room.
+        presenter.get_by_text("0 people joined", exact=True).wait_for()
         _shoot(presenter, screenshot_dirs, "presenter-lobby")
 
-        phones, tokens = [], []
+        # The demo quiz was played in 2023: the facilitator starts it afresh.
+        assert _answers(live_db, row.id) == 48
+        _fresh_run(staff)
+        assert _answers(live_db, row.id) == 0
+        staff.get_by_text("not opened yet").first.wait_for(state="attached")  # in the table
+
+        # Wrong codes from one browser count under one key, reloads or not.
+        guesser = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        wrong = guesser.new_page()
+        for _ in range(3):
+            wrong.goto(f"{base}/join?code=ZZZZZ9")
+            wrong.get_by_text("No live session has the code ZZZZZ9").wait_for()
+        guesser.close()
+        keys = select(m.JoinAttempt.client_key, func.count()).group_by(m.JoinAttempt.client_key)
+        engine = make_engine(live_db)
+        with Session(engine) as session:
+            counted = dict(session.exec(keys).all())
+        engine.dispose()
+        browsers = {k: n for k, n in counted.items() if k.startswith("c:")}
+        assert list(browsers.values()) == [3], counted  # one browser, three attempts
+        # (and its address too, which Streamlit does not give for a local browser)
+        assert all(n == 3 for k, n in counted.items() if k.startswith("ip:")), counted
+
+        phones, tokens, contexts = [], [], []
         for n, city in enumerate(CITIES):
             context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
             phone = context.new_page()
             phone.set_default_timeout(30_000)
             tokens.append(_join(phone, base, row.join_code, city, f"Person {n + 1}"))
             phones.append(phone)
+            contexts.append(context)
         assert len(set(tokens)) == 5
         for phone in phones:  # the lobby, on a phone-sized screen with no sideways scroll
             phone.get_by_text("You're in").wait_for()
             _shoot(phone, screenshot_dirs, "phone-lobby")
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], width
+        presenter.get_by_text("5 people joined", exact=False).wait_for(timeout=10_000)
+
+        # Scanning the QR code again in the same browser: the same participant.
+        again = contexts[0].new_page()
+        again.goto(f"{base}/join?code={row.join_code}")
+        again.wait_for_url(f"**/join?p={tokens[0]}", timeout=30_000)
+        again.get_by_text("Welcome back").wait_for()
+        _shoot(again, screenshot_dirs, "phone-welcome-back")
+        _click(again, "Not you? Join as someone else")
+        again.get_by_label("The city you speak for").wait_for()  # a new person may join
+        again.wait_for_url(f"**/join?code={row.join_code}")
+        again.close()
+        participants = select(func.count()).select_from(m.Participant)
+        assert _count(live_db, participants.where(m.Participant.session_id == row.id)) == 17
 
         activity = staff.locator("[data-testid='stButtonGroup']")
         activity.get_by_text("Quiz", exact=True).click()
@@ -151,9 +229,10 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         for phone in phones:
             _answer(phone, "All of them")
         _shoot(phones[0], screenshot_dirs, "phone-answered")
+        # Run live follows by itself: no click, and the five answers are counted.
+        staff.get_by_text("5 of 5 cities answered", exact=False).wait_for(timeout=10_000)
         _shoot(staff, screenshot_dirs, "run-live")
 
-        presenter.goto(_presenter_url(base, live_db))
         presenter.get_by_text("5 of 5 cities answered").wait_for(timeout=10_000)
         presenter.get_by_text("5 people counted", exact=False).wait_for(timeout=10_000)
         _shoot(presenter, screenshot_dirs, "presenter-question")
@@ -163,24 +242,30 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         phones[0].wait_for_selector(IDLE)
         assert phones[0].url.endswith(tokens[0])
         phones[0].get_by_role("button", name="Change my answer").wait_for()
-        participants = select(func.count()).select_from(m.Participant)
-        joined = _count(live_db, participants.where(m.Participant.session_id == row.id))
-        assert joined == 5
+        new_ones = participants.where(
+            m.Participant.session_id == row.id, m.Participant.token.not_like("demo-%")
+        )
+        assert _count(live_db, new_ones) == 5
 
     # The server restarts mid-quiz: phones reconnect by themselves, staff sign in again.
     with running_server(live_db, port, tmp_path / "s2.log") as base:
         for phone, token in zip(phones, tokens, strict=True):
             phone.get_by_role("button", name="Change my answer").wait_for(timeout=60_000)
             assert phone.url.endswith(token)
-        sign_in(staff, base, "coordinator")
+        _sign_in(staff, base)
         _drive(staff)
-        _click(staff, "Close question")
+        presenter.goto(_presenter_url(base, live_db))
+        # Who joined is counted from the opening's stored start: the restart changes nothing.
+        presenter.get_by_text("5 people joined", exact=False).wait_for(timeout=10_000)
+        _click(staff, "Reveal results")
+        presenter.get_by_text("Leaderboard of the cities").wait_for(timeout=10_000)
+        presenter.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=15_000)
+        _shoot(presenter, screenshot_dirs, "presenter-revealed")
+        assert "Person 1" not in presenter.locator("body").inner_text()  # no names up there
         _next_and_open(staff)
         for phone in phones:
             _answer(phone, "Public authorities")
-        presenter.goto(_presenter_url(base, live_db))
         presenter.get_by_text("5 of 5 cities answered").wait_for(timeout=10_000)
-        assert _count(live_db, participants.where(m.Participant.session_id == row.id)) == 5
-        answers = select(func.count()).select_from(m.Answer).join(m.Participant)
-        assert _count(live_db, answers.where(m.Participant.session_id == row.id)) >= 10
+        assert _count(live_db, new_ones) == 5
+        assert _answers(live_db, row.id) == 10
     staff_context.close()

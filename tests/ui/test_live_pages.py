@@ -8,11 +8,12 @@ import io
 import openpyxl
 import pytest
 import streamlit as st
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 from streamlit.testing.v1 import AppTest
 
 from peerlearn import models as m
-from peerlearn.services import live, live_views, participation
+from peerlearn.services import live, live_results, live_views, participation
+from peerlearn.ui import live as ui_live
 from tests.ui.conftest import APP, user_of
 
 QUIZ_SESSION = "Interactive quiz: smart city peculiarities of the cities"
@@ -32,6 +33,12 @@ def _choose(at: AppTest, row: m.EventSession) -> AppTest:
     at.selectbox(key="live_event").set_value(event.id).run()
     at.selectbox(key="live_session").set_value(row.id).run()
     return at
+
+
+def _tab(at: AppTest, name: str) -> AppTest:
+    """Open a tab of Run live (only the open tab runs)."""
+    at.session_state["live_tab"] = name
+    return at.run()
 
 
 def _fresh(engine, row_id: int) -> m.EventSession:
@@ -56,9 +63,11 @@ def _drive(engine, row_id, action, **kwargs):
     with Session(engine) as session:
         actor = session.get(m.User, user_of(engine, "facilitator").id)
         result = action(session, actor=actor, session_id=row_id, **kwargs)
-        session.refresh(result)
-        session.expunge(result)
-        return result
+        if isinstance(result, SQLModel):
+            session.refresh(result)
+            session.expunge(result)
+    st.cache_data.clear()  # as Run live drops the shared snapshot after a change
+    return result
 
 
 def test_run_live_opens_a_session_with_a_code_url_and_qr(control):
@@ -223,14 +232,18 @@ def _not_yet_opened(engine, question_id: int) -> None:
         session.commit()
 
 
-def test_a_closed_question_refuses_a_late_answer_on_the_phone(control):
+def test_a_closed_question_refuses_a_late_answer_on_the_phone(control, monkeypatch):
     engine, row_id = control.engine, control.row_id
     _drive(engine, row_id, live.set_activity, activity="quiz")
     question = _drive(engine, row_id, live.step, direction=1)
     _drive(engine, row_id, live.open_question, question_id=question.id)
     phone, token = _joined(control)
+    with Session(engine) as session:
+        stale = live_results.snapshot(session, session_id=row_id)
     _drive(engine, row_id, live.close_question, question_id=question.id)
-    phone.button[0].click().run()  # the form was still on screen
+    # The phone had not polled since: its form was still on screen.
+    monkeypatch.setattr(ui_live, "snapshot", lambda session_id: stale)
+    phone.button[0].click().run()
     assert phone.error and "closed" in phone.error[0].value.lower()
 
 
@@ -404,6 +417,7 @@ def test_the_event_summary_downloads_mid_session_with_the_answers_so_far(control
             session, token=token, question_id=question.id, option_ids=[first.id]
         )
     at = control
+    _tab(at, "Export")
     at.button(key="live_prepare").click().run()
     assert not at.error
     download = at.get("download_button")
@@ -418,3 +432,367 @@ def test_the_event_summary_downloads_mid_session_with_the_answers_so_far(control
         if r[header.index("Answer")] == first.text and r[header.index("Question")] == question.text
     ]
     assert picked and picked[0]["Answers"] >= 1  # the answer given a moment ago
+
+
+# --- a fresh run of the demo quiz ---------------------------------------------------
+
+
+def _answers(engine, row_id) -> int:
+    with Session(engine) as session:
+        actor = session.get(m.User, user_of(engine, "facilitator").id)
+        return live.quiz_answers(session, actor=actor, session_id=row_id)
+
+
+def _presenter_html(at: AppTest, row_id: int) -> str:
+    st.cache_data.clear()
+    _presenter(at, row_id)
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_the_demo_quiz_opens_with_nobody_joined_yet(control):
+    """The demo's 2023 participants are not the room of this opening."""
+    html = _presenter_html(control, control.row_id)
+    assert "0 people joined" in html
+    assert "Munich" not in html  # a city of the 2023 participants
+
+
+def test_a_fresh_run_clears_the_demo_answers_after_confirming(control):
+    at, row_id = control, control.row_id
+    assert _answers(at.engine, row_id) == 48  # twelve 2023 participants, four questions
+    run = at.button(key="live_fresh_run")
+    assert run.disabled  # not without the confirmation
+    assert any("keeps nothing of what is cleared" in w.value for w in at.warning)
+    assert at.button(key="live_fresh_prepare")  # the summary, offered right there
+    at.checkbox(key="live_fresh_sure").check().run()
+    at.button(key="live_fresh_run").click().run()
+    assert not at.exception and not at.error
+    assert _answers(at.engine, row_id) == 0
+    with Session(at.engine) as session:
+        states = [
+            live.question_state(q) for q in live.session_questions(session, session_id=row_id)
+        ]
+    assert states == ["waiting"] * 4
+    assert not at.checkbox(key="live_fresh_sure").value  # asked again next time
+    listing = at.dataframe[0].value
+    assert list(listing["State"]) == ["not opened yet"] * 4
+
+
+def test_the_summary_can_be_downloaded_before_a_fresh_run(control):
+    at = control
+    at.button(key="live_fresh_prepare").click().run()
+    assert at.get("download_button")
+    assert at.session_state["live_summary"][0] == _fresh(at.engine, at.row_id).event_id
+
+
+# --- the controls follow the state of the question ------------------------------------
+
+
+def _buttons(at: AppTest) -> dict[str, tuple[str, bool]]:
+    return {
+        key: (at.button(key=key).label, at.button(key=key).disabled)
+        for key in ("live_open", "live_close", "live_reveal")
+    }
+
+
+def test_a_question_whose_countdown_ran_out_shows_as_closed(control):
+    from datetime import timedelta
+
+    from peerlearn.services._common import now
+
+    at, engine, row_id = control, control.engine, control.row_id
+    _drive(engine, row_id, live.fresh_quiz_run)
+    question = _drive(engine, row_id, live.step, direction=1)
+    _drive(engine, row_id, live.open_question, question_id=question.id, countdown_seconds=30)
+    at.run()
+    assert _buttons(at)["live_close"] == ("Close question", False)
+    with Session(engine) as session:
+        row = session.get(m.Question, question.id)
+        row.closes_at = now() - timedelta(seconds=1)  # the countdown ran out
+        session.add(row)
+        session.commit()
+    st.cache_data.clear()
+    at.run()  # the next tick, no click
+    buttons = _buttons(at)
+    assert buttons["live_close"] == ("Close question", True)
+    assert buttons["live_open"] == ("Open again", False)
+    assert at.dataframe[0].value["State"][0] == "closed"
+
+
+def test_reopening_a_revealed_question_says_it_hides_the_results(control):
+    at, engine, row_id = control, control.engine, control.row_id
+    _drive(engine, row_id, live.fresh_quiz_run)
+    question = _drive(engine, row_id, live.step, direction=1)
+    _drive(engine, row_id, live.open_question, question_id=question.id)
+    _drive(engine, row_id, live.reveal_question, question_id=question.id)
+    at.run()
+    assert _buttons(at)["live_open"] == ("Open again (hides the results)", False)
+    at.button(key="live_open").click().run()
+    assert not at.error
+    with Session(engine) as session:
+        assert live.question_state(session.get(m.Question, question.id)) == "open"
+
+
+def test_run_live_redraws_by_itself(control):
+    """The quiz tab is a fragment that ticks: its answers come from the shared snapshot."""
+    at, engine, row_id = control, control.engine, control.row_id
+    _drive(engine, row_id, live.fresh_quiz_run)
+    question = _drive(engine, row_id, live.step, direction=1)
+    _drive(engine, row_id, live.open_question, question_id=question.id)
+    at.run()
+    assert any("0 people counted" in c.value for c in at.caption)
+    phone, token = _joined(control)
+    with Session(engine) as session:
+        first = session.exec(select(m.Option).where(m.Option.question_id == question.id)).first()
+        participation.answer_question(
+            session, token=token, question_id=question.id, option_ids=[first.id]
+        )
+    st.cache_data.clear()
+    at.run()
+    assert any("1 person counted" in c.value for c in at.caption)
+
+
+# --- names stay off the projector -------------------------------------------------------
+
+
+def test_the_presenter_ranks_cities_and_run_live_names_people(control):
+    at, engine, row_id = control, control.engine, control.row_id
+    _drive(engine, row_id, live.fresh_quiz_run)
+    question = _drive(engine, row_id, live.step, direction=1)
+    _drive(engine, row_id, live.open_question, question_id=question.id)
+    code = _fresh(engine, row_id).join_code
+    with Session(engine) as session:
+        right = session.exec(
+            select(m.Option).where(m.Option.question_id == question.id, m.Option.is_correct)
+        ).one()
+        person = live.join_by_code(
+            session,
+            code=code,
+            client_key="t",
+            city_id=_first_city_id(engine, row_id),
+            display_name="Giulia Secreta",
+        )
+        participation.answer_question(
+            session, token=person.token, question_id=question.id, option_ids=[right.id]
+        )
+    _drive(engine, row_id, live.reveal_question, question_id=question.id)
+    at.run()
+    names = [v for df in at.dataframe for v in df.value.get("Name", [])]
+    assert any("Giulia Secreta" in v for v in names)  # on the facilitator's screen
+    html = _presenter_html(at, row_id)
+    assert "Leaderboard of the cities" in html
+    assert "Giulia" not in html  # never on the projector
+
+
+# --- moderating the wall by challenge id ------------------------------------------------
+
+
+def _wall_posts(control, *texts) -> list[int]:
+    engine, row_id = control.engine, control.row_id
+    _drive(engine, row_id, live.set_activity, activity="challenge wall")
+    phone, token = _joined(control)
+    from peerlearn.services import live_board
+
+    with Session(engine) as session:
+        tandems = live_board.participant_tandems(session, token=token)
+        if not tandems:
+            pytest.skip("the first city of the network is in no tandem")
+        posted = [
+            live_board.post_challenge(session, token=token, text=t, tandem_id=tandems[0].id).id
+            for t in texts
+        ]
+    st.cache_data.clear()
+    control.token, control.tandem_id = token, tandems[0].id
+    return posted
+
+
+def _select(at: AppTest, rows: list[int]) -> AppTest:
+    key = f"live_wall_{at.row_id}"
+    at.session_state[key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    return at.run()
+
+
+def _hidden(engine, ids) -> dict[int, bool]:
+    with Session(engine) as session:
+        return {i: session.get(m.Challenge, i).hidden for i in ids}
+
+
+def test_hiding_acts_on_the_selected_challenge_when_others_come_and_go(control):
+    at, engine = control, control.engine
+    first, second = _wall_posts(control, "First post", "Second post")
+    _tab(at, "Challenge wall")
+    _select(at, [1])  # "Second post", as the facilitator sees it
+    assert any("1 selected" in c.value for c in at.caption)
+    # Before the click, a new post comes in and the first one is archived elsewhere.
+    from peerlearn.services import challenges, live_board
+
+    with Session(engine) as session:
+        live_board.post_challenge(
+            session, token=control.token, text="Third post", tandem_id=control.tandem_id
+        )
+        challenges.archive_challenge(
+            session, actor=user_of(engine, "facilitator"), challenge_id=first
+        )
+    st.cache_data.clear()
+    at.button(key="live_wall_hide").click().run()
+    assert not at.error
+    with Session(engine) as session:
+        hidden = [c.text for c in session.exec(select(m.Challenge).where(m.Challenge.hidden))]
+    assert hidden == ["Second post"]
+    # The selection is cleared after the action.
+    assert at.session_state[f"live_wall_{at.row_id}__version"] == 1
+    assert any("0 selected" in c.value for c in at.caption)
+
+
+def test_the_wall_refuses_to_group_a_hidden_challenge(control):
+    at, engine = control, control.engine
+    shown, hidden = _wall_posts(control, "Too few data engineers", "Off-topic")
+    from peerlearn.services import challenges
+
+    with Session(engine) as session:
+        challenges.set_hidden(
+            session, actor=user_of(engine, "facilitator"), challenge_id=hidden, hidden=True
+        )
+    st.cache_data.clear()
+    _tab(at, "Challenge wall")
+    _select(at, [0, 1])
+    at.text_input(key="live_group_name").input("Staff")
+    next(b for b in at.button if b.label == "Group").click().run()
+    assert at.error and "hidden from the wall" in at.error[0].value
+    _select(at, [0])
+    at.text_input(key="live_group_name").input("Staff")
+    next(b for b in at.button if b.label == "Group").click().run()
+    assert not at.error
+    with Session(engine) as session:
+        assert session.get(m.Challenge, shown).common_challenge_id is not None
+        assert session.get(m.Challenge, hidden).common_challenge_id is None
+
+
+# --- wrong codes on the join page -------------------------------------------------------
+
+
+def _join_attempts(engine) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(m.JoinAttempt)).all())
+
+
+def test_each_wrong_code_typed_counts_once(control):
+    phone = _phone({})
+    for n, code in enumerate(["WRONG2", "WRONG3", "WRONG4"], 1):
+        phone.text_input(key="join_code").input(code)
+        next(b for b in phone.button if b.label == "Continue").click().run()
+        assert "No live session has the code" in phone.error[0].value
+        assert _join_attempts(control.engine) == n
+    phone.run()  # redrawing the page is no new attempt
+    assert _join_attempts(control.engine) == 3
+
+
+def test_a_wrong_code_in_the_address_counts_once(control):
+    phone = _phone({"code": "ZZZZZ9"})
+    phone.run()
+    phone.run()
+    assert _join_attempts(control.engine) == 1
+
+
+def test_too_many_wrong_codes_say_how_long_to_wait(control):
+    phone = _phone({})
+    for n in range(live.FREE_ATTEMPTS + 1):
+        phone.text_input(key="join_code").input(f"WRONG{n + 2}")
+        next(b for b in phone.button if b.label == "Continue").click().run()
+    message = phone.error[0].value
+    assert "Too many wrong codes" in message and "Try again in 4 seconds." in message
+
+
+# --- the phone's dots, per city -----------------------------------------------------------
+
+
+def test_a_phone_sees_the_dots_its_city_has_left_and_why_plus_does_nothing(control):
+    engine, row_id = control.engine, control.row_id
+    from peerlearn.services import common_challenges
+
+    with Session(engine) as session:
+        row = session.get(m.EventSession, row_id)
+        event = session.get(m.Event, row.event_id)
+        loose = session.exec(
+            select(m.Challenge.id)
+            .join(m.Tandem)
+            .where(
+                m.Tandem.network_id == event.network_id, m.Challenge.common_challenge_id.is_(None)
+            )
+        ).first()
+        group = common_challenges.create_common_challenge(
+            session,
+            actor=user_of(engine, "facilitator"),
+            network_id=event.network_id,
+            name="Funding the next exchange",
+            challenge_ids=[loose],
+            session_id=row_id,
+        )
+        group_id = group.id
+    _drive(engine, row_id, live.update_settings, vote_mode="per city", vote_budget=2)
+    _drive(engine, row_id, live.set_activity, activity="voting")
+    ana, _ = _joined(control)
+    bea, _ = _joined(control)  # the same city
+    assert any("2 of 2 dots left for your city" in md.value for md in bea.markdown)
+    ana.button(key=f"join_more_{group_id}").click().run()
+    ana.button(key=f"join_more_{group_id}").click().run()
+    _tick(bea)
+    assert any("0 of 2 dots left for your city" in md.value for md in bea.markdown)
+    bea.button(key=f"join_more_{group_id}").click().run()
+    assert bea.error and "Your city has 0 dots left" in bea.error[0].value
+
+
+def test_the_phone_redraws_when_its_city_spent_dots():
+    from peerlearn.services.live_results import Snapshot
+    from peerlearn.ui import participant as view
+
+    def snap(dots: dict[int, int]) -> Snapshot:
+        return Snapshot(
+            session_id=1,
+            title="Plenary",
+            code="ABCDEF",
+            live=True,
+            activity="voting",
+            count_mode="per person",
+            results_hidden=True,
+            vote_mode="per city",
+            vote_budget=2,
+            voting_closed=False,
+            participants=2,
+            cities=["Arezzo"],
+            question=None,
+            city_dots=dots,
+        )
+
+    assert view.signature(snap({7: 1}), 7) != view.signature(snap({7: 2}), 7)
+    assert view.signature(snap({7: 1, 8: 1}), 7) == view.signature(snap({7: 1, 8: 2}), 7)
+
+
+def test_a_browser_that_joined_before_continues_as_the_same_participant():
+    from peerlearn.ui import participant as view
+
+    assert view.cookie_name(12) == "pl_p_12"
+    assert view.resume_token("tok", known=True, someone_else=False) == "tok"
+    assert view.resume_token("tok", known=False, someone_else=False) is None  # other session
+    assert view.resume_token("tok", known=True, someone_else=True) is None  # "Not you?"
+    assert view.resume_token(None, known=False, someone_else=False) is None
+
+
+def test_a_browser_keeps_its_key_across_reloads():
+    """Each page load masks the XSRF token afresh; the key is the token underneath."""
+    from peerlearn.ui.live import browser_key
+
+    token = bytes.fromhex("00112233445566778899aabbccddeeff")
+
+    def cookie(mask: bytes) -> str:
+        masked = bytes(b ^ mask[n % 4] for n, b in enumerate(token))
+        return f"2|{mask.hex()}|{masked.hex()}|1796169426"
+
+    first, second = cookie(bytes.fromhex("90224ca3")), cookie(bytes.fromhex("f285cfc8"))
+    assert first != second
+    assert browser_key(first) == browser_key(second)
+    assert browser_key(first).startswith("c:") and len(browser_key(first)) <= 64
+    assert browser_key(cookie(bytes.fromhex("01020304"))) == browser_key(first)
+    other = bytes(reversed(token))
+    assert browser_key(f"2|00000000|{other.hex()}|1") != browser_key(first)
+    assert browser_key(None) is None and browser_key("") is None
+    assert browser_key("not-a-v2-cookie")  # an older format is used as it is

@@ -522,3 +522,12 @@ def test_list_query_count_does_not_grow(session, world, engine, ch):
     assert (one[0], three[0]) == (1, 3)
     # The groups with their counts, then the member challenges of all of them.
     assert one[1] == three[1] == 2
+
+
+def test_a_hidden_challenge_is_not_grouped(session, world, ch, unchanged):
+    ch.a.hidden = True
+    session.add(ch.a)
+    session.commit()
+    with unchanged(), pytest.raises(InvalidInput, match="is hidden from the wall"):
+        create(session, world, [ch.a.id, ch.b.id], name="Funding")
+    assert group_of(session, ch.b) is None

@@ -9,7 +9,8 @@ from peerlearn.services import quizzes as qz
 
 @pytest.fixture
 def live(session, world):
-    """A quiz in the workshop with one open question of each kind, and one participant."""
+    """A quiz in the workshop with a question of each kind, the single choice one open
+    (``show`` opens another), and one participant."""
     f = world.facilitator
     quiz = qz.add_quiz(session, actor=f, session_id=world.workshop.id, title="Live")
     w = type("Live", (), {})()
@@ -35,8 +36,9 @@ def live(session, world):
     w.open = qz.add_question(
         session, actor=f, quiz_id=quiz.id, kind=m.QuestionKind.OPEN, text="One word?"
     )
-    for question in (w.single, w.multiple, w.scale, w.open):
-        pt.open_question(session, actor=f, question_id=question.id)
+    # One question at a time is open: the one on the screen.
+    w.show = lambda question: pt.open_question(session, actor=f, question_id=question.id)
+    w.show(w.single)
     view = qz.get_quiz(session, quiz_id=quiz.id)
     w.single_options = [o.id for o in view.questions[0].options]
     w.multiple_options = [o.id for o in view.questions[1].options]
@@ -157,13 +159,16 @@ def test_answer_each_kind(session, world, live):
     single = pt.answer_question(
         session, token=token, question_id=live.single.id, option_ids=[live.single_options[2]]
     )
+    live.show(live.multiple)
     multiple = pt.answer_question(
         session,
         token=token,
         question_id=live.multiple.id,
         option_ids=live.multiple_options[:2],
     )
+    live.show(live.scale)
     scale = pt.answer_question(session, token=token, question_id=live.scale.id, value=4)
+    live.show(live.open)
     words = pt.answer_question(session, token=token, question_id=live.open.id, text=" Data! ")
     assert _chosen(session, single.id) == [live.single_options[2]]
     assert _chosen(session, multiple.id) == sorted(live.multiple_options[:2])
@@ -178,6 +183,7 @@ def test_answer_each_kind(session, world, live):
 
 def test_changing_an_answer_keeps_one_row(session, world, live):
     token = live.me.token
+    live.show(live.multiple)
     first = pt.answer_question(
         session, token=token, question_id=live.multiple.id, option_ids=live.multiple_options[:2]
     )
@@ -193,6 +199,7 @@ def test_changing_an_answer_keeps_one_row(session, world, live):
     assert _chosen(session, first.id) == [live.multiple_options[2]]
     assert len(session.exec(select(m.AnswerOption)).all()) == 1
 
+    live.show(live.scale)
     pt.answer_question(session, token=token, question_id=live.scale.id, value=2)
     pt.answer_question(session, token=token, question_id=live.scale.id, value=5)
     session.expire_all()
@@ -230,6 +237,22 @@ def test_answering_a_closed_question_is_refused(session, world, live, unchanged)
         )
     session.expire_all()
     assert _chosen(session, answer.id) == [live.single_options[0]]
+
+
+def test_only_the_question_on_the_screen_takes_answers(session, world, live, unchanged):
+    live.show(live.scale)  # the single choice question closes as the scale goes on screen
+    session.expire_all()
+    assert pt.is_closed(session.get(m.Question, live.single.id))
+    with unchanged(), pytest.raises(Conflict, match="closed"):
+        pt.answer_question(
+            session,
+            token=live.me.token,
+            question_id=live.single.id,
+            option_ids=[live.single_options[0]],
+        )
+    row = session.get(m.EventSession, world.workshop.id)
+    assert (row.current_question_id, row.activity) == (live.scale.id, m.LiveActivity.QUIZ)
+    assert pt.answer_question(session, token=live.me.token, question_id=live.scale.id, value=3)
 
 
 def test_answering_an_unopened_question_is_refused(session, world, live, unchanged):
@@ -285,6 +308,7 @@ def test_bad_answers_change_nothing(session, world, live, unchanged):
         (live.open, {"text": "x", "value": 3}, "with text"),
     ]
     for question, fields, message in bad:
+        live.show(question)
         with unchanged(), pytest.raises(InvalidInput, match=message):
             pt.answer_question(session, token=token, question_id=question.id, **fields)
     session.expire_all()
@@ -319,6 +343,7 @@ def test_results_of_a_choice_question(session, world, live):
 def test_results_of_a_multiple_choice_question(session, world, live):
     funding, consulting, staff = live.multiple_options
     a, b = _crowd(session, world, 2)
+    live.show(live.multiple)
     pt.answer_question(
         session, token=a.token, question_id=live.multiple.id, option_ids=[funding, staff]
     )
@@ -330,6 +355,7 @@ def test_results_of_a_multiple_choice_question(session, world, live):
 
 def test_results_of_scale_and_open_questions(session, world, live):
     people = _crowd(session, world, 3)
+    live.show(live.scale)
     for person, value in zip(people, (2, 5, 5), strict=True):
         pt.answer_question(session, token=person.token, question_id=live.scale.id, value=value)
     scale = pt.question_results(session, question_id=live.scale.id)
@@ -337,6 +363,7 @@ def test_results_of_scale_and_open_questions(session, world, live):
     assert scale.mean == pytest.approx(4.0)
     assert scale.value_counts == {1: 0, 2: 1, 3: 0, 4: 0, 5: 2}
 
+    live.show(live.open)
     pt.answer_question(session, token=people[0].token, question_id=live.open.id, text="Data")
     pt.answer_question(session, token=people[1].token, question_id=live.open.id, text="Trust")
     words = pt.question_results(session, question_id=live.open.id)
