@@ -12,6 +12,7 @@ from peerlearn.services import events as event_service
 from peerlearn.services import network as network_service
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services import tandems as tandem_service
+from peerlearn.services.account_views import tandems_of
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.reports_widgets import (
     SCOPES,
@@ -23,21 +24,23 @@ from peerlearn.ui.reports_widgets import (
 )
 from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
 
-user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
+user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
+member = user.role == UserRole.TANDEM
 st.title("Export")
 st.caption(
     "An Excel summary for your reports, and calendars (.ics) to share. Exporting only "
     "reads, so it works at any time, also while a live session is running."
 )
 
-network_column, scope_column = st.columns([2, 3], vertical_alignment="bottom")
-with network_column:
-    network_id = pick_network(user, key="ex_network")
-if network_id is None:
-    empty_state("There is no network yet: a coordinator adds one under **Network**.")
-    st.stop()
-
 allowed = scopes_for(user.role)
+network_column, scope_column = st.columns([2, 3], vertical_alignment="bottom")
+network_id = None
+if not member:  # a tandem member's own tandems say which network
+    with network_column:
+        network_id = pick_network(user, key="ex_network")
+    if network_id is None:
+        empty_state("There is no network yet: a coordinator adds one under **Network**.")
+        st.stop()
 if len(allowed) > 1:
     scope = scope_column.radio(
         "What to export",
@@ -48,7 +51,6 @@ if len(allowed) > 1:
     )
 else:
     scope = allowed[0]
-    scope_column.caption("Facilitators export one event at a time.")
 
 calendar: tuple[str, bytes, str] | None = None  # (label, content, file name)
 if scope == "network":
@@ -72,13 +74,19 @@ elif scope == "event":
             calendar_filename("event", f"{event.title} {event.start_date:%Y-%m-%d}"),
         )
 else:
-    tandems = read(lambda s: tandem_service.list_tandems(s, actor=user, network_id=network_id))
+    if member:
+        tandems = read(lambda s: tandems_of(s, actor=user, user_id=user.id))
+        missing = "Your account is not linked to a tandem yet: ask a coordinator."
+    else:
+        listed = read(lambda s: tandem_service.list_tandems(s, actor=user, network_id=network_id))
+        tandems = [t.tandem for t in listed]
+        missing = "This network has no tandems yet: pair cities under **Network**."
     if not tandems:
-        empty_state("This network has no tandems yet: pair cities under **Network**.")
+        empty_state(missing)
         st.stop()
-    names = {t.tandem.id: t.tandem.name for t in tandems}
+    names = {t.id: t.name for t in tandems}
     target_id = pick("Tandem", list(names), key="ex_tandem", format_func=names.get)
-    tandem = next(t.tandem for t in tandems if t.tandem.id == target_id)
+    tandem = next(t for t in tandems if t.id == target_id)
     name = tandem.name
     milestones = read(lambda s: roadmap_service.list_milestones(s, actor=user, tandem_id=target_id))
     if milestones:

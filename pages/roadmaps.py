@@ -15,7 +15,8 @@ from peerlearn.services.challenges import list_challenges
 from peerlearn.services.common_challenges import list_common_challenges
 from peerlearn.services.roadmap_views import tandem_history
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.roadmap_forms import RAG_BADGE, bulk_editor, milestone_form, short
+from peerlearn.ui.rag import deadline_metric, rag_metric
+from peerlearn.ui.roadmap_forms import bulk_editor, milestone_editor, milestone_form, short
 from peerlearn.ui.widgets import empty_state, pick, pick_network, plain, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
@@ -43,6 +44,11 @@ names = {t.tandem.id: t.tandem.name for t in tandems}
 tandem_id = pick("Tandem", list(names), key="rm_tandem", format_func=names.get)
 listing = next(t for t in tandems if t.tandem.id == tandem_id)
 tandem = listing.tandem
+if tandem.is_example:
+    st.caption(
+        ":material/science: Example data: the networks' own texts do not say which cities "
+        "pair up or what their roadmaps hold, so this tandem's work is invented for the demo."
+    )
 milestones = read(lambda s: roadmap_service.list_milestones(s, actor=user, tandem_id=tandem_id))
 today = date.today()
 rags = {m.id: roadmap_service.rag_status(m, tandem.deadline, today) for m in milestones}
@@ -50,14 +56,9 @@ overall = roadmap_service.tandem_rag(rags.values())
 done = roadmap_service.progress(milestones)
 
 metrics = st.columns(4)
-metrics[0].metric("Status", RAG_BADGE.get(overall, "–") if overall else "no milestones")
+rag_metric(metrics[0], "Status", overall)
 metrics[1].metric("Progress", f"{done:.0f} %")
-metrics[2].metric(
-    "Deadline",
-    f"{tandem.deadline:%d %b %Y}" if tandem.deadline else "none",
-    f"{(tandem.deadline - today).days} days" if tandem.deadline else None,
-    delta_color="off",
-)
+deadline_metric(metrics[2], "Deadline", tandem.deadline, today)
 open_items = [m for m in milestones if m.status != MilestoneStatus.DONE]
 next_due = min(open_items, key=lambda m: m.due_date) if open_items else None
 metrics[3].metric("Next due", f"{next_due.due_date:%d %b %Y}" if next_due else "–")
@@ -65,8 +66,8 @@ st.progress(done / 100)
 if next_due:
     st.caption("Next: " + plain(next_due.title))
 
-timeline_tab, table_tab, add_tab, history_tab = st.tabs(
-    ["Timeline", "Milestones", "Add a milestone", "History"]
+timeline_tab, table_tab, add_tab, edit_tab, history_tab = st.tabs(
+    ["Timeline", "Milestones", "Add a milestone", "Edit a milestone", "History"]
 )
 cities = {c.id: c.name for c in listing.cities}
 challenges = {
@@ -112,22 +113,34 @@ with add_tab:
         milestone_form(user, tandem_id, cities, challenges, groups)
     else:
         st.caption("Facilitators read the roadmaps; the tandem and the coordinators edit them.")
+with edit_tab:
+    if not can_edit:
+        st.caption("Facilitators read the roadmaps; the tandem and the coordinators edit them.")
+    elif milestones:
+        milestone_editor(user, milestones, cities, challenges, groups)
+    else:
+        empty_state("No milestones yet: add the first one in the previous tab.")
 with history_tab:
     history = read(lambda s: tandem_history(s, actor=user, tandem_id=tandem_id))
     if history:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "When": [h.changed_at for h in history],
+                    "When (UTC)": [h.changed_at for h in history],
                     "Milestone": [h.milestone for h in history],
                     "From": [h.old_status or "(new)" for h in history],
                     "To": [h.new_status for h in history],
-                    "Who": [h.changed_by or "" for h in history],
+                    "Who": [h.changed_by or "(not recorded)" for h in history],
                 }
             ),
             hide_index=True,
             width="stretch",
-            column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+            column_config={
+                "When (UTC)": st.column_config.DatetimeColumn(
+                    format="DD MMM YYYY, HH:mm", help="Times are in UTC."
+                ),
+                "Milestone": st.column_config.TextColumn(width="large"),
+            },
         )
     else:
         empty_state("No status changes recorded yet.")

@@ -180,6 +180,7 @@ def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
                 "Done": sum(1 for m in mine if m.status == MilestoneStatus.DONE),
                 "Progress": roadmaps.progress(mine) / 100,
                 "Status": str(roadmaps.tandem_rag(rags) or ""),
+                "Example data": "yes" if pair.tandem.is_example else "",
             }
         )
     roadmap_table = []
@@ -215,6 +216,7 @@ TANDEM_COLUMNS = (
     "Done",
     "Progress",
     "Status",
+    "Example data",
 )
 ROADMAP_COLUMNS = (
     "Tandem",

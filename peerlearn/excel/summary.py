@@ -33,7 +33,7 @@ SHEETS = {
     "Cities": "The cities, their country, role and coordinates (for an event: the cities "
     "that took part, on phones or with challenges).",
     "Tandems": "Each tandem: cities, theme, deadline, days to it, milestones, progress, "
-    "status (for an event: the tandems that took part).",
+    "status (for an event: the tandems that took part); 'Example data' marks invented ones.",
     "Challenges": "Every challenge with tandem, city, category, theme, priority, session.",
     "Common challenges": "The groups with their challenges, tandems and votes, most dots first.",
     "Quiz results": "Every question: answers per option, scale value or open answer, the "

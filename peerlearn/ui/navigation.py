@@ -55,8 +55,13 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
     roadmaps = _page("roadmaps.py", "Roadmaps", ":material/timeline:")
     join, presenter = join_page(hidden=True), presenter_page()
     account_pages = [account, join, presenter]
+    export = _page("export.py", "Export", ":material/download:")
     if user.role == UserRole.TANDEM:
-        return {"": [home], "My tandem": [challenges, roadmaps], "Account": account_pages}
+        return {
+            "": [home],
+            "My tandem": [challenges, roadmaps, export],
+            "Account": account_pages,
+        }
     workshop = [
         _page("events.py", "Events", ":material/event:"),
         _page("quizzes.py", "Quizzes", ":material/quiz:"),
@@ -64,7 +69,6 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
         challenges,
         _page("common_challenges.py", "Common challenges", ":material/hub:"),
     ]
-    export = _page("export.py", "Export", ":material/download:")
     if user.role == UserRole.FACILITATOR:
         return {
             "": [home],

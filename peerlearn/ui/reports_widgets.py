@@ -151,8 +151,9 @@ def result_sentence(kind: str, filename: str, result: ImportResult) -> str:
 
 
 def scopes_for(role: str) -> list[str]:
-    """Facilitators report on their events; coordinators on anything."""
-    return ["event"] if role == "facilitator" else list(SCOPES)
+    """What each role may export, as the summary service allows it: coordinators
+    anything, facilitators a network or an event, tandem members their own tandem."""
+    return {"facilitator": ["network", "event"], "tandem": ["tandem"]}.get(role, list(SCOPES))
 
 
 def summary_for(session: Session, *, actor: User, scope: str, target_id: int) -> bytes:

@@ -22,9 +22,10 @@ PAGE = "pages/export.py"
         ("coordinator", "empty"),
         ("facilitator", "demo"),
         ("facilitator", "empty"),
+        ("tandem", "demo"),
     ],
 )
-def test_the_page_renders_for_coordinators_and_facilitators(app, role, kind):
+def test_the_page_renders_for_every_role(app, role, kind):
     at = app(role, PAGE, kind=kind)
     assert not at.exception
     assert at.title[0].value == "Export"
@@ -32,12 +33,26 @@ def test_the_page_renders_for_coordinators_and_facilitators(app, role, kind):
         assert "no network yet" in at.info[0].value
 
 
-def test_coordinators_choose_the_scope_facilitators_export_events(app):
+def test_each_role_chooses_among_the_scopes_it_may_export(app):
     at = app("coordinator", PAGE)
     assert at.radio(key="ex_scope").options == ["Whole network", "One event", "One tandem"]
     facilitator = app("facilitator", PAGE)
-    assert not facilitator.radio
-    assert facilitator.selectbox(key="ex_event").value is not None
+    assert facilitator.radio(key="ex_scope").options == ["Whole network", "One event"]
+
+
+def test_a_tandem_member_exports_only_their_own_tandem(app):
+    from tests.ui.conftest import member_tandem
+
+    at = app("tandem", PAGE)
+    assert not at.radio  # one scope: no choice to make
+    picker = at.selectbox(key="ex_tandem")
+    assert picker.options == [member_tandem(at.engine).name]
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception and not at.error
+    wanted, content, _, _ = at.session_state["ex_summary"]
+    assert wanted == ("tandem", member_tandem(at.engine).id)
+    readme = dict(openpyxl.load_workbook(io.BytesIO(content))["README"].iter_rows(values_only=True))
+    assert readme["Summary of"] == f"tandem: {member_tandem(at.engine).name}"
 
 
 def test_an_events_agenda_and_a_tandems_milestones_are_offered_as_ics(app):
@@ -54,18 +69,18 @@ def test_an_events_agenda_and_a_tandems_milestones_are_offered_as_ics(app):
 
 
 @pytest.mark.parametrize(
-    "role, scope", [("coordinator", "network"), ("coordinator", "tandem"), ("facilitator", None)]
+    "role, scope",
+    [("coordinator", "network"), ("coordinator", "tandem"), ("facilitator", "event")],
 )
 def test_prepare_builds_the_summary_then_offers_the_download(app, role, scope):
     at = app(role, PAGE)
-    if scope:
-        at.radio(key="ex_scope").set_value(scope).run()
+    at.radio(key="ex_scope").set_value(scope).run()
     at.button(key="ex_prepare").click().run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     wanted, content, file_name, _ = at.session_state["ex_summary"]
-    assert wanted[0] == (scope or "event")
-    assert file_name.startswith(f"peerlearn-{scope or 'event'}-") and file_name.endswith(".xlsx")
+    assert wanted[0] == scope
+    assert file_name.startswith(f"peerlearn-{scope}-") and file_name.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert "README" in workbook.sheetnames
     assert at.download_button(key="ex_download").proto.label == f"Download {file_name}"
@@ -117,12 +132,14 @@ def fake_summary(monkeypatch):
         ("coordinator", "network", "ex_network"),
         ("coordinator", "event", "ex_event"),
         ("coordinator", "tandem", "ex_tandem"),
+        ("facilitator", "network", "ex_network"),
         ("facilitator", "event", "ex_event"),
+        ("tandem", "tandem", "ex_tandem"),
     ],
 )
 def test_prepare_asks_for_the_chosen_scope_only(app, fake_summary, role, scope, picker):
     at = app(role, PAGE)
-    if role == "coordinator":
+    if at.radio:
         at.radio(key="ex_scope").set_value(scope).run()
     target = at.selectbox(key=picker).value
     at.button(key="ex_prepare").click().run()

@@ -152,7 +152,8 @@ def test_file_names_are_ascii_slugs_with_the_date():
 
 
 def test_facilitators_export_events_only():
-    assert scopes_for("facilitator") == ["event"]
+    assert scopes_for("facilitator") == ["network", "event"]
+    assert scopes_for("tandem") == ["tandem"]
     assert scopes_for("coordinator") == ["network", "event", "tandem"]
 
 

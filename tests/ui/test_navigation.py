@@ -27,6 +27,7 @@ EXPECTED = {
         ("", "Home", "home.py"),
         ("My tandem", "Challenges", "challenges.py"),
         ("My tandem", "Roadmaps", "roadmaps.py"),
+        ("My tandem", "Export", "export.py"),
         ("Account", "My account", "account.py"),
     ],
     "facilitator": [

@@ -546,3 +546,15 @@ def test_an_event_scope_keeps_the_cities_and_tandems_that_took_part(session, wor
 def test_an_event_nobody_attended_lists_no_cities_or_tandems(session, world, coordinator):
     book = _book(session, coordinator, event_id=world.event.id)
     assert _rows(book["Cities"]) == _rows(book["Tandems"]) == _rows(book["Roadmaps"]) == []
+
+
+def test_invented_tandems_are_marked_as_example_data(demo, cie):
+    book, network = cie
+    invented = {
+        t.name
+        for t in demo.exec(
+            select(m.Tandem).where(m.Tandem.network_id == network.id, m.Tandem.is_example)
+        )
+    }
+    rows = _rows(book["Tandems"])
+    assert invented and {r["Tandem"] for r in rows if r["Example data"] == "yes"} == invented

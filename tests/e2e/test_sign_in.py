@@ -1,0 +1,59 @@
+"""Staying signed in on a browser: a reload, a second tab and signing out, for real."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import ACCOUNTS, IDLE, PASSWORD, sign_in, wait_for_app_run
+
+NAV = "[data-testid='stSidebarNav']"
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    wait_for_app_run(page)
+
+
+def _signed_in(page) -> bool:
+    heading = page.locator("[data-testid='stMain'] h1").first.inner_text()
+    return heading != "Sign in to peerlearn" and page.locator(NAV).count() == 1
+
+
+def test_a_reload_and_a_second_tab_keep_the_coordinator_signed_in(server, page):
+    sign_in(page, server, "coordinator")
+    page.get_by_role("link", name="Roadmaps").click()
+    wait_for_app_run(page)
+    page.reload()
+    page.wait_for_selector(IDLE, timeout=60_000)
+    wait_for_app_run(page)
+    assert _signed_in(page)
+    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "Roadmaps"
+
+    second = page.context.new_page()
+    _open(second, f"{server}/network")
+    assert _signed_in(second)
+    assert ACCOUNTS["coordinator"][1] in second.locator("[data-testid='stSidebar']").inner_text()
+    second.close()
+
+
+def test_signing_out_ends_it_for_the_browser(server, page):
+    sign_in(page, server, "coordinator")
+    page.get_by_role("button", name="Sign out").click()
+    wait_for_app_run(page)
+    _open(page, server)
+    assert not _signed_in(page)
+    assert page.get_by_label("Password", exact=True).is_editable()
+
+
+def test_without_staying_signed_in_a_reload_asks_again(server, page):
+    _open(page, server)
+    email, _ = ACCOUNTS["coordinator"]
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_text("Stay signed in on this browser").click()
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(NAV).wait_for()
+    wait_for_app_run(page)
+    page.reload()
+    page.wait_for_selector(IDLE, timeout=60_000)
+    wait_for_app_run(page)
+    assert not _signed_in(page)
