@@ -35,7 +35,8 @@ with profile:
     if user.role == UserRole.TANDEM:
         tandems = read(lambda s: account_views.tandems_of(s, actor=user, user_id=user.id))
         box.caption("Your tandems")
-        box.text("\n".join(t.name for t in tandems) or "(none yet)")
+        names = "\n".join(t.name for t in tandems)
+        box.text(names or "(none yet)")
     st.caption("To change your name, email, role or tandems, ask a coordinator.")
 
 with password_area:

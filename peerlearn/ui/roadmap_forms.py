@@ -59,57 +59,63 @@ def milestone_form(
     groups: dict[int, str],
 ) -> None:
     with st.form("rm_add"):
-        title = st.text_input("Milestone", key="rm_add_title")
-        left, mid, right = st.columns(3)
-        due = left.date_input("Due", value=None, format="DD.MM.YYYY", key="rm_add_due")
-        status = mid.selectbox("Status", STATUSES, key="rm_add_status")
-        owner = right.selectbox(
-            "Owner city",
-            list(cities),
-            index=None,
-            format_func=cities.get,
-            placeholder="None",
-            key="rm_add_owner",
-        )
-        about = st.text_area("Description", key="rm_add_description")
-        partner = st.text_area("The partner's contribution", key="rm_add_partner")
-        left, right = st.columns(2)
-        linked = left.multiselect(
-            "Linked challenges",
-            list(challenges),
-            format_func=challenges.get,
-            placeholder="The tandem's challenges this milestone answers",
-            key="rm_add_challenges",
-        )
-        common = right.multiselect(
-            "Linked common challenges",
-            list(groups),
-            format_func=groups.get,
-            placeholder="Common challenges of the network",
-            key="rm_add_common",
-        )
+        fields = _milestone_fields("rm_add", cities, challenges, groups)
         if not st.form_submit_button("Add milestone", type="primary"):
             return
-    if due is None:
-        st.error("Give the milestone a due date.")
+    if fields["due_date"] is None:
+        st.error("Give the milestone a due date.", icon=":material/error:")
         return
     act(
-        lambda s: roadmap_service.add_milestone(
-            s,
-            actor=user,
-            tandem_id=tandem_id,
-            title=title,
-            due_date=due,
-            status=status,
-            owner_city_id=owner,
-            description=about,
-            partner_contribution=partner,
-            challenge_ids=linked,
-            common_challenge_ids=common,
-        ),
+        lambda s: roadmap_service.add_milestone(s, actor=user, tandem_id=tandem_id, **fields),
         success="Milestone added",
         reset=ADD_FIELDS | new_version(EDITOR),
     )
+
+
+def _milestone_fields(
+    prefix: str, cities: dict[int, str], challenges: dict[int, str], groups: dict[int, str]
+) -> dict:
+    """A milestone's fields inside a form (keys ``prefix``_title, …), as the roadmap
+    service's keyword arguments."""
+    title = st.text_input("Milestone", key=f"{prefix}_title")
+    left, mid, right = st.columns(3)
+    due = left.date_input("Due", value=None, format="DD.MM.YYYY", key=f"{prefix}_due")
+    status = mid.selectbox("Status", STATUSES, key=f"{prefix}_status")
+    owner = right.selectbox(
+        "Owner city",
+        list(cities),
+        index=None,
+        format_func=cities.get,
+        placeholder="None",
+        key=f"{prefix}_owner",
+    )
+    about = st.text_area("Description", key=f"{prefix}_description")
+    partner = st.text_area("The partner's contribution", key=f"{prefix}_partner")
+    left, right = st.columns(2)
+    linked = left.multiselect(
+        "Linked challenges",
+        list(challenges),
+        format_func=challenges.get,
+        placeholder="The tandem's challenges this milestone answers",
+        key=f"{prefix}_challenges",
+    )
+    common = right.multiselect(
+        "Linked common challenges",
+        list(groups),
+        format_func=groups.get,
+        placeholder="Common challenges of the network",
+        key=f"{prefix}_common",
+    )
+    return {
+        "title": title,
+        "due_date": due,
+        "status": status,
+        "owner_city_id": owner,
+        "description": about,
+        "partner_contribution": partner,
+        "challenge_ids": linked,
+        "common_challenge_ids": common,
+    }
 
 
 def _with_missing(options: dict[int, str], ids: tuple[int, ...]) -> dict[int, str]:
@@ -146,35 +152,7 @@ def milestone_editor(
         },
     )
     with st.form("rm_edit"):
-        title = st.text_input("Milestone", key="rm_edit_title")
-        left, mid, right = st.columns(3)
-        due = left.date_input("Due", value=None, format="DD.MM.YYYY", key="rm_edit_due")
-        status = mid.selectbox("Status", STATUSES, key="rm_edit_status")
-        owner = right.selectbox(
-            "Owner city",
-            list(cities),
-            index=None,
-            format_func=cities.get,
-            placeholder="None",
-            key="rm_edit_owner",
-        )
-        about = st.text_area("Description", key="rm_edit_description")
-        partner = st.text_area("The partner's contribution", key="rm_edit_partner")
-        left, right = st.columns(2)
-        challenge_ids = left.multiselect(
-            "Linked challenges",
-            list(linked),
-            format_func=linked.get,
-            placeholder="The tandem's challenges this milestone answers",
-            key="rm_edit_challenges",
-        )
-        common_ids = right.multiselect(
-            "Linked common challenges",
-            list(common),
-            format_func=common.get,
-            placeholder="Common challenges of the network",
-            key="rm_edit_common",
-        )
+        fields = _milestone_fields("rm_edit", cities, linked, common)
         archive = st.checkbox(
             "Archive this milestone (it leaves the roadmap; its history stays)",
             key="rm_edit_archive",
@@ -188,22 +166,12 @@ def milestone_editor(
             success="Milestone archived",
             reset=again | {"rm_edit_pick": FORGET},
         )
-    elif due is None:
+    elif fields["due_date"] is None:
         st.error("Give the milestone a due date.", icon=":material/error:")
     else:
         act(
             lambda s: roadmap_service.update_milestone(
-                s,
-                actor=user,
-                milestone_id=row.id,
-                title=title,
-                due_date=due,
-                status=status,
-                owner_city_id=owner,
-                description=about,
-                partner_contribution=partner,
-                challenge_ids=challenge_ids,
-                common_challenge_ids=common_ids,
+                s, actor=user, milestone_id=row.id, **fields
             ),
             success="Milestone saved",
             reset=again,
