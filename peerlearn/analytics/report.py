@@ -5,7 +5,7 @@ export of a large network costs what a small one does, per row."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -48,6 +48,9 @@ class Scope:
     network_name: str
     event_id: int | None = None
     tandem_id: int | None = None
+    # For an event: the cities and tandems that took part (see _event_presence).
+    cities_present: frozenset[int] = frozenset()
+    tandems_present: frozenset[int] = frozenset()
 
 
 def resolve_scope(
@@ -77,7 +80,9 @@ def resolve_scope(
             raise PermissionDenied("A tandem member exports the summary of their own tandem.")
         event = get(session, Event, event_id, label="event")
         parent = get(session, Network, event.network_id, label="network")
-        return Scope("event", event.title, parent.id, parent.name, event_id=event.id)
+        scope = Scope("event", event.title, parent.id, parent.name, event_id=event.id)
+        cities, tandems = _event_presence(session, scope)
+        return replace(scope, cities_present=frozenset(cities), tandems_present=frozenset(tandems))
     tandem = get(session, Tandem, tandem_id, label="tandem")
     require_tandem_access(session, actor, tandem)
     parent = get(session, Network, tandem.network_id, label="network")
@@ -129,8 +134,7 @@ def _event_presence(session: Session, scope: Scope) -> tuple[set[int], set[int]]
 def cities(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
     listed = network.list_cities(session, actor=actor, network_id=scope.network_id)
     if scope.event_id is not None:
-        present, _ = _event_presence(session, scope)
-        listed = [c for c in listed if c.city.id in present]
+        listed = [c for c in listed if c.city.id in scope.cities_present]
     if scope.tandem_id is not None:
         members = {
             c.id for c in tandems.tandem_cities(session, actor=actor, tandem_id=scope.tandem_id)
@@ -157,9 +161,8 @@ def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
         pairs = [p for p in pairs if p.tandem.id == scope.tandem_id]
         milestones = [m for m in milestones if m.tandem_id == scope.tandem_id]
     if scope.event_id is not None:
-        _, present = _event_presence(session, scope)
-        pairs = [p for p in pairs if p.tandem.id in present]
-        milestones = [m for m in milestones if m.tandem_id in present]
+        pairs = [p for p in pairs if p.tandem.id in scope.tandems_present]
+        milestones = [m for m in milestones if m.tandem_id in scope.tandems_present]
     by_tandem = defaultdict(list)
     for milestone in milestones:
         by_tandem[milestone.tandem_id].append(milestone)

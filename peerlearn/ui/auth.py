@@ -21,6 +21,7 @@ COOKIE = "pl_signin"
 # (a token to keep, or "" to forget it).
 TOKEN_KEY = "_signin_token"
 PENDING_KEY = "_signin_cookie"
+STALE_KEY = "_signin_stale"
 
 
 def current_user() -> User | None:
@@ -65,11 +66,15 @@ def _remembered_user() -> User | None:
     # After a sign-out the cookie this session started with is still seen here, but
     # its token is gone from the database by then.
     token = get_cookie(COOKIE)
-    if token is None:
+    if token is None or st.session_state.get(STALE_KEY) == token:
         return None
     with db() as session:
         user = sign_ins.user_for_token(session, token)
-    if user is not None:
+    if user is None:
+        # Expired or ended: not looked up again in this session, and gone next time.
+        st.session_state[STALE_KEY] = token
+        delete_cookie(COOKIE)
+    else:
         st.session_state[TOKEN_KEY] = token
     return user
 
