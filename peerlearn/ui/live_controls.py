@@ -257,22 +257,29 @@ def fresh_run(user: User, row: EventSession) -> None:
             icon=":material/warning:",
         )
         summary_download(user, row, key="live_fresh")
-        sure = st.checkbox(
-            f"Yes, delete the {answers} {people} and start afresh", key="live_fresh_sure"
-        )
-        if st.button(
-            "Clear the answers and start afresh",
-            type="primary",
-            disabled=not sure,
-            icon=":material/restart_alt:",
-            key="live_fresh_run",
-        ):
-            do(
-                row.id,
-                lambda s: live.fresh_quiz_run(s, actor=user, session_id=row.id),
-                success="The quiz starts afresh: its answers are cleared.",
-                reset={"live_fresh_sure": False},
+        # One form: the confirmation travels with the click that acts on it. A ticked
+        # box that redraws a disabled button needs a run of its own, and on this page
+        # the two-second fragments share the session with that run.
+        with st.form("live_fresh", border=False):
+            confirm = f"Yes, delete the {answers} {people} and start afresh"
+            sure = st.checkbox(confirm, key="live_fresh_sure")
+            clear = st.form_submit_button(
+                "Clear the answers and start afresh",
+                type="primary",
+                icon=":material/restart_alt:",
+                key="live_fresh_run",
             )
+        if not clear:
+            return
+        if not sure:
+            st.error(f"Tick “{confirm}” first: nothing was cleared.", icon=":material/error:")
+            return
+        do(
+            row.id,
+            lambda s: live.fresh_quiz_run(s, actor=user, session_id=row.id),
+            success="The quiz starts afresh: its answers are cleared.",
+            reset={"live_fresh_sure": False},
+        )
 
 
 # --- the challenge wall -------------------------------------------------------------

@@ -121,8 +121,8 @@ def _fresh_run(page) -> None:
     page.get_by_text("keeps nothing of what is cleared", exact=False).wait_for()
     page.get_by_role("button", name="Prepare the event summary").last.wait_for()
     page.get_by_text("Yes, delete the 48 answers and start afresh").click()
-    wait_for_app_run(page)
     _click(page, "Clear the answers and start afresh")
+    page.get_by_text("The quiz starts afresh: its answers are cleared.").wait_for()
 
 
 def _join(phone, base: str, code: str, city: str, name: str) -> str:

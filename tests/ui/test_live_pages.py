@@ -459,11 +459,10 @@ def test_the_demo_quiz_opens_with_nobody_joined_yet(control):
 def test_a_fresh_run_clears_the_demo_answers_after_confirming(control):
     at, row_id = control, control.row_id
     assert _answers(at.engine, row_id) == 48  # twelve 2023 participants, four questions
-    run = at.button(key="live_fresh_run")
-    assert run.disabled  # not without the confirmation
     assert any("keeps nothing of what is cleared" in w.value for w in at.warning)
     assert at.button(key="live_fresh_prepare")  # the summary, offered right there
-    at.checkbox(key="live_fresh_sure").check().run()
+    # The box is ticked and the button pressed in one go: they are one form.
+    at.checkbox(key="live_fresh_sure").check()
     at.button(key="live_fresh_run").click().run()
     assert not at.exception and not at.error
     assert _answers(at.engine, row_id) == 0
@@ -475,6 +474,16 @@ def test_a_fresh_run_clears_the_demo_answers_after_confirming(control):
     assert not at.checkbox(key="live_fresh_sure").value  # asked again next time
     listing = at.dataframe[0].value
     assert list(listing["State"]) == ["not opened yet"] * 4
+
+
+def test_a_fresh_run_is_not_started_without_the_confirmation(control):
+    at, row_id = control, control.row_id
+    at.button(key="live_fresh_run").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Tick “Yes, delete the 48 answers and start afresh” first: nothing was cleared."
+    ]
+    assert _answers(at.engine, row_id) == 48
 
 
 def test_the_summary_can_be_downloaded_before_a_fresh_run(control):
