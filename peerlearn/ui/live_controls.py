@@ -127,7 +127,18 @@ def quiz(user: User, session_id: int) -> None:
             "On screen": ["on screen" if q is current else "" for q in questions],
         }
     )
-    st.dataframe(listing, hide_index=True, width="stretch")
+    st.dataframe(
+        listing,
+        hide_index=True,
+        width="stretch",
+        # The question takes what is left; "not opened yet" and "open · 30 s left" fit.
+        column_config={
+            "#": st.column_config.NumberColumn(width="small"),
+            "Type": st.column_config.TextColumn(width=130),
+            "State": st.column_config.TextColumn(width=140),
+            "On screen": st.column_config.TextColumn(width=100),
+        },
+    )
     steps = st.columns([1, 1, 2, 1.4, 1, 1], vertical_alignment="bottom")
     if steps[0].button(
         "Previous", icon=":material/arrow_back:", key="live_prev", disabled=current is None
@@ -245,6 +256,9 @@ def fresh_run(user: User, row: EventSession) -> None:
     to not opened. Asks to confirm, and offers the summary first."""
     with st.expander("Start a fresh run of this quiz", icon=":material/restart_alt:"):
         answers = read(lambda s: live.quiz_answers(s, actor=user, session_id=row.id))
+        if not answers:
+            st.caption("Nobody has answered this quiz yet: there is nothing to clear.")
+            return
         people = "answer" if answers == 1 else "answers"
         st.markdown(
             f"This deletes the **{answers} {people}** given to the questions of this "

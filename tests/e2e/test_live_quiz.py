@@ -123,6 +123,7 @@ def _fresh_run(page) -> None:
     page.get_by_text("Yes, delete the 48 answers and start afresh").click()
     _click(page, "Clear the answers and start afresh")
     page.get_by_text("The quiz starts afresh: its answers are cleared.").wait_for()
+    page.get_by_text("Nobody has answered this quiz yet", exact=False).wait_for()
 
 
 def _join(phone, base: str, code: str, city: str, name: str) -> str:

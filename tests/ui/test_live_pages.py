@@ -471,7 +471,10 @@ def test_a_fresh_run_clears_the_demo_answers_after_confirming(control):
             live.question_state(q) for q in live.session_questions(session, session_id=row_id)
         ]
     assert states == ["waiting"] * 4
-    assert not at.checkbox(key="live_fresh_sure").value  # asked again next time
+    # Nothing is left to clear: the form is gone until somebody answers again.
+    assert "live_fresh_run" not in [b.key for b in at.button]
+    assert at.session_state["live_fresh_sure"] is False  # asked again next time
+    assert any("nothing to clear" in c.value for c in at.caption)
     listing = at.dataframe[0].value
     assert list(listing["State"]) == ["not opened yet"] * 4
 
