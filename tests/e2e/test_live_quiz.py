@@ -7,6 +7,7 @@ the server restarts mid-quiz and the session goes on with nothing lost."""
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 from sqlalchemy import func
@@ -14,7 +15,7 @@ from sqlmodel import Session, select
 
 from peerlearn import models as m
 from peerlearn.db import make_engine
-from peerlearn.services import live_views
+from peerlearn.services import live, live_views
 from peerlearn.services import users as user_service
 from tests.e2e.conftest import IDLE, PASSWORD, _port, running_server, wait_for_app_run
 
@@ -110,20 +111,44 @@ def _click(page, name: str) -> None:
     wait_for_app_run(page)
 
 
-def _next_and_open(page) -> None:
+def _until(check, what: str, timeout: float = 30.0) -> None:
+    """Wait until the database shows what a click did: the next click then acts on the
+    page that click redrew, not on the one it replaced."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"still not {what} after {timeout:.0f} s"
+        time.sleep(0.2)
+
+
+def _question_state(url: str) -> str:
+    row = _row(url)
+    if row.current_question_id is None:
+        return "none"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        state = live.question_state(session.get(m.Question, row.current_question_id))
+    engine.dispose()
+    return state
+
+
+def _next_and_open(page, url: str) -> None:
+    before = _row(url).current_question_id
     _click(page, "Next")
+    _until(lambda: _row(url).current_question_id != before, "on the next question")
+    wait_for_app_run(page)
     _click(page, "Open question")
+    _until(lambda: _question_state(url) == "open", "open")
 
 
-def _fresh_run(page) -> None:
+def _fresh_run(page, url: str, row_id: int) -> None:
     """Start the demo quiz afresh from Run live, confirming as asked."""
     page.get_by_text("Start a fresh run of this quiz").click()
     page.get_by_text("keeps nothing of what is cleared", exact=False).wait_for()
     page.get_by_role("button", name="Prepare the event summary").last.wait_for()
     page.get_by_text("Yes, delete the 48 answers and start afresh").click()
     _click(page, "Clear the answers and start afresh")
-    page.get_by_text("The quiz starts afresh: its answers are cleared.").wait_for()
-    page.get_by_text("Nobody has answered this quiz yet", exact=False).wait_for()
+    _until(lambda: _answers(url, row_id) == 0, "cleared")
+    page.get_by_text("Nobody has answered this quiz yet", exact=False).wait_for(state="attached")
 
 
 def _join(phone, base: str, code: str, city: str, name: str) -> str:
@@ -171,7 +196,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(
 
         # The demo quiz was played in 2023: the facilitator starts it afresh.
         assert _answers(live_db, row.id) == 48
-        _fresh_run(staff)
+        _fresh_run(staff, live_db, row.id)
         assert _answers(live_db, row.id) == 0
         staff.get_by_text("not opened yet").first.wait_for(state="attached")  # in the table
 
@@ -223,8 +248,9 @@ def test_five_phones_answer_and_the_presenter_counts_them(
 
         activity = staff.locator("[data-testid='stButtonGroup']")
         activity.get_by_text("Quiz", exact=True).click()
+        _until(lambda: _row(live_db).activity == "quiz", "on the quiz")
         wait_for_app_run(staff)
-        _next_and_open(staff)
+        _next_and_open(staff, live_db)
         phones[0].get_by_text("All of them", exact=True).wait_for()
         _shoot(phones[0], screenshot_dirs, "phone-question")
         for phone in phones:
@@ -263,7 +289,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         presenter.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=15_000)
         _shoot(presenter, screenshot_dirs, "presenter-revealed")
         assert "Person 1" not in presenter.locator("body").inner_text()  # no names up there
-        _next_and_open(staff)
+        _next_and_open(staff, live_db)
         for phone in phones:
             _answer(phone, "Public authorities")
         presenter.get_by_text("5 of 5 cities answered").wait_for(timeout=10_000)
