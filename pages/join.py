@@ -6,17 +6,18 @@ too, so scanning the QR code again in the same browser continues as the same
 participant instead of adding a second one ("Not you?" joins as someone else).
 
 Each code is checked once per attempt: a wrong one counts once against this browser
-(and its address), however often the page redraws afterwards.
+(and its address), however often the page redraws afterwards. Once joined, the phone
+redraws when the session moves on (peerlearn.ui.follow), never on a timer.
 """
 
 import streamlit as st
 
 from peerlearn.errors import PeerlearnError
-from peerlearn.services import live, live_views
-from peerlearn.services._common import now
+from peerlearn.live import joining, screens
 from peerlearn.ui import participant as view
 from peerlearn.ui.cookies import delete_cookie, get_cookie, set_cookie
-from peerlearn.ui.live import PHONE_TICK, client_address, client_key, snapshot
+from peerlearn.ui.follow import follow
+from peerlearn.ui.live import client_address, client_key, snapshot, steady
 from peerlearn.ui.navigation import ensure_router
 from peerlearn.ui.widgets import act, plain, read
 
@@ -32,7 +33,7 @@ def _check(code: str) -> tuple[int | None, str | None]:
     """Look the code up, once: this is the attempt that counts."""
     try:
         row = read(
-            lambda s: live.session_by_code(
+            lambda s: joining.session_by_code(
                 s, code=code, client_key=client_key(), client_address=client_address()
             )
         )
@@ -52,7 +53,7 @@ def _found(code: str):
     if session_id is None:
         return None, message
     try:
-        return read(lambda s: live.live_session(s, session_id=session_id)), None
+        return read(lambda s: joining.live_session(s, session_id=session_id)), None
     except PeerlearnError as error:  # it ended since: the next try looks it up again
         st.session_state[CHECKED].pop(code, None)
         return None, str(error)
@@ -67,7 +68,7 @@ def _resume(found) -> None:
     cookie = get_cookie(name)
     if not cookie or someone_else:
         return
-    known = read(lambda s: live.returning_participant(s, session_id=found.id, token=cookie))
+    known = read(lambda s: joining.returning_participant(s, session_id=found.id, token=cookie))
     resumed = view.resume_token(cookie, known=known is not None, someone_else=someone_else)
     if resumed:
         st.session_state[RESUMED] = resumed
@@ -78,7 +79,7 @@ def _resume(found) -> None:
 
 def join_flow() -> None:
     st.title("Join a session")
-    code = live.normalise_code(st.query_params.get("code"))
+    code = joining.normalise_code(st.query_params.get("code"))
     found, message = _found(code)
     if found is None:
         if message:
@@ -93,15 +94,15 @@ def join_flow() -> None:
                 key="join_code",
             )
             go = st.form_submit_button("Continue", type="primary", width="stretch")
-        if go and live.normalise_code(typed):
-            attempt = live.normalise_code(typed)
+        if go and joining.normalise_code(typed):
+            attempt = joining.normalise_code(typed)
             _check(attempt)
             st.query_params["code"] = attempt
             st.rerun()
         return
     _resume(found)
     st.text(found.title)
-    cities = read(lambda s: live_views.session_cities(s, session_id=found.id))
+    cities = read(lambda s: screens.session_cities(s, session_id=found.id))
     labels = {c.id: c.label for c in cities}
     with st.form("join_city_form"):
         city_id = st.selectbox(
@@ -124,7 +125,7 @@ def join_flow() -> None:
             st.error("Choose the city you speak for.", icon=":material/error:")
             return
         person = act(
-            lambda s: live.join_live(s, session_id=found.id, city_id=city_id, display_name=name)
+            lambda s: joining.join(s, session_id=found.id, city_id=city_id, display_name=name)
         )
         if person is not None:
             st.session_state.get(SOMEONE_ELSE, set()).discard(found.id)
@@ -135,7 +136,7 @@ def join_flow() -> None:
 
 def participant_view(token: str) -> None:
     try:
-        person, row = read(lambda s: live.participant_in_live_session(s, token=token))
+        person, row = read(lambda s: joining.participant_and_session(s, token=token))
     except PeerlearnError as error:
         st.title("Join a session")
         st.error(str(error), icon=":material/error:")
@@ -146,11 +147,8 @@ def participant_view(token: str) -> None:
     name = view.cookie_name(row.id)
     if get_cookie(name) != token and row.id not in st.session_state.get(SOMEONE_ELSE, set()):
         set_cookie(name, token, max_age=view.COOKIE_DAYS * 24 * 3600)
-    snap = snapshot(row.id)
-    view.big(snap.title, size=1.3)
     where = labels_of(person)
     who = " · ".join(p for p in (person.display_name, where) if p)
-    st.caption(f"Speaking for {plain(where)}" if where else "Taking part")
     if st.session_state.get(RESUMED) == token:
         st.info(
             f"Welcome back: you continue as before{f' ({plain(who)})' if who else ''}.",
@@ -163,15 +161,27 @@ def participant_view(token: str) -> None:
             if row.join_code:
                 st.query_params["code"] = row.join_code
             st.rerun()
-    _follow(row.id, view.signature(snap, person.city_id), person.city_id)
+    steady()
+    activity(token, row.id, person.city_id, where)
+
+
+@st.fragment
+def activity(token: str, session_id: int, city_id: int | None, where: str) -> None:
+    """What the room does now; redrawn alone when the session moves on."""
+    snap, version = snapshot(session_id)
+    view.big(snap.title, size=1.3)
+    st.caption(f"Speaking for {plain(where)}" if where else "Taking part")
+    follow(
+        version, view="phone", key="join_follow", city_id=city_id, countdown="{s} s left to answer"
+    )
     if not snap.live:
         view.ended()
     elif snap.activity == "quiz":
         view.quiz(snap, token)
     elif snap.activity == "challenge wall":
-        view.wall(token)
+        view.wall_view(token)
     elif snap.activity == "voting":
-        view.voting(snap, token, person.city_id)
+        view.voting(snap, token, city_id)
     elif snap.activity == "ended":
         view.ended()
     else:
@@ -181,20 +191,8 @@ def participant_view(token: str) -> None:
 def labels_of(person) -> str:
     if person.city_id is None:
         return ""
-    cities = read(lambda s: live_views.session_cities(s, session_id=person.session_id))
+    cities = read(lambda s: screens.session_cities(s, session_id=person.session_id))
     return next((c.label for c in cities if c.id == person.city_id), "")
-
-
-@st.fragment(run_every=PHONE_TICK)
-def _follow(session_id: int, shown: tuple, city_id: int | None) -> None:
-    """Poll the shared snapshot; redraw the page only when what it shows moved on."""
-    snap = snapshot(session_id)
-    if view.signature(snap, city_id) != shown:
-        st.rerun(scope="app")
-    question = snap.question
-    if snap.activity == "quiz" and question and question.state == "open" and question.closes_at:
-        left = max(0, int((question.closes_at - now()).total_seconds() + 0.999))
-        st.caption(f":material/timer: {left} s left")
 
 
 if token:

@@ -1,27 +1,32 @@
 """Run a session live: open it for phones, choose the activity, drive the quiz,
 moderate the challenge wall and the dot-voting. The room watches the presenter view.
 
-The open tab follows the session by itself (a fragment redrawn every two seconds from
-the snapshot every screen shares); only that tab runs."""
+The open tab follows the session by itself: it redraws when the session moves (an
+answer, a post, a vote, another facilitator's click), not on a timer; only that tab
+runs."""
 
 import streamlit as st
 
+from peerlearn.live import joining, lifecycle, screens
 from peerlearn.models import LiveActivity, UserRole
-from peerlearn.services import live, live_views
-from peerlearn.ui import live_controls as controls
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.live import base_url, code_block, join_url, qr_image
+from peerlearn.ui.live import base_url, code_block, join_url, local_only, qr_image, steady
+from peerlearn.ui.run_live import export, people, quiz, voting, wall
+from peerlearn.ui.run_live.controls import change, settings
 from peerlearn.ui.session_picker import pick_session
 from peerlearn.ui.widgets import plain, read
 
+TABS = ["Quiz", "Challenge wall", "Dot-voting", "Participants", "Export"]
+
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
+steady()
 st.title("Run live")
 st.caption(
     "Open a session for phones, then run its quiz, challenge wall and dot-voting. "
     "Put the presenter view on the projector."
 )
 
-running = read(lambda s: live_views.live_sessions(s, actor=user))
+running = read(lambda s: screens.live_sessions(s, actor=user))
 if running:
     listed = ", ".join(f"{r.title} ({r.code})" for r in running)
     st.caption("Live now: " + plain(listed))
@@ -30,19 +35,28 @@ network_id, sessions, row = pick_session(
     user,
     prefix="live",
     no_events="This network has no events yet: add one, with its sessions, under **Events**.",
-    first=live.is_live,
-    mark=lambda r: "● " if live.is_live(r) else "",
+    first=joining.is_live,
+    mark=lambda r: "● " if joining.is_live(r) else "",
 )
 
-if not live.is_live(row):
+if not joining.is_live(row):
     st.divider()
     if row.live_ended_at is not None:
         st.info("This session has ended. Everything collected is kept; you can reopen it.")
     if st.button("Open for phones", type="primary", icon=":material/cast:", key="live_start"):
-        controls.do(row.id, lambda s: live.start_live(s, actor=user, session_id=row.id))
+        change(lambda s: lifecycle.start_live(s, actor=user, session_id=row.id))
+    # Before the room sees anything: an earlier run's answers can go first.
+    quiz.fresh_run(user, row)
     st.stop()
 
 url = join_url(row.join_code)
+if local_only(url):
+    st.warning(
+        "Phones cannot reach this join address: it names this computer itself "
+        f"({plain(url.split('/')[2])}). Open peerlearn by the address others use, or set "
+        "PEERLEARN_PUBLIC_URL on the server (see the README).",
+        icon=":material/wifi_off:",
+    )
 top_left, top_mid, top_right = st.columns([2, 3, 1], vertical_alignment="center")
 with top_left:
     st.caption("Join code")
@@ -53,12 +67,12 @@ with top_mid:
     buttons = st.columns(2)
     buttons[0].link_button(
         "Open the presenter view",
-        f"{base_url()}/presenter?session={row.id}&key={live_views.presenter_key(row)}",
+        f"{base_url()}/presenter?session={row.id}&key={screens.presenter_key(row)}",
         icon=":material/tv:",
         type="primary",
     )
     if buttons[1].button("End session", icon=":material/stop_circle:", key="live_end"):
-        controls.do(row.id, lambda s: live.end_live(s, actor=user, session_id=row.id))
+        change(lambda s: lifecycle.end_live(s, actor=user, session_id=row.id))
 with top_right:
     qr_image(url, 150)
 
@@ -71,27 +85,24 @@ chosen = st.segmented_control(
     key=f"live_activity_{row.id}_{row.activity}",
 )
 if chosen and chosen != row.activity:
-    controls.do(
-        row.id, lambda s: live.set_activity(s, actor=user, session_id=row.id, activity=chosen)
-    )
+    change(lambda s: lifecycle.set_activity(s, actor=user, session_id=row.id, activity=chosen))
 
-controls.settings(user, row)
+settings(user, row)
 quiz_tab, wall_tab, vote_tab, people_tab, export_tab = st.tabs(
-    controls.TABS, key=controls.TAB_KEY, on_change="rerun"
+    TABS, key="live_tab", on_change="rerun"
 )
 if quiz_tab.open:
     with quiz_tab:
-        controls.quiz(user, row.id)
-        controls.fresh_run(user, row)
+        quiz.tab(user, row.id, row.activity)
 if wall_tab.open:
     with wall_tab:
-        controls.wall(user, row.id)
+        wall.tab(user, row.id, row.activity)
 if vote_tab.open:
     with vote_tab:
-        controls.voting(user, row.id)
+        voting.tab(user, row.id, row.activity)
 if people_tab.open:
     with people_tab:
-        controls.participants(row.id)
+        people.tab(row.id, row.activity)
 if export_tab.open:
     with export_tab:
-        controls.export(user, row)
+        export.tab(user, row)

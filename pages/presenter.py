@@ -2,19 +2,24 @@
 
 Opened from "Run live" in its own tab (``/presenter?session=ID&key=...``), often on
 another computer and without a sign-in: the key in the address lets it in. It redraws
-every second from the shared snapshot and has no controls, so it can stay up.
+when the session moves (peerlearn.ui.follow), never on a timer, and does not fade
+while it does. A facilitator signed in in this browser can step the session from the
+keyboard.
 """
 
 import streamlit as st
 
 from peerlearn.charts.live import PROJECTOR, answers_chart, tally_chart, words_chart
 from peerlearn.errors import PeerlearnError
+from peerlearn.live import screens
+from peerlearn.live.snapshot import Snapshot, podium
 from peerlearn.models import QuestionKind
-from peerlearn.services import live_results, live_views
-from peerlearn.services._common import now
+from peerlearn.ui.auth import current_user
+from peerlearn.ui.follow import follow
+from peerlearn.ui.keys import presenter_keys
 from peerlearn.ui.live import (
-    PRESENTER_TICK,
     big,
+    chart,
     code_block,
     coverage,
     hide_chrome,
@@ -24,18 +29,18 @@ from peerlearn.ui.live import (
     snapshot,
 )
 from peerlearn.ui.navigation import ensure_router
+from peerlearn.ui.params import id_param
 from peerlearn.ui.widgets import empty_state, read
 
 ensure_router()
-raw = st.query_params.get("session", "")
-session_id = int(raw) if raw.isdigit() else None
+session_id = id_param("session")
 if session_id is None:
     st.title("Presenter view")
     empty_state("Open the presenter view from **Run live**: it shows one live session.")
     st.stop()
 try:
     read(
-        lambda s: live_views.session_for_presenter(
+        lambda s: screens.session_for_presenter(
             s, session_id=session_id, key=st.query_params.get("key")
         )
     )
@@ -45,7 +50,7 @@ except PeerlearnError as error:
     st.stop()
 
 
-def _join_panel(snap: live_results.Snapshot, *, compact: bool) -> None:
+def _join_panel(snap: Snapshot, *, compact: bool) -> None:
     url = join_url(snap.code)
     if compact:
         left, right = st.columns([6, 1], vertical_alignment="center")
@@ -67,7 +72,7 @@ def _join_panel(snap: live_results.Snapshot, *, compact: bool) -> None:
         qr_image(url, 420)
 
 
-def _people(snap: live_results.Snapshot) -> str:
+def _people(snap: Snapshot) -> str:
     """Who is in: the participants since the session was opened for phones."""
     people = f"{snap.participants} {'person' if snap.participants == 1 else 'people'} joined"
     if snap.cities:
@@ -75,25 +80,30 @@ def _people(snap: live_results.Snapshot) -> str:
     return people
 
 
-STATUS = {
-    "waiting": "Get ready…",
-    "open": "Answer now on your phone",
-    "closed": "Answers are closed",
-    "revealed": "The answer",
-}
+def _status(question) -> str:
+    """The line under the question, in words that fit its kind."""
+    if question.state == "waiting":
+        return "Get ready…"
+    if question.state == "open":
+        return "Answer now on your phone"
+    if question.state == "closed":
+        return "Answers are closed"
+    if question.has_correct:
+        return "The answer"
+    return "What the room said" if question.kind == QuestionKind.OPEN else "The results"
 
 
-def _question(snap: live_results.Snapshot) -> None:
+def _question(snap: Snapshot) -> None:
+    if snap.finished:
+        _podium(snap)
+        return
     question = snap.question
     if question is None:
         big("The quiz starts in a moment.", size=2.4)
         return
     big(f"Question {question.position} of {question.total}", size=1.3, muted=True)
     big(question.text, size=2.6)
-    status = STATUS[question.state]
-    if question.state == "open" and question.closes_at:
-        left = max(0, int((question.closes_at - now()).total_seconds() + 0.999))
-        status += f" · {left} s left"
+    status = _status(question)
     if question.state != "waiting":
         status += " · " + coverage(snap)
     big(status, size=1.5, muted=True)
@@ -104,32 +114,67 @@ def _question(snap: live_results.Snapshot) -> None:
         return
     revealed = question.state == "revealed"
     if question.kind == QuestionKind.OPEN:
-        if question.words:
-            st.altair_chart(words_chart(question.words, 8, size=PROJECTOR), width="stretch")
-        else:
-            big("The words of your answers appear here.", size=1.4, muted=True)
+        _open_answers(snap)
         return
     per_city = snap.count_mode == "per city"
-    chart = answers_chart(question, show_correct=revealed, per_city=per_city, size=PROJECTOR)
-    st.altair_chart(chart, width="stretch")
+    chart(
+        snap,
+        f"answers:projector:{revealed}:{per_city}",
+        lambda: answers_chart(question, show_correct=revealed, per_city=per_city, size=PROJECTOR),
+    )
     if revealed and question.has_correct:
         _leaderboard(snap)
 
 
-def _leaderboard(snap: live_results.Snapshot) -> None:
+def _open_answers(snap: Snapshot) -> None:
+    """The words of the answers as bars, and the latest answers themselves (those the
+    facilitator hid stay off)."""
+    question = snap.question
+    if not question.words:
+        big("The words of your answers appear here.", size=1.4, muted=True)
+        return
+    chart(snap, "words:projector", lambda: words_chart(question.words, 8, size=PROJECTOR))
+    shown = [a for a in question.open_answers if not a.hidden][:6]
+    columns = st.columns(3)
+    for n, answer in enumerate(shown):
+        with columns[n % 3].container(border=True):
+            big(answer.text, size=1.3, weight=500)
+            if answer.city:
+                big(answer.city, size=1.0, muted=True)
+
+
+def _leaderboard(snap: Snapshot) -> None:
     """By city only: names are for the facilitator's screen, never the projector."""
     by_city, _ = leaderboard(snap)
     if not by_city:
         return
     big("Leaderboard of the cities", size=1.8)
-    columns = st.columns(min(5, len(by_city)))
-    for n, (column, score) in enumerate(zip(columns, by_city[:5], strict=False), 1):
+    top = by_city[:5]
+    columns = st.columns(len(top))
+    for column, score in zip(columns, top, strict=True):
         with column:
-            big(f"{n}. {score.name}", size=2, weight=600)
+            big(f"{score.rank}. {score.name}", size=2, weight=600)
             big(f"{score.share:.0%} right", size=1.6, weight=400, muted=True)
 
 
-def _wall(snap: live_results.Snapshot) -> None:
+def _podium(snap: Snapshot) -> None:
+    """The end of the quiz: the cities on the podium, ties standing together."""
+    big("The quiz is over", size=2.4)
+    by_city, _ = leaderboard(snap)
+    placed = podium(by_city)
+    if not placed:
+        big("Thank you for playing!", size=2)
+        return
+    big("The podium of the cities", size=1.8, muted=True)
+    columns = st.columns(min(5, len(placed)))
+    for column, score in zip(columns, placed[:5], strict=False):
+        with column.container(border=True):
+            big(f"{score.rank}.", size=3.2, weight=700)
+            big(score.name, size=2.2, weight=600)
+            big(f"{score.correct} of {score.answered} right", size=1.4, muted=True)
+
+
+def _wall(snap: Snapshot) -> None:
     """The posts, and the common challenges they are grouped into as it happens."""
     big("Challenge wall", size=2.4)
     shown = [item for item in snap.wall if not item.hidden]
@@ -161,26 +206,35 @@ def _wall(snap: live_results.Snapshot) -> None:
                 big(" · ".join(p for p in (item.city, item.category) if p), size=1.1, muted=True)
 
 
-def _voting(snap: live_results.Snapshot) -> None:
+def _voting(snap: Snapshot) -> None:
     title = "Ranking" if snap.voting_closed else "Dot-voting"
     big(title, size=2.4)
     per = "city" if snap.vote_mode == "per city" else "person"
     if not snap.voting_closed:
         big(f"{snap.vote_budget} dots per {per} · vote on your phone", size=1.4, muted=True)
-    if snap.tallies:
-        st.altair_chart(tally_chart(snap.tallies, size=PROJECTOR), width="stretch")
+    if not snap.tallies:
+        return
+    if snap.tally_hidden and not snap.voting_closed:
+        dots = sum(t.dots for t in snap.tallies)
+        big(f"{dots} dot{'s' if dots != 1 else ''} placed so far", size=2, weight=500)
+        big("The ranking is shown when voting closes.", size=1.4, muted=True)
+        return
+    chart(snap, "tally:projector", lambda: tally_chart(snap.tallies, size=PROJECTOR))
 
 
 hide_chrome()
 
 
-@st.fragment(run_every=PRESENTER_TICK)
+@st.fragment
 def presenter(session_id: int) -> None:
-    snap = snapshot(session_id)
+    snap, version = snapshot(session_id)
+    follow(version, view="screen", key="presenter_follow", countdown="{s} s left", big=True)
     if not snap.live:
         big(snap.title, size=1.6, muted=True)
         big("This session is not live.", size=3)
         return
+    user = current_user()
+    presenter_keys(user, snap)
     waiting = snap.activity == "lobby" or snap.participants == 0
     _join_panel(snap, compact=not waiting)
     if snap.activity == "quiz":

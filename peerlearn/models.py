@@ -243,6 +243,30 @@ class EventSession(SQLModel, table=True):
     vote_mode: str = Field(default=CountMode.PERSON, max_length=20)
     vote_budget: int = 3
     voting_closed_at: datetime | None = None
+    # The live tally stays off the screens until voting closes (no herd effect).
+    tally_hidden: bool = False
+    # The countdown Run live offers each question it opens (None: no countdown).
+    countdown_seconds: int | None = None
+    # "Next" after the last question: the quiz is over and the podium is shown.
+    quiz_finished_at: datetime | None = None
+    # When the current run of the session's quiz began (a fresh run): who is present.
+    run_started_at: datetime | None = None
+
+
+class LiveClock(SQLModel, table=True):
+    """How far a live session has moved: each change adds one (peerlearn.live.clock)."""
+
+    __tablename__ = "live_clock"
+
+    session_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("event_session.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    # What phones show: the activity, the question and its state, settings, the ballot.
+    stage: int = 0
+    # What the room sends and the facilitator moderates: joins, answers, posts, votes.
+    data: int = 0
 
 
 class Takeaway(SQLModel, table=True):
@@ -316,6 +340,8 @@ class Answer(SQLModel, table=True):
     text: str = Field(default="", max_length=TEXT_MAX)
     value: int | None = None
     answered_at: datetime = Field(default_factory=utcnow)
+    # An open answer the facilitator took off the screens (it stays stored).
+    hidden: bool = False
 
 
 class AnswerOption(SQLModel, table=True):
@@ -371,6 +397,23 @@ class Challenge(SQLModel, table=True):
     is_example: bool = False
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Ballot(SQLModel, table=True):
+    """A common challenge on a session's dot-voting: those grouped there, and earlier
+    ones brought in from the event or the network."""
+
+    session_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("event_session.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    common_challenge_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("commonchallenge.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    added_at: datetime = Field(default_factory=utcnow)
 
 
 class Vote(SQLModel, table=True):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from peerlearn import rules
+from peerlearn.live.snapshot import CurrentQuestion, Tally
 from peerlearn.models import QuestionKind
-from peerlearn.services.live_results import CurrentQuestion, Tally
 
 BAR = "#2f6f8f"
 RIGHT = "#2e8b57"
@@ -49,13 +50,10 @@ def _big(chart: alt.Chart, height: int, size: Size) -> alt.Chart:
     )
 
 
-def _number(value: float) -> str:
-    """3 → '3'; 2.5 → '2.5' (cities count in shares when their people differ)."""
-    return f"{value:.1f}".removesuffix(".0")
-
-
 def answers_frame(question: CurrentQuestion, *, show_correct: bool) -> pd.DataFrame:
-    """One row per option (choice) or scale step, with its count and share."""
+    """One row per option (choice) or scale step, with its count and its share of the
+    people (or cities) who answered: 4 of 5 people choosing an option is 80 %, however
+    many options each picked, as in the Excel summary."""
     if question.kind == QuestionKind.SCALE:
         rows = [
             {"answer": str(value), "value": value, "count": count, "right": False}
@@ -68,10 +66,9 @@ def answers_frame(question: CurrentQuestion, *, show_correct: bool) -> pd.DataFr
         ]
     frame = pd.DataFrame(rows, columns=["answer", "value", "count", "right"])
     frame["count"] = frame["count"].astype(float)
-    total = float(frame["count"].sum()) if len(frame) else 0.0
-    frame["share"] = frame["count"] / total if total else 0.0
+    frame["share"] = [rules.share(c, question.answers) for c in frame["count"]]
     pairs = zip(frame["count"], frame["share"], strict=True)
-    frame["label"] = [f"{_number(c)} · {s:.0%}" if c else "" for c, s in pairs]
+    frame["label"] = [f"{rules.number(c)} · {s:.0%}" if c else "" for c, s in pairs]
     return frame
 
 
@@ -93,7 +90,7 @@ def answers_chart(
         return _scale_chart(question, frame, unit, size)
     colour = alt.condition("datum.right", alt.value(RIGHT), alt.value(BAR))
     base = alt.Chart(frame).encode(
-        y=alt.Y("answer:N", title=None, sort=None),
+        y=alt.Y("answer:N", title=None, sort=list(frame["answer"])),
         x=alt.X("count:Q", title=unit, axis=None),
         tooltip=["answer", "count", alt.Tooltip("share:Q", format=".0%")],
     )
@@ -123,7 +120,7 @@ def _scale_chart(question: CurrentQuestion, frame: pd.DataFrame, unit: str, size
         )
     )
     counts = (
-        alt.Chart(frame[frame["count"] > 0].assign(shown=lambda f: f["count"].map(_number)))
+        alt.Chart(frame[frame["count"] > 0].assign(shown=lambda f: f["count"].map(rules.number)))
         .mark_text(dy=-size.font * 0.7, fontSize=size.font, fontWeight="bold")
         .encode(x=alt.X("value:Q", scale=x_scale), y=alt.Y("count:Q", scale=y_scale), text="shown")
     )
@@ -144,7 +141,7 @@ def words_chart(words: list[tuple[str, int]], limit: int = 12, *, size: Size = S
     a word cloud that can be read."""
     frame = pd.DataFrame(words[:limit], columns=["word", "count"])
     base = alt.Chart(frame).encode(
-        y=alt.Y("word:N", title=None, sort=None),
+        y=alt.Y("word:N", title=None, sort=list(frame["word"])),
         x=alt.X("count:Q", title="Answers using the word", axis=None),
         tooltip=["word", "count"],
     )
@@ -157,26 +154,28 @@ def words_chart(words: list[tuple[str, int]], limit: int = 12, *, size: Size = S
 
 def ranked(tallies: list[Tally]) -> list[str]:
     """'1. Funding', '2. Staff', '2. Data', '4. …': ties share a rank."""
-    labels, rank = [], 0
-    for n, tally in enumerate(tallies):
-        if n == 0 or tally.dots != tallies[n - 1].dots:
-            rank = n + 1
-        labels.append(f"{rank}. {tally.name}")
-    return labels
+    ordered = sorted(tallies, key=lambda t: -t.dots)
+    ranks = rules.ranks([t.dots for t in ordered])
+    return [f"{rank}. {t.name}" for rank, t in zip(ranks, ordered, strict=True)]
 
 
 def tally_chart(tallies: list[Tally], *, size: Size = SCREEN) -> alt.Chart:
-    """Dots per common challenge, highest first, numbered by rank."""
+    """Dots per common challenge, highest first, numbered by rank.
+
+    The order is spelt out in the spec (not left to the data's order): a chart that is
+    updated in place with new data then still sorts by the new ranks.
+    """
     ordered = sorted(tallies, key=lambda t: -t.dots)
+    labels = ranked(ordered)
     frame = pd.DataFrame(
         [
             {"challenge": label, "dots": t.dots, "voters": t.voters}
-            for label, t in zip(ranked(ordered), ordered, strict=True)
+            for label, t in zip(labels, ordered, strict=True)
         ],
         columns=["challenge", "dots", "voters"],
     )
     base = alt.Chart(frame).encode(
-        y=alt.Y("challenge:N", title=None, sort=None),
+        y=alt.Y("challenge:N", title=None, sort=labels),
         x=alt.X("dots:Q", title="Dots", axis=None),
         tooltip=["challenge", "dots", "voters"],
     )

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from peerlearn.errors import InvalidInput, NotFound
+from peerlearn.live import clock
 from peerlearn.models import (
     TEXT_MAX,
     Category,
@@ -152,6 +153,7 @@ def add_challenge(
     )
     challenge = Challenge(tandem_id=tandem.id, **values)
     session.add(challenge)
+    clock.bump(session, challenge.session_id)
     commit(session, conflict="The challenge could not be saved; reload and try again.")
     return challenge
 
@@ -171,8 +173,10 @@ def update_challenge(
     if challenge.archived_at is not None:
         raise InvalidInput("This challenge is archived; restore it before changing it.")
     values = _clean(session, tandem, fields)
+    moved_from = challenge.session_id
     for key, value in values.items():
         setattr(challenge, key, value)
+    clock.bump_many(session, {moved_from, challenge.session_id})
     commit(session, conflict="The challenge could not be saved; reload and try again.")
     return challenge
 
@@ -183,6 +187,7 @@ def archive_challenge(session: Session, *, actor: User, challenge_id: int) -> Ch
     if challenge.archived_at is not None:
         raise InvalidInput("This challenge is already archived.")
     challenge.archived_at = now()
+    clock.bump(session, challenge.session_id)
     commit(session)
     return challenge
 
@@ -194,6 +199,7 @@ def restore_challenge(session: Session, *, actor: User, challenge_id: int) -> Ch
     if tandem.archived_at is not None:
         raise InvalidInput(f"The tandem '{tandem.name}' is archived; restore the tandem first.")
     challenge.archived_at = None
+    clock.bump(session, challenge.session_id)
     commit(session)
     return challenge
 
@@ -205,6 +211,7 @@ def set_hidden(session: Session, *, actor: User, challenge_id: int, hidden: bool
         raise InvalidInput(f"Hidden must be true or false (got {hidden!r}).", field="hidden")
     challenge = get(session, Challenge, challenge_id, label="challenge")
     challenge.hidden = hidden
+    clock.bump(session, challenge.session_id)
     commit(session)
     return challenge
 

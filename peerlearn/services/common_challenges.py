@@ -10,13 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
+from peerlearn.live import clock
 from peerlearn.models import (
     TEXT_MAX,
     TITLE_MAX,
+    Ballot,
     Category,
     Challenge,
     City,
@@ -25,7 +27,6 @@ from peerlearn.models import (
     EventSession,
     MilestoneCommonChallenge,
     Network,
-    Participant,
     Tandem,
     User,
     UserRole,
@@ -163,6 +164,16 @@ def _groupable(
     return challenges
 
 
+def _tell_screens(session: Session, group_ids, challenges=()) -> None:
+    """Move the clocks of the live sessions that show these groups: those voting on
+    them (their ballot changes) and those whose wall holds these challenges."""
+    voting = session.exec(
+        select(Ballot.session_id).where(Ballot.common_challenge_id.in_(list(group_ids)))
+    ).all()
+    clock.bump_many(session, voting, stage=True)
+    clock.bump_many(session, {c.session_id for c in challenges} - set(voting))
+
+
 def create_common_challenge(
     session: Session,
     *,
@@ -195,6 +206,10 @@ def create_common_challenge(
     session.flush()
     for challenge in challenges:
         challenge.common_challenge_id = group.id
+    if session_id is not None:
+        # Formed in a session: voted on there.
+        session.add(Ballot(session_id=session_id, common_challenge_id=group.id))
+    _tell_screens(session, [group.id], challenges)
     commit(session, conflict="The common challenge could not be saved; reload and try again.")
     return group
 
@@ -219,6 +234,7 @@ def rename_common_challenge(
     group.name = name
     if description is not None:
         group.description = description
+    _tell_screens(session, [group.id])
     commit(session)
     return group
 
@@ -228,8 +244,10 @@ def add_to_common_challenge(
 ) -> CommonChallenge:
     require_role(actor, *STAFF)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
-    for challenge in _groupable(session, group.network_id, challenge_ids, into=group.id):
+    challenges = _groupable(session, group.network_id, challenge_ids, into=group.id)
+    for challenge in challenges:
         challenge.common_challenge_id = group.id
+    _tell_screens(session, [group.id], challenges)
     commit(session)
     return group
 
@@ -240,6 +258,7 @@ def remove_from_common_challenge(session: Session, *, actor: User, challenge_id:
     challenge = get(session, Challenge, challenge_id, label="challenge")
     if challenge.common_challenge_id is None:
         raise InvalidInput("This challenge is not in a common challenge.")
+    _tell_screens(session, [challenge.common_challenge_id], [challenge])
     challenge.common_challenge_id = None
     commit(session)
     return challenge
@@ -312,8 +331,16 @@ def merge_common_challenges(
             MilestoneCommonChallenge(milestone_id=milestone_id, common_challenge_id=target.id)
         )
 
+    voted_in = set(
+        session.exec(select(Ballot.session_id).where(Ballot.common_challenge_id == target.id))
+    )
+    for listed in session.exec(select(Ballot).where(Ballot.common_challenge_id == source.id)):
+        if listed.session_id not in voted_in:
+            session.add(Ballot(session_id=listed.session_id, common_challenge_id=target.id))
+
     if not target.description and source.description:
         target.description = source.description
+    _tell_screens(session, [target.id, source.id])
     source.archived_at = now()
     commit(session, conflict="The merge clashed with another change; reload and try again.")
     return target
@@ -326,6 +353,7 @@ def archive_common_challenge(
     require_role(actor, *STAFF)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
     group.archived_at = now()
+    _tell_screens(session, [group.id])
     commit(session)
     return group
 
@@ -409,158 +437,15 @@ def list_common_challenges(
 # --- votes ------------------------------------------------------------------------
 
 
-def _voter(
-    session: Session, *, token: str | None, participant_id: int | None, actor: User | None
-) -> Participant:
-    """The participant voting: by their token, or by id when staff record the vote."""
-    if token is None and participant_id is None:
-        raise InvalidInput("Say who votes: give the participant's token or their id.")
-    if token is not None and participant_id is not None:
-        raise InvalidInput("Give either the participant's token or their id, not both.")
-    if token is not None:
-        participant = session.exec(
-            select(Participant).where(Participant.token == token.strip())
-        ).first()
-        if participant is None:
-            raise NotFound("This voting link is not valid; join the session again.")
-        return participant
-    require_role(actor, *STAFF)
-    return get(session, Participant, participant_id, label="participant")
-
-
-def _positive_int(value: object, *, label: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(
-            f"{label} must be a whole number of at least 1 (got {value!r}).", field=field
-        )
-    return value
-
-
-def _dots_elsewhere(
-    session: Session, participant: Participant, group_id: int | None, *, per_city: bool = False
-) -> int:
-    """Dots already placed on the live groups of the session, leaving out this
-    participant's dots on ``group_id``: the participant's own, or (``per_city``) those of
-    everyone speaking for the same city."""
-    statement = (
-        select(func.coalesce(func.sum(Vote.dots), 0))
-        .join(CommonChallenge, CommonChallenge.id == Vote.common_challenge_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(
-            CommonChallenge.session_id == participant.session_id,
-            CommonChallenge.archived_at.is_(None),
-        )
-    )
-    if per_city:
-        statement = statement.where(
-            Participant.city_id == participant.city_id,
-            Participant.session_id == participant.session_id,
-        )
-    else:
-        statement = statement.where(Vote.participant_id == participant.id)
-    if group_id is not None:
-        statement = statement.where(
-            or_(Vote.common_challenge_id != group_id, Vote.participant_id != participant.id)
-        )
-    return int(session.exec(statement).one())
-
-
-def cast_vote(
-    session: Session,
-    *,
-    common_challenge_id: int,
-    token: str | None = None,
-    participant_id: int | None = None,
-    actor: User | None = None,
-    dots: int = 1,
-    budget: int = DEFAULT_BUDGET,
-    per_city: bool = False,
-) -> Vote:
-    """Put ``dots`` on a group (replacing the participant's earlier dots on it).
-
-    A participant has ``budget`` dots across their session's common challenges; with
-    ``per_city`` the budget is shared by everyone speaking for the same city.
-    """
-    dots = _positive_int(dots, label="The number of dots", field="dots")
-    budget = _positive_int(budget, label="The dot budget", field="budget")
-    participant = _voter(session, token=token, participant_id=participant_id, actor=actor)
-    group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
-    if group.session_id != participant.session_id:
-        raise InvalidInput(
-            f"The common challenge '{group.name}' is not voted on in this participant's session."
-        )
-    if per_city and participant.city_id is None:
-        raise InvalidInput("Say which city you speak for before voting: each city has dots.")
-    left = budget - _dots_elsewhere(session, participant, group.id, per_city=per_city)
-    if dots > left:
-        advice = (
-            f"put at most {left} here"
-            if left > 0
-            else "take dots off another common challenge first"
-        )
-        whose = "Your city has" if per_city else "You have"
-        raise InvalidInput(
-            f"{whose} {left} dot{'s' if left != 1 else ''} left to place "
-            f"(the budget is {budget}); {advice}.",
-            field="dots",
-        )
-    vote = session.exec(
-        select(Vote).where(
-            Vote.common_challenge_id == group.id, Vote.participant_id == participant.id
-        )
-    ).first()
-    if vote is None:
-        vote = Vote(common_challenge_id=group.id, participant_id=participant.id)
-        session.add(vote)
-    vote.dots = dots
-    vote.city_id = participant.city_id
-    commit(session, conflict="Your vote was saved twice at once; reload and vote again.")
-    return vote
-
-
-def retract_vote(
-    session: Session,
-    *,
-    common_challenge_id: int,
-    token: str | None = None,
-    participant_id: int | None = None,
-    actor: User | None = None,
-) -> None:
-    """Take back all the participant's dots on a group."""
-    participant = _voter(session, token=token, participant_id=participant_id, actor=actor)
-    group = get(session, CommonChallenge, common_challenge_id, label="common challenge")
-    vote = session.exec(
-        select(Vote).where(
-            Vote.common_challenge_id == group.id, Vote.participant_id == participant.id
-        )
-    ).first()
-    if vote is None:
-        raise NotFound(f"There is no vote on '{group.name}' to take back.")
-    session.delete(vote)
-    commit(session)
-
-
-def dots_left(
-    session: Session, *, token: str, budget: int = DEFAULT_BUDGET, per_city: bool = False
-) -> int:
-    """How many dots the participant with ``token`` (or their city) may still place."""
-    participant = _voter(session, token=token, participant_id=None, actor=None)
-    if per_city and participant.city_id is None:
-        return 0
-    return budget - _dots_elsewhere(session, participant, group_id=None, per_city=per_city)
-
-
 def vote_totals(
     session: Session,
     *,
     actor: User,
-    network_id: int | None = None,
-    session_id: int | None = None,
+    network_id: int,
 ) -> list[VoteTotal]:
-    """Dots, voters and voting cities per live group, most dots first (one query)."""
+    """Dots, voters and voting cities per live group of the network, most dots first
+    (one query), whatever session they were placed in."""
     require_role(actor, *STAFF, UserRole.TANDEM)
-    if network_id is None and session_id is None:
-        raise InvalidInput("Give a network or a session to count the votes of.")
     statement = (
         select(
             CommonChallenge.id,
@@ -574,8 +459,5 @@ def vote_totals(
         .group_by(CommonChallenge.id, CommonChallenge.name)
         .order_by(func.coalesce(func.sum(Vote.dots), 0).desc(), CommonChallenge.name)
     )
-    if network_id is not None:
-        statement = statement.where(CommonChallenge.network_id == network_id)
-    if session_id is not None:
-        statement = statement.where(CommonChallenge.session_id == session_id)
+    statement = statement.where(CommonChallenge.network_id == network_id)
     return [VoteTotal(i, n, int(d), int(v), int(c)) for i, n, d, v, c in session.exec(statement)]

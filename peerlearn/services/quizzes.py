@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.live import clock
 from peerlearn.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -168,6 +169,13 @@ def _options_of(session: Session, question_id: int) -> list[Option]:
     return list(session.scalars(statement))
 
 
+def _tell_screens(session: Session, quiz_id: int) -> None:
+    """A question changed: the live screens of its session redraw."""
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is not None:
+        clock.bump(session, quiz.session_id, stage=True)
+
+
 def _add_options(session: Session, question_id: int, options: list[tuple[str, bool]]) -> None:
     session.add_all(
         Option(question_id=question_id, text=text, position=i, is_correct=is_correct)
@@ -185,6 +193,7 @@ def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Q
     _refuse_duplicate_title(session, event_session.id, title)
     quiz = Quiz(session_id=event_session.id, title=title)
     session.add(quiz)
+    clock.bump(session, event_session.id, stage=True)
     commit(session, conflict=f"The quiz '{title}' could not be saved.")
     return quiz
 
@@ -196,6 +205,7 @@ def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Q
     _refuse_duplicate_title(session, quiz.session_id, title, exclude_id=quiz.id)
     quiz.title = title
     session.add(quiz)
+    clock.bump(session, quiz.session_id, stage=True)
     commit(session, conflict=f"The quiz '{title}' could not be saved.")
     return quiz
 
@@ -216,6 +226,7 @@ def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
             "Duplicate it if you need a fresh copy."
         )
     session.delete(quiz)  # its questions and options go with it (ON DELETE CASCADE)
+    clock.bump(session, quiz.session_id, stage=True)
     commit(session, conflict=f"The quiz '{quiz.title}' could not be deleted.")
 
 
@@ -290,6 +301,7 @@ def duplicate_quiz(
     session.flush()
     for copy, view in zip(copies, source.questions, strict=True):
         _add_options(session, copy.id, [(o.text, o.is_correct) for o in view.options])
+    clock.bump(session, target.id, stage=True)
     commit(session, conflict=f"The quiz '{title}' could not be saved.")
     return quiz
 
@@ -343,6 +355,7 @@ def add_question(
     session.add(question)
     session.flush()
     _add_options(session, question.id, cleaned)
+    _tell_screens(session, question.quiz_id)
     commit(session, conflict="The question could not be saved.")
     return question
 
@@ -411,6 +424,7 @@ def update_question(
     for option, is_correct in marks or []:
         option.is_correct = is_correct
         session.add(option)
+    _tell_screens(session, question.quiz_id)
     commit(session, conflict="The question could not be saved.")
     return question
 
@@ -427,6 +441,7 @@ def delete_question(session: Session, *, actor: User, question_id: int) -> None:
     session.delete(question)
     session.flush()
     _number(_ordered_questions(session, quiz_id))
+    _tell_screens(session, quiz_id)
     commit(session, conflict="The question could not be deleted.")
 
 
@@ -447,6 +462,7 @@ def move_question(
         )
     questions[index], questions[target] = questions[target], questions[index]
     _number(questions)
+    _tell_screens(session, question.quiz_id)
     commit(session, conflict="The questions could not be reordered.")
     return questions
 
@@ -472,5 +488,6 @@ def reorder_questions(
         )
     ordered = [by_id[i] for i in wanted]
     _number(ordered)
+    _tell_screens(session, quiz.id)
     commit(session, conflict="The questions could not be reordered.")
     return ordered

@@ -1,53 +1,82 @@
-"""What the live screens share: the cached snapshot and leaderboard, the join URL and
-its QR code, large type for the projector, and who a browser is (for slowing down
-wrong codes)."""
+"""What the live screens share: the snapshot and charts of the session's current
+version (built once for every viewer of it), the join URL and its QR code, large type
+for the projector, and who a browser is (for slowing down wrong codes)."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import os
+from collections.abc import Callable
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 import segno
 import streamlit as st
 
-from peerlearn.services import live_results
+from peerlearn.live import clock
+from peerlearn.live import snapshot as snapshots
 from peerlearn.ui.widgets import read
 
 PUBLIC_URL = "PEERLEARN_PUBLIC_URL"
-# The presenter polls every second, Run live every 2 s, phones every 2.5 s; one
-# snapshot per second is shared by all of them, so two hundred phones cost the
-# database one query set.
-SNAPSHOT_TTL = 1.0
-PRESENTER_TICK = 1.0
-RUN_LIVE_TICK = 2.0
-PHONE_TICK = 2.5
-# The leaderboard changes only when a question is revealed (or a quiz starts afresh),
-# and both change the key it is cached under; the ttl is a backstop.
-LEADERBOARD_TTL = 30.0
+# Snapshots and charts of recent versions kept in memory, for all sessions together.
+VERSIONS_KEPT = 64
 
 
-@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False, max_entries=64)
-def snapshot(session_id: int) -> live_results.Snapshot:
-    return read(lambda s: live_results.snapshot(s, session_id=session_id))
+def version_of(session_id: int) -> clock.Version | None:
+    """The session's version now: one indexed read."""
+    return read(lambda s: clock.read(s, session_id))
 
 
-def forget_snapshot(session_id: int) -> None:
-    """Drop the cached snapshot after a facilitator's change, so the next draw (of
-    every screen) shows it at once instead of up to a second later."""
-    snapshot.clear(session_id)
+def _key(version: clock.Version | None) -> tuple[int, int, int]:
+    if version is None:
+        return -1, -1, 0
+    return version.stage, version.data, int(version.closed(datetime.now(UTC)))
 
 
-@st.cache_data(ttl=LEADERBOARD_TTL, show_spinner=False, max_entries=64)
+@st.cache_resource(max_entries=VERSIONS_KEPT, show_spinner=False)
+def _snapshot(session_id: int, stage: int, data: int, closed: int) -> snapshots.Snapshot:
+    # cache_resource hands every viewer the same object (cache_data would copy it on
+    # every hit); nothing changes a snapshot once it is built.
+    return read(lambda s: snapshots.snapshot(s, session_id=session_id))
+
+
+def snapshot(session_id: int) -> tuple[snapshots.Snapshot, clock.Version | None]:
+    """The session as it is now, and the version it shows.
+
+    Built once per version for every screen of this server; a session that never
+    went live has no version and is read afresh.
+    """
+    version = version_of(session_id)
+    if version is None:
+        return read(lambda s: snapshots.snapshot(s, session_id=session_id)), None
+    return _snapshot(session_id, *_key(version)), version
+
+
+@st.cache_resource(max_entries=VERSIONS_KEPT, show_spinner=False)
 def _leaderboard(session_id: int, revealed: tuple[tuple[int, str], ...]):
-    return read(lambda s: live_results.leaderboard(s, session_id=session_id))
+    return read(lambda s: snapshots.leaderboard(s, session_id=session_id))
 
 
-def leaderboard(snap: live_results.Snapshot):
-    """(by city, by name) for the snapshot's revealed questions, cached per set of
-    revealed questions: a presenter's tick does not query it."""
+def leaderboard(snap: snapshots.Snapshot):
+    """(by city, by name) for the snapshot's revealed questions, read once per set of
+    revealed questions."""
     return _leaderboard(snap.session_id, snap.revealed)
+
+
+@st.cache_resource(max_entries=VERSIONS_KEPT * 4, show_spinner=False)
+def _chart(session_id: int, key: tuple, name: str, _build: Callable[[], object]) -> dict:
+    # ``_build`` is left out of the cache key (its leading underscore): ``name`` says
+    # which chart it makes.
+    return _build().to_dict()
+
+
+def chart(snap: snapshots.Snapshot, name: str, build: Callable[[], object]) -> None:
+    """Draw the Altair chart ``build()`` makes, made once per version and ``name``
+    (which chart, at which size) for every viewer: its Vega-Lite spec is kept."""
+    key = (snap.stage, snap.data, snap.question.state if snap.question else "")
+    spec = _chart(snap.session_id, key, name, build) if snap.stage else build().to_dict()
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def base_url() -> str:
@@ -62,6 +91,12 @@ def base_url() -> str:
         prefix = parts.path.rsplit("/", 1)[0]
         return f"{parts.scheme}://{parts.netloc}{prefix}"
     return "http://localhost:8501"
+
+
+def local_only(url: str) -> bool:
+    """True when phones in the room cannot reach ``url`` (this computer's own name)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in {"localhost", "127.0.0.1", "::1", "0.0.0.0"} or host.endswith(".localhost")
 
 
 def join_url(code: str) -> str:
@@ -132,7 +167,7 @@ def code_block(code: str, *, size: float = 5.0) -> None:
     )
 
 
-def coverage(snap: live_results.Snapshot) -> str:
+def coverage(snap: snapshots.Snapshot) -> str:
     question = snap.question
     present = len(snap.cities)
     if question is None:
@@ -144,10 +179,22 @@ def coverage(snap: live_results.Snapshot) -> str:
     return f"{counted} counted"
 
 
+# Streamlit greys out what a rerun has not redrawn yet; a live screen redraws in place
+# and must not fade or flicker while it does.
+_STEADY = (
+    "[data-stale='true'],[data-stale='true'] *{opacity:1 !important;transition:none !important}"
+)
+
+
+def steady() -> None:
+    """Keep the page from fading while it redraws."""
+    st.html(f"<style>{_STEADY}</style>")
+
+
 def hide_chrome() -> None:
     """The presenter view has no sidebar or header: the room sees only the session."""
     st.html(
         "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
         "header[data-testid='stHeader']{display:none}"
-        ".block-container{padding-top:1.5rem;max-width:100%}</style>"
+        f".block-container{{padding-top:1.5rem;max-width:100%}}{_STEADY}</style>"
     )

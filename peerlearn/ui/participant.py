@@ -1,22 +1,37 @@
 """The phone's view of a live session, one function per activity.
 
 Participants have no account: the token in the URL is who they are. Each function
-draws from the shared snapshot and writes only through the participant services.
+draws from the session's shared snapshot and writes only through peerlearn.live.
+Every tap is saved in its button's callback, before the view is drawn again, so the
+run that follows the tap already shows what it saved: one run per tap.
 """
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from peerlearn.charts.live import PHONE, answers_chart, tally_chart, words_chart
+from peerlearn.errors import PeerlearnError
+from peerlearn.live import answers, screens, votes, wall
+from peerlearn.live.snapshot import CurrentQuestion, Snapshot
 from peerlearn.models import CountMode, QuestionKind
-from peerlearn.services import live_board, live_views, participation
-from peerlearn.services.live_results import CurrentQuestion, Snapshot
-from peerlearn.ui.live import big
-from peerlearn.ui.widgets import act, read
+from peerlearn.ui.live import big, chart
+from peerlearn.ui.widgets import plain, read
 
-SAVED = "join_saved_question"
 COOKIE_DAYS = 3
+NOTE = "join_note"  # what the last tap left to say: ("success" | "error", text, where)
+# Answer tiles: colours with white text at a contrast above 4.5:1, and a shape each, so
+# that no one needs to tell the colours apart.
+TILES = [
+    ("▲", "#b3261e"),
+    ("◆", "#0b57d0"),
+    ("●", "#7a5900"),
+    ("■", "#146c2e"),
+    ("★", "#6f3b9e"),
+    ("⬟", "#8c4a00"),
+]
 
 
 def cookie_name(session_id: int) -> str:
@@ -43,23 +58,29 @@ def city_dots_used(snap: Snapshot, city_id: int | None) -> int | None:
     return snap.city_dots.get(city_id, 0)
 
 
-def signature(snap: Snapshot, city_id: int | None = None) -> tuple:
-    """What, when it changes, means the phone must redraw its form: the activity, the
-    question and its state, and while voting per city the dots the city has left."""
-    question = snap.question
-    voting = snap.activity == "voting"
-    return (
-        snap.live,
-        snap.activity,
-        question.id if question else None,
-        question.state if question else None,
-        snap.voting_closed,
-        snap.results_hidden,
-        snap.vote_mode if voting else None,
-        snap.vote_budget if voting else None,
-        city_dots_used(snap, city_id) if voting else None,
-        tuple(t.id for t in snap.tallies) if voting else None,
-    )
+def _run(action, *, success: str, where: str) -> None:
+    """A tap's callback: save through peerlearn.live and leave a note for the run that
+    follows (a refusal's message, or ``success``)."""
+    try:
+        read(action)
+    except PeerlearnError as error:
+        st.session_state[NOTE] = ("error", str(error), where)
+    else:
+        st.session_state[NOTE] = ("success", success, where)
+
+
+def _note(where: str) -> bool:
+    """Say what the last tap here did, once; True when there was something to say."""
+    note = st.session_state.get(NOTE)
+    if not note or note[2] != where:
+        return False
+    st.session_state.pop(NOTE, None)
+    kind, text, _ = note
+    if kind == "error":
+        st.error(text, icon=":material/error:")
+    else:
+        st.success(text, icon=":material/check_circle:")
+    return True
 
 
 def lobby() -> None:
@@ -74,75 +95,117 @@ def ended() -> None:
 
 
 def quiz(snap: Snapshot, token: str) -> None:
+    if snap.finished:
+        st.success("The quiz is over: the podium is on the big screen.", icon=":material/flag:")
+        return
     question = snap.question
     if question is None or question.state == "waiting":
         st.info("Get ready: the next question is coming.", icon=":material/hourglass_top:")
         return
     st.caption(f"Question {question.position} of {question.total}")
     big(question.text, size=1.4)
-    mine = read(lambda s: participation.participant_answer(s, token=token, question_id=question.id))
+    mine = read(lambda s: answers.participant_answer(s, token=token, question_id=question.id))
+    where = f"q{question.id}"
     if question.state == "open":
-        _answer_form(question, token, mine)
+        _answer(question, token, mine, where)
         return
+    _note(where)
     _show_mine(question, mine)
     if question.state == "revealed" or not snap.results_hidden:
         per_city = snap.count_mode == CountMode.CITY
-        _results(question, revealed=question.state == "revealed", per_city=per_city)
+        _results(snap, revealed=question.state == "revealed", per_city=per_city)
     else:
         st.info("Answers are closed. Results come on the big screen.", icon=":material/lock:")
 
 
-def _answer_form(question: CurrentQuestion, token: str, mine) -> None:
+def _save(token: str, question_id: int, where: str, **values) -> None:
+    _run(
+        lambda s: answers.answer_question(s, token=token, question_id=question_id, **values),
+        success="Your answer is saved. You can change it until the question closes.",
+        where=where,
+    )
+
+
+def _save_from(token: str, question_id: int, where: str, key: str, field: str) -> None:
+    """Save what the form's widget ``key`` holds as ``field`` of the answer."""
+    value = st.session_state.get(key)
+    if field == "option_ids":
+        value = list(value or [])
+    _save(token, question_id, where, **{field: value})
+
+
+def _tiles_css(key: str, count: int, chosen: list[int]) -> None:
+    """Large coloured tiles, left-aligned text that wraps; the chosen one ringed."""
+    rules = []
+    for n in range(count):
+        _, colour = TILES[n % len(TILES)]
+        tile = f".st-key-{key}_{n} button"
+        rules.append(
+            f"{tile},{tile}:hover,{tile}:focus,{tile}:active,{tile}:focus:not(:active)"
+            f"{{background-color:{colour} !important;color:#fff !important;"
+            f"border:3px solid {colour} !important;min-height:4.5rem;justify-content:flex-start}}"
+            f"{tile} p{{font-size:1.3rem;font-weight:600;text-align:left;white-space:normal;"
+            "overflow-wrap:anywhere}"
+        )
+    for n in chosen:
+        rules.append(
+            f".st-key-{key}_{n} button{{outline:5px solid #1b1b1f !important;outline-offset:3px}}"
+        )
+    st.html("<style>" + "".join(rules) + "</style>")
+
+
+def _answer(question: CurrentQuestion, token: str, mine, where: str) -> None:
     answer, chosen = mine if mine else (None, [])
-    options = {o.id: o.text for o in question.options}
     key = f"join_q{question.id}"
-    with st.form(key):
-        if question.kind == QuestionKind.SINGLE:
-            before = chosen[0] if chosen and chosen[0] in options else None
-            picked = st.radio(
-                "Your answer",
-                list(options),
-                index=list(options).index(before) if before else None,
-                format_func=options.get,
-                key=f"{key}_single",
+    if question.kind == QuestionKind.SINGLE:
+        # One tap answers: a large tile per option, the chosen one marked.
+        options = question.options
+        picked = [n for n, o in enumerate(options) if o.id in chosen]
+        _tiles_css(key, len(options), picked)
+        for n, option in enumerate(options):
+            shape, _ = TILES[n % len(TILES)]
+            mark = "  ✓ your answer" if n in picked else ""
+            st.button(
+                f"{shape}  {option.text}{mark}",
+                key=f"{key}_{n}",
+                width="stretch",
+                on_click=_save,
+                args=(token, question.id, where),
+                kwargs={"option_ids": [option.id]},
             )
-            values = dict(option_ids=[picked] if picked is not None else [])
-        elif question.kind == QuestionKind.MULTIPLE:
-            picked = st.pills(
+        if not _note(where) and answer is not None:
+            st.caption("Tap another answer to change yours until the question closes.")
+        return
+    with st.form(key):
+        if question.kind == QuestionKind.MULTIPLE:
+            options = {o.id: o.text for o in question.options}
+            st.session_state.setdefault(f"{key}_multi", [o for o in chosen if o in options])
+            st.pills(
                 "Your answers (pick all that apply)",
                 list(options),
                 selection_mode="multi",
-                default=[o for o in chosen if o in options],
                 format_func=options.get,
                 key=f"{key}_multi",
             )
-            values = dict(option_ids=list(picked or []))
+            field, widget = "option_ids", f"{key}_multi"
         elif question.kind == QuestionKind.SCALE:
             low, high = question.scale_min, question.scale_max
             start = answer.value if answer and answer.value is not None else (low + high) // 2
-            value = st.slider("Your answer", low, high, start, key=f"{key}_scale")
-            values = dict(value=value)
+            st.session_state.setdefault(f"{key}_scale", start)
+            st.slider("Your answer", low, high, key=f"{key}_scale")
+            field, widget = "value", f"{key}_scale"
         else:
-            text = st.text_area(
-                "Your answer", value=answer.text if answer else "", max_chars=500, key=f"{key}_open"
-            )
-            values = dict(text=text)
-        label = "Change my answer" if answer else "Send my answer"
-        sent = st.form_submit_button(label, type="primary", width="stretch")
-    if sent:
-        # Redraw so the form shows the saved answer; the note and toast survive it.
-        act(
-            lambda s: participation.answer_question(
-                s, token=token, question_id=question.id, **values
-            ),
-            success="Answer saved",
-            reset={SAVED: question.id},
+            st.session_state.setdefault(f"{key}_open", answer.text if answer else "")
+            st.text_area("Your answer", max_chars=500, key=f"{key}_open")
+            field, widget = "text", f"{key}_open"
+        st.form_submit_button(
+            "Change my answer" if answer else "Send my answer",
+            type="primary",
+            width="stretch",
+            on_click=_save_from,
+            args=(token, question.id, where, widget, field),
         )
-    elif st.session_state.get(SAVED) == question.id:
-        st.success(
-            "Your answer is saved. You can change it until the question closes.",
-            icon=":material/check_circle:",
-        )
+    _note(where)
 
 
 def _show_mine(question: CurrentQuestion, mine) -> None:
@@ -167,20 +230,24 @@ def _show_mine(question: CurrentQuestion, mine) -> None:
         st.text(answer.text)
 
 
-def _results(question: CurrentQuestion, *, revealed: bool, per_city: bool) -> None:
+def _results(snap: Snapshot, *, revealed: bool, per_city: bool) -> None:
+    question = snap.question
     if question.kind == QuestionKind.OPEN:
         if question.words:
-            st.altair_chart(words_chart(question.words, 8, size=PHONE), width="stretch")
+            chart(snap, "words:phone", lambda: words_chart(question.words, 8, size=PHONE))
         return
-    chart = answers_chart(question, show_correct=revealed, per_city=per_city, size=PHONE)
-    st.altair_chart(chart, width="stretch")
+    chart(
+        snap,
+        f"answers:phone:{revealed}:{per_city}",
+        lambda: answers_chart(question, show_correct=revealed, per_city=per_city, size=PHONE),
+    )
     if question.kind == QuestionKind.SCALE and question.mean is not None:
         st.caption(f"Mean: {question.mean:.1f}")
 
 
-def wall(token: str) -> None:
-    tandems = read(lambda s: live_board.participant_tandems(s, token=token))
-    categories = read(live_views.wall_categories)
+def wall_view(token: str) -> None:
+    tandems = read(lambda s: wall.participant_tandems(s, token=token))
+    categories = read(screens.wall_categories)
     if not tandems:
         st.info(
             "Your city is in no tandem of this network, so you cannot file challenges here. "
@@ -188,39 +255,56 @@ def wall(token: str) -> None:
             icon=":material/info:",
         )
         return
-    with st.form("join_wall"):
+    with st.form("join_wall", clear_on_submit=False):
         st.markdown("**Post a challenge for your tandem**")
-        tandem_id = st.selectbox(
-            "Tandem",
-            [t.id for t in tandems],
-            format_func={t.id: t.name for t in tandems}.get,
-            key="join_wall_tandem",
-        )
-        names = {c.id: c.name for c in categories}
-        category_id = st.selectbox(
+        names = {t.id: t.name for t in tandems}
+        st.selectbox("Tandem", list(names), format_func=names.get, key="join_wall_tandem")
+        categories_by_id = {c.id: c.name for c in categories}
+        st.selectbox(
             "Category of need",
-            list(names),
+            list(categories_by_id),
             index=None,
-            format_func=names.get,
+            format_func=categories_by_id.get,
             placeholder="Choose…",
             key="join_wall_category",
         )
-        text = st.text_area("The challenge", max_chars=2000, key="join_wall_text")
-        sent = st.form_submit_button("Post", type="primary", width="stretch")
-    if sent:
-        act(
-            lambda s: live_board.post_challenge(
-                s, token=token, text=text, category_id=category_id, tandem_id=tandem_id
-            ),
-            success="Challenge posted",
-            # Emptied only once posted: a refused post keeps what was typed.
-            reset={"join_wall_text": "", "join_wall_category": None},
+        st.text_area("The challenge", max_chars=2000, key="join_wall_text")
+        st.form_submit_button(
+            "Post", type="primary", width="stretch", on_click=_post, args=(token,)
         )
-    mine = read(lambda s: live_board.my_challenges(s, token=token))
+    _note("wall")
+    mine = read(lambda s: wall.my_challenges(s, token=token))
     if mine:
         st.caption(f"You posted {len(mine)}:")
         for challenge in mine:
-            st.text("• " + challenge.text)
+            _wrapped("• " + challenge.text)
+
+
+def _post(token: str) -> None:
+    state = st.session_state
+    text, category, tandem = (
+        state.get("join_wall_text", ""),
+        state.get("join_wall_category"),
+        state.get("join_wall_tandem"),
+    )
+    _run(
+        lambda s: wall.post_challenge(
+            s, token=token, text=text, category_id=category, tandem_id=tandem
+        ),
+        success="Challenge posted",
+        where="wall",
+    )
+    if state.get(NOTE, ("",))[0] == "success":
+        # Emptied only once posted: a refused post keeps what was typed.
+        state["join_wall_text"] = ""
+        state["join_wall_category"] = None
+
+
+def _wrapped(text: str) -> None:
+    """User text as text, wrapped even where a word has no spaces."""
+    st.html(
+        '<div style="white-space:pre-wrap;overflow-wrap:anywhere">' + html.escape(text) + "</div>"
+    )
 
 
 def voting(snap: Snapshot, token: str, city_id: int | None = None) -> None:
@@ -229,34 +313,47 @@ def voting(snap: Snapshot, token: str, city_id: int | None = None) -> None:
         return
     if snap.voting_closed:
         st.success("Voting is closed. The ranking:", icon=":material/leaderboard:")
-        st.altair_chart(tally_chart(snap.tallies, size=PHONE), width="stretch")
+        chart(snap, "tally:phone", lambda: tally_chart(snap.tallies, size=PHONE))
         return
-    mine = read(lambda s: live_board.my_votes(s, token=token))
+    mine = read(lambda s: votes.my_votes(s, token=token))
     used = city_dots_used(snap, city_id)
     if used is None:
-        left = read(lambda s: live_board.dots_left(s, token=token))
-    else:  # the city's count comes with the shared snapshot, which every tick compares
+        left = read(lambda s: votes.dots_left(s, token=token))
+    else:  # the city's count comes with the shared snapshot, which the page follows
         left = max(0, snap.vote_budget - used)
     per_city = " for your city" if snap.vote_mode == CountMode.CITY else ""
     st.markdown(f"**{left} of {snap.vote_budget} dots left{per_city}**")
-    for tally in snap.tallies:
+    _note("vote")
+    # A stable order, by name: the ranking is the big screen's business, and cards that
+    # moved with the live rank would slide under a finger about to tap.
+    for tally in sorted(snap.tallies, key=lambda t: (t.name.casefold(), t.id)):
         dots = mine.get(tally.id, 0)
         with st.container(border=True):
             st.text(tally.name)
             # A horizontal row stays a row on a phone (columns would stack).
             row = st.container(horizontal=True, vertical_alignment="center", wrap=False)
-            if row.button("−", key=f"join_less_{tally.id}", disabled=dots == 0):
-                _vote(token, tally.id, dots - 1)
+            row.button(
+                "−",
+                key=f"join_less_{tally.id}",
+                disabled=dots == 0,
+                on_click=_vote,
+                args=(token, tally.id, -1),
+                help=f"Take a dot off {plain(tally.name)}",
+            )
             row.markdown(f"**{'●' * dots or '○'}** {dots} of your dots")
-            # Not disabled at 0 left: a press then says why nothing happens (and the
-            # count may be a moment old).
-            if row.button("+", key=f"join_more_{tally.id}"):
-                _vote(token, tally.id, dots + 1)
+            # Not disabled at 0 left: a press then says why nothing happens.
+            row.button(
+                "+",
+                key=f"join_more_{tally.id}",
+                on_click=_vote,
+                args=(token, tally.id, 1),
+                help=f"Put a dot on {plain(tally.name)}",
+            )
 
 
-def _vote(token: str, group_id: int, dots: int) -> None:
-    done = act(
-        lambda s: live_board.vote(s, token=token, common_challenge_id=group_id, dots=dots) or True
+def _vote(token: str, group_id: int, by: int) -> None:
+    _run(
+        lambda s: votes.add_dots(s, token=token, common_challenge_id=group_id, by=by),
+        success="Vote saved",
+        where="vote",
     )
-    if done:
-        st.rerun()

@@ -104,14 +104,14 @@ def _port(offset: int) -> int:
 
 @contextlib.contextmanager
 def running_server(database: str, port: int, log: Path) -> Iterator[str]:
-    """``streamlit run streamlit_app.py`` on ``database``; yields its base URL."""
+    """``streamlit run app.py`` (the README's server) on ``database``; yields its base URL."""
     env = dict(os.environ, **{ENV_VAR: database})
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "streamlit_app.py",
+        "app.py",
         "--server.headless",
         "true",
         "--server.port",
@@ -226,3 +226,30 @@ def sign_in(page, base: str, role: str, *, go: bool = True) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.locator("[data-testid='stSidebarNav']").wait_for()
     wait_for_app_run(page)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def shots_on_failure(request, screenshot_dirs):
+    """When a browser test fails, every open page is saved as a screenshot (named after
+    the test), to see what the browser showed."""
+    yield
+    if not request.node.stash.get(FAILED, False) or "browser" not in request.fixturenames:
+        return
+    chromium = request.getfixturevalue("browser")
+    name = request.node.name.replace("/", "_")
+    for c, context in enumerate(chromium.contexts):
+        for n, tab in enumerate(context.pages):
+            for folder in screenshot_dirs:
+                with contextlib.suppress(Exception):
+                    tab.screenshot(path=str(folder / f"failed-{name}-{c}-{n}.png"), full_page=True)

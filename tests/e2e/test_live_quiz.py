@@ -6,6 +6,7 @@ the server restarts mid-quiz and the session goes on with nothing lost."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 
@@ -15,7 +16,7 @@ from sqlmodel import Session, select
 
 from peerlearn import models as m
 from peerlearn.db import make_engine
-from peerlearn.services import live, live_views
+from peerlearn.live import quiz, screens
 from peerlearn.services import users as user_service
 from tests.e2e.conftest import IDLE, PASSWORD, _port, running_server, wait_for_app_run
 
@@ -103,7 +104,7 @@ def _drive(page) -> None:
 
 def _presenter_url(base: str, url: str) -> str:
     row = _row(url)
-    return f"{base}/presenter?session={row.id}&key={live_views.presenter_key(row)}"
+    return f"{base}/presenter?session={row.id}&key={screens.presenter_key(row)}"
 
 
 def _click(page, name: str) -> None:
@@ -126,7 +127,7 @@ def _question_state(url: str) -> str:
         return "none"
     engine = make_engine(url)
     with Session(engine) as session:
-        state = live.question_state(session.get(m.Question, row.current_question_id))
+        state = quiz.state(session.get(m.Question, row.current_question_id))
     engine.dispose()
     return state
 
@@ -161,9 +162,14 @@ def _join(phone, base: str, code: str, city: str, name: str) -> str:
     return phone.url.split("p=")[1]
 
 
+def tile(phone, option: str):
+    """The answer tile of ``option`` (a shape, then the option's text)."""
+    return phone.get_by_role("button", name=re.compile(re.escape(option)))
+
+
 def _answer(phone, option: str) -> None:
-    phone.get_by_text(option, exact=True).click(timeout=15_000)
-    phone.get_by_role("button", name="Send my answer").click()
+    """One tap on a tile answers a single-choice question."""
+    tile(phone, option).click(timeout=15_000)
     phone.get_by_text("Your answer is saved").wait_for(timeout=15_000)
 
 
@@ -251,7 +257,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         _until(lambda: _row(live_db).activity == "quiz", "on the quiz")
         wait_for_app_run(staff)
         _next_and_open(staff, live_db)
-        phones[0].get_by_text("All of them", exact=True).wait_for()
+        tile(phones[0], "All of them").wait_for()
         _shoot(phones[0], screenshot_dirs, "phone-question")
         for phone in phones:
             _answer(phone, "All of them")
@@ -268,7 +274,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         phones[0].reload()
         phones[0].wait_for_selector(IDLE)
         assert phones[0].url.endswith(tokens[0])
-        phones[0].get_by_role("button", name="Change my answer").wait_for()
+        phones[0].get_by_text("your answer", exact=False).wait_for()  # the tile it chose
         new_ones = participants.where(
             m.Participant.session_id == row.id, m.Participant.token.not_like("demo-%")
         )
@@ -277,7 +283,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(
     # The server restarts mid-quiz: phones reconnect by themselves, staff sign in again.
     with running_server(live_db, port, tmp_path / "s2.log") as base:
         for phone, token in zip(phones, tokens, strict=True):
-            phone.get_by_role("button", name="Change my answer").wait_for(timeout=60_000)
+            phone.get_by_text("your answer", exact=False).wait_for(timeout=60_000)
             assert phone.url.endswith(token)
         _sign_in(staff, base)
         _drive(staff)

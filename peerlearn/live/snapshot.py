@@ -1,8 +1,9 @@
-"""What a live session looks like right now: one small aggregate for every screen.
+"""What a live session looks like at one version: one small aggregate for every screen.
 
-The presenter view ticks every second and each phone every few seconds; they share
-one cached snapshot per interval, so everything here is a handful of GROUP BY
-queries whose number does not grow with the room.
+It is built once per version of the session (peerlearn.live.clock) and shared by every
+screen showing that version, so everything here is a handful of GROUP BY queries
+whose number does not grow with the room. Its values are never changed after it is
+built: the same object is handed to many viewers at once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from peerlearn import rules
+from peerlearn.live.joining import is_live
+from peerlearn.live.quiz import state as question_state
 from peerlearn.models import (
     Answer,
     AnswerOption,
+    Ballot,
     Category,
     Challenge,
     City,
@@ -25,6 +30,7 @@ from peerlearn.models import (
     CountMode,
     EventSession,
     LiveActivity,
+    LiveClock,
     Option,
     Participant,
     Question,
@@ -34,7 +40,6 @@ from peerlearn.models import (
     Vote,
 )
 from peerlearn.services._common import get
-from peerlearn.services.live import is_live, question_state
 
 # Words too common to say anything in a word cloud of open answers.
 STOP_WORDS = frozenset(
@@ -88,7 +93,7 @@ class OptionCount:
     id: int
     text: str
     is_correct: bool
-    count: int
+    count: int  # people who chose it, or cities (per city)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,14 @@ class QuestionItem:
 
 
 @dataclass(frozen=True)
+class OpenAnswer:
+    id: int
+    text: str
+    city: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
 class CurrentQuestion:
     id: int
     text: str
@@ -116,15 +129,18 @@ class CurrentQuestion:
     scale_max: int | None
     has_correct: bool
     options: list[OptionCount]
-    answers: int  # answers counted (people, or cities in per-city mode)
+    # Who answered, in the unit counted: people, or cities (per city). Every share on
+    # the screens and in the Excel summary is of this number (rules.share).
+    answers: int
     mean: float | None
     # Scale steps: people per step, or per city the share of each city's people (a city
     # whose two people chose 4 and 5 adds 0.5 to each): the bars add up to the cities
     # counted and their mean is the mean of the cities' means.
     value_counts: dict[int, float]
-    texts: list[str]
-    words: list[tuple[str, int]]
+    texts: list[str]  # open answers shown (not hidden), oldest first
+    words: list[tuple[str, int]]  # of the texts shown
     cities_answered: int
+    open_answers: list[OpenAnswer] = field(default_factory=list)  # newest first, hidden too
 
 
 @dataclass(frozen=True)
@@ -145,6 +161,7 @@ class Tally:
     dots: int
     voters: int
     cities: int
+    rank: int = 1  # ties share a rank
 
 
 @dataclass(frozen=True)
@@ -165,8 +182,13 @@ class Snapshot:
     current_question_id: int | None = None
     questions: list[QuestionItem] = field(default_factory=list)
     wall: list[WallItem] = field(default_factory=list)  # oldest first, hidden ones too
-    tallies: list[Tally] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)  # the ballot, most dots first
     city_dots: dict[int, int] = field(default_factory=dict)  # while voting: dots per city
+    tally_hidden: bool = False
+    countdown_seconds: int | None = None  # what each question opened gets
+    finished: bool = False  # "Next" after the last question: the podium
+    stage: int = 0  # the version this snapshot shows (peerlearn.live.clock)
+    data: int = 0
 
     @property
     def revealed(self) -> tuple[tuple[int, str], ...]:
@@ -239,13 +261,16 @@ def _question(session: Session, row: EventSession, order: list[Question]) -> Cur
             .order_by(Option.position, Option.id)
         )
     ]
-    answers = session.execute(
-        select(Answer.value, Answer.text, Participant.city_id)
+    rows = session.execute(
+        select(Answer.value, Answer.text, Participant.city_id, Answer.id, Answer.hidden, City.name)
         .join(Participant, Participant.id == Answer.participant_id)
+        .outerjoin(City, City.id == Participant.city_id)
         .where(Answer.question_id == question.id)
         .order_by(Answer.id)
     ).all()
+    answers = [(value, text, city) for value, text, city, *_ in rows]
     cities_answered = len({c for _, _, c in answers if c is not None})
+    open_answers = []
     mean, value_counts, texts = None, {}, []
     if question.kind == QuestionKind.SCALE:
         value_counts = dict.fromkeys(range(question.scale_min, question.scale_max + 1), 0.0)
@@ -265,7 +290,11 @@ def _question(session: Session, row: EventSession, order: list[Question]) -> Cur
                 value_counts[value] = value_counts.get(value, 0.0) + 1
             mean = sum(v for v, _, _ in answers) / len(answers) if answers else None
     elif question.kind == QuestionKind.OPEN:
-        texts = [t for _, t, _ in answers]
+        texts = [text for _, text, _, _, hidden, _ in rows if not hidden]
+        open_answers = [
+            OpenAnswer(ident, text, city or "", bool(hidden))
+            for _, text, _, ident, hidden, city in reversed(rows)
+        ]
     return CurrentQuestion(
         id=question.id,
         text=question.text,
@@ -284,6 +313,7 @@ def _question(session: Session, row: EventSession, order: list[Question]) -> Cur
         texts=texts,
         words=words_of(texts),
         cities_answered=cities_answered,
+        open_answers=open_answers,
     )
 
 
@@ -312,31 +342,53 @@ def _wall(session: Session, session_id: int) -> list[WallItem]:
 
 
 def _tallies(session: Session, session_id: int) -> list[Tally]:
-    total = func.coalesce(func.sum(Vote.dots), 0)
+    """The ballot's groups with the dots this session's participants placed, most dots
+    first and ranked with ties."""
+    votes = (
+        select(
+            Vote.common_challenge_id.label("group_id"),
+            func.sum(Vote.dots).label("dots"),
+            func.count(Vote.id).label("voters"),
+            func.count(func.distinct(Vote.city_id)).label("cities"),
+        )
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Participant.session_id == session_id)
+        .group_by(Vote.common_challenge_id)
+        .subquery()
+    )
+    total = func.coalesce(votes.c.dots, 0)
     rows = session.execute(
         select(
             CommonChallenge.id,
             CommonChallenge.name,
             total,
-            func.count(Vote.id),
-            func.count(func.distinct(Vote.city_id)),
+            func.coalesce(votes.c.voters, 0),
+            func.coalesce(votes.c.cities, 0),
         )
-        .outerjoin(Vote, Vote.common_challenge_id == CommonChallenge.id)
-        .where(CommonChallenge.session_id == session_id, CommonChallenge.archived_at.is_(None))
-        .group_by(CommonChallenge.id, CommonChallenge.name)
-        .order_by(total.desc(), CommonChallenge.name)
-    )
-    return [Tally(i, n, int(d), int(v), int(c)) for i, n, d, v, c in rows]
+        .join(Ballot, Ballot.common_challenge_id == CommonChallenge.id)
+        .outerjoin(votes, votes.c.group_id == CommonChallenge.id)
+        .where(Ballot.session_id == session_id, CommonChallenge.archived_at.is_(None))
+        .order_by(total.desc(), CommonChallenge.name, CommonChallenge.id)
+    ).all()
+    ranks = rules.ranks([int(d) for _, _, d, _, _ in rows])
+    return [
+        Tally(i, n, int(d), int(v), int(c), rank)
+        for (i, n, d, v, c), rank in zip(rows, ranks, strict=True)
+    ]
 
 
 def _city_dots(session: Session, session_id: int) -> dict[int, int]:
-    """Dots placed per city on the session's live groups (what a city has spent)."""
+    """Dots placed per city on the session's ballot (what a city has spent)."""
     rows = session.execute(
         select(Participant.city_id, func.sum(Vote.dots))
         .join(Participant, Participant.id == Vote.participant_id)
+        .join(
+            Ballot,
+            (Ballot.common_challenge_id == Vote.common_challenge_id)
+            & (Ballot.session_id == session_id),
+        )
         .join(CommonChallenge, CommonChallenge.id == Vote.common_challenge_id)
         .where(
-            CommonChallenge.session_id == session_id,
             CommonChallenge.archived_at.is_(None),
             Participant.session_id == session_id,
             Participant.city_id.is_not(None),
@@ -346,19 +398,14 @@ def _city_dots(session: Session, session_id: int) -> dict[int, int]:
     return {city: int(dots) for city, dots in rows}
 
 
-def wall_items(session: Session, *, session_id: int) -> list[WallItem]:
-    """Every challenge posted in the session, hidden ones too (for the facilitator)."""
-    return _wall(session, session_id)
-
-
-def vote_tallies(session: Session, *, session_id: int) -> list[Tally]:
-    """Dots per common challenge of the session, whatever the current activity."""
-    return _tallies(session, session_id)
-
-
 def snapshot(session: Session, *, session_id: int) -> Snapshot:
     """Everything the presenter view, the facilitator's Run live and the phones show,
-    in a fixed handful of queries (at most seven), however full the room."""
+    in a fixed handful of queries (at most eight), however full the room.
+
+    The version it shows is read first: a change that lands while it is built moves
+    the clock past it, so the screens build it again.
+    """
+    version = session.get(LiveClock, session_id)
     row = get(session, EventSession, session_id, label="session")
     participants, cities = _cities_present(session, row)
     order = _questions(session, row)
@@ -386,6 +433,11 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
         wall=_wall(session, row.id),
         tallies=_tallies(session, row.id),
         city_dots=_city_dots(session, row.id) if voting else {},
+        tally_hidden=row.tally_hidden,
+        countdown_seconds=row.countdown_seconds,
+        finished=row.quiz_finished_at is not None,
+        stage=version.stage if version else 0,
+        data=version.data if version else 0,
     )
 
 
@@ -394,6 +446,7 @@ class Score:
     name: str
     correct: int
     answered: int
+    rank: int = 1  # ties (same share and same right answers) share a rank
 
     @property
     def share(self) -> float:
@@ -455,7 +508,17 @@ def leaderboard(session: Session, *, session_id: int) -> tuple[list[Score], list
             by_person[label][1] += 1
 
     def ranked(table: dict[str, list[int]]) -> list[Score]:
-        scores = [Score(n, c, a) for n, (c, a) in table.items()]
-        return sorted(scores, key=lambda s: (-s.share, -s.correct, s.name))
+        scores = sorted(
+            (Score(n, c, a) for n, (c, a) in table.items()),
+            key=lambda s: (-s.share, -s.correct, s.name),
+        )
+        ranks = rules.ranks([(s.share, s.correct) for s in scores])
+        return [Score(s.name, s.correct, s.answered, r) for s, r in zip(scores, ranks, strict=True)]
 
     return ranked(by_city), ranked(by_person)
+
+
+def podium(scores: list[Score], places: int = 3) -> list[Score]:
+    """The scores on the podium: the first ``places`` ranks, ties included (two cities
+    sharing second place both stand there, and the next one is fourth)."""
+    return [s for s in scores if s.rank <= places]

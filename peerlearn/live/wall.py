@@ -1,7 +1,8 @@
-"""The challenge wall and dot-voting of a live session, from the participants' side.
+"""The challenge wall: participants post their tandem's challenges from their phones,
+the facilitator groups them into common challenges for the vote.
 
-Participants post challenges for their tandem and place dots with their token; the
-facilitator moderates with the ordinary challenge and common-challenge services.
+Hiding and editing posts go through the ordinary challenge service (staff), which
+moves the session's clock like everything here.
 """
 
 from __future__ import annotations
@@ -9,27 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.errors import InvalidInput
+from peerlearn.live import ballot, clock
+from peerlearn.live.joining import participant_and_session, participant_in_live_session
+from peerlearn.live.lifecycle import staff_session
 from peerlearn.models import (
     TEXT_MAX,
     Category,
     Challenge,
     City,
     CommonChallenge,
-    CountMode,
     Event,
-    EventSession,
-    Participant,
     Tandem,
     TandemCity,
     User,
-    Vote,
 )
-from peerlearn.services import common_challenges, live
-from peerlearn.services._common import STAFF, clean_text, commit, get, get_active, require_role
+from peerlearn.services import common_challenges
+from peerlearn.services._common import clean_text, commit, get, get_active
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,9 @@ class TandemChoice:
     name: str
 
 
-def _participant_and_session(session: Session, token: str) -> tuple[Participant, EventSession]:
-    participant, row = live.participant_in_live_session(session, token=token)
-    live.require_live(row)
-    return participant, row
-
-
 def participant_tandems(session: Session, *, token: str) -> list[TandemChoice]:
     """The tandems of the event's network that the participant's city belongs to."""
-    participant, row = live.participant_in_live_session(session, token=token)
+    participant, row = participant_and_session(session, token=token)
     if participant.city_id is None:
         return []
     statement = (
@@ -72,7 +66,7 @@ def post_challenge(
     tandem_id: int | None = None,
 ) -> Challenge:
     """A challenge from a phone, for the participant's tandem, shown on the wall at once."""
-    participant, row = _participant_and_session(session, token)
+    participant, row = participant_in_live_session(session, token=token)
     if participant.city_id is None:
         raise InvalidInput("Say which city you speak for before posting a challenge.")
     words = clean_text(text, label="The challenge", max_len=TEXT_MAX, field="text")
@@ -102,59 +96,19 @@ def post_challenge(
         participant_id=participant.id,
     )
     session.add(challenge)
+    clock.bump(session, row.id)
     commit(session)
     return challenge
 
 
 def my_challenges(session: Session, *, token: str) -> list[Challenge]:
-    participant = live.participation.participant_by_token(session, token=token)
+    participant, _ = participant_and_session(session, token=token)
     return list(
         session.scalars(
             select(Challenge)
             .where(Challenge.participant_id == participant.id, Challenge.archived_at.is_(None))
             .order_by(Challenge.id)
         )
-    )
-
-
-def vote(session: Session, *, token: str, common_challenge_id: int, dots: int) -> Vote | None:
-    """Place ``dots`` on a group (0 takes them back), within the session's budget."""
-    participant, row = _participant_and_session(session, token)
-    if row.voting_closed_at is not None:
-        raise Conflict("Voting is closed; the ranking is on the big screen.")
-    group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
-    if dots == 0:
-        has_vote = session.scalar(
-            select(Vote.id).where(
-                Vote.common_challenge_id == group.id, Vote.participant_id == participant.id
-            )
-        )
-        if has_vote:
-            common_challenges.retract_vote(session, common_challenge_id=group.id, token=token)
-        return None
-    return common_challenges.cast_vote(
-        session,
-        common_challenge_id=group.id,
-        token=token,
-        dots=dots,
-        budget=row.vote_budget,
-        per_city=row.vote_mode == CountMode.CITY,
-    )
-
-
-def my_votes(session: Session, *, token: str) -> dict[int, int]:
-    """Dots the participant placed, by common challenge id."""
-    participant = live.participation.participant_by_token(session, token=token)
-    rows = session.execute(
-        select(Vote.common_challenge_id, Vote.dots).where(Vote.participant_id == participant.id)
-    )
-    return {group_id: dots for group_id, dots in rows}
-
-
-def dots_left(session: Session, *, token: str) -> int:
-    _, row = live.participant_in_live_session(session, token=token)
-    return common_challenges.dots_left(
-        session, token=token, budget=row.vote_budget, per_city=row.vote_mode == CountMode.CITY
     )
 
 
@@ -167,27 +121,49 @@ def group_wall_challenges(
     name: str | None = None,
     into: int | None = None,
 ) -> CommonChallenge:
-    """Group challenges of the session's wall: into a new common challenge ``name``, or
-    ``into`` an existing one.
+    """Group challenges of the session's wall into a common challenge and put it on the
+    session's ballot: ``into`` an existing one of the network, or by ``name`` — a new
+    one, or the network's existing one of that name (case and spacing aside).
 
     A hidden challenge is refused (the room does not see it, so it cannot vote on it);
     it has to be shown again first (the common challenges service checks this).
     """
-    require_role(actor, *STAFF)
-    row = get_active(session, EventSession, session_id, label="session")
+    row = staff_session(session, actor, session_id)
     ids = list(dict.fromkeys(challenge_ids))
     if not ids:
         raise InvalidInput("Select at least one challenge to group.", field="challenge_ids")
-    if into is not None:
-        return common_challenges.add_to_common_challenge(
-            session, actor=actor, common_challenge_id=into, challenge_ids=ids
-        )
     event = get(session, Event, row.event_id, label="event")
-    return common_challenges.create_common_challenge(
-        session,
-        actor=actor,
-        network_id=event.network_id,
-        name=name or "",
-        challenge_ids=ids,
-        session_id=row.id,
+    if into is None and name is not None:
+        into = _group_named(session, event.network_id, name)
+    if into is None:
+        # Formed here, so on this session's ballot from the start (one transaction).
+        return common_challenges.create_common_challenge(
+            session,
+            actor=actor,
+            network_id=event.network_id,
+            name=name or "",
+            challenge_ids=ids,
+            session_id=row.id,
+        )
+    group = common_challenges.add_to_common_challenge(
+        session, actor=actor, common_challenge_id=into, challenge_ids=ids
     )
+    ballot.put_on_ballot(session, row.id, [group.id])
+    commit(session)
+    return group
+
+
+def _group_named(session: Session, network_id: int, name: str) -> int | None:
+    """The network's live common challenge called ``name`` (ignoring case and runs of
+    spaces), if there is one."""
+    wanted = " ".join(name.split()).casefold()
+    if not wanted:
+        return None
+    rows = session.execute(
+        select(CommonChallenge.id, CommonChallenge.name).where(
+            CommonChallenge.network_id == network_id,
+            CommonChallenge.archived_at.is_(None),
+            func.length(CommonChallenge.name) > 0,
+        )
+    )
+    return next((i for i, n in rows if " ".join(n.split()).casefold() == wanted), None)

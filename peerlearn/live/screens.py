@@ -1,5 +1,5 @@
-"""Small reads the live screens need: the cities a participant may speak for, and
-which sessions are live right now."""
+"""Small reads the live screens need: the cities a participant may speak for, the
+sessions live right now, the categories to post under, and the presenter's access."""
 
 from __future__ import annotations
 
