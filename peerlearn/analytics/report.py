@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput, PermissionDenied
@@ -490,8 +490,22 @@ def _answer_counts(session: Session, scope: Scope) -> dict[int, list[tuple]]:
     return results
 
 
+def _in_current_run():
+    """Whether a participant is present in their session's current run of the quiz:
+    every participant while no fresh run was started, then those who joined since, and
+    those who answered (a fresh run deletes every earlier answer, so an answer is of
+    this run). Participant and EventSession in FROM."""
+    answered = select(Answer.id).where(Answer.participant_id == Participant.id).exists()
+    return or_(
+        EventSession.run_started_at.is_(None),
+        Participant.joined_at >= EventSession.run_started_at,
+        answered,
+    )
+
+
 def _quiz_coverage(session: Session, scope: Scope, questions) -> pd.DataFrame:
-    """For each question, every city present in its session: how many answered."""
+    """For each question, every city present in its session's current run: how many
+    answered."""
     present: dict[int, Counter] = defaultdict(Counter)
     for session_id, city, people in session.execute(
         _session_filter(
@@ -502,7 +516,8 @@ def _quiz_coverage(session: Session, scope: Scope, questions) -> pd.DataFrame:
             )
             .select_from(Participant)
             .join(EventSession, EventSession.id == Participant.session_id)
-            .outerjoin(City, City.id == Participant.city_id),
+            .outerjoin(City, City.id == Participant.city_id)
+            .where(_in_current_run()),
             scope,
         ).group_by(Participant.session_id, City.name)
     ):

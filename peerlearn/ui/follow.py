@@ -11,6 +11,7 @@ falls back to asking for a rerun every few seconds, so screens still follow.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -53,12 +54,13 @@ export default function (component) {
   if (data.city) url.searchParams.set("city", data.city);
 
   (async () => {
-    let seen = data.token;
     let pause = 1000;
+    let unanswered = 0;  // redraws asked for that never came
     while (!stopped) {
       let moved = null;
       try {
-        url.searchParams.set("seen", seen);
+        // What this page shows is data.token: until it is redrawn, that is what it saw.
+        url.searchParams.set("seen", data.token);
         const answer = await fetch(url, { signal: abort.signal, cache: "no-store" });
         if (answer.status === 404) {
           // No route on this server: poll by rerunning every few seconds.
@@ -68,7 +70,7 @@ export default function (component) {
           throw new Error(String(answer.status));
         } else {
           const body = await answer.json();
-          if (body.token !== seen) moved = body.token;
+          if (body.token !== data.token) moved = body.token;
           pause = 1000;
         }
       } catch (error) {
@@ -83,10 +85,17 @@ export default function (component) {
       if (stopped) return;
       mine.last = Date.now();
       setTriggerValue("moved", moved + ":" + mine.last);
-      // The redraw calls this function again (which stops this wait). If it drew the
-      // same thing, nothing calls it: then go on waiting from what was seen.
-      await sleep(3000);
-      if (moved !== "poll") seen = moved;
+      // Every redraw calls this function again (data.drawn differs each time), which
+      // stops this loop. Still running after the wait: the redraw never came. A server
+      // that restarted does not know this fragment and drops the request; ask again,
+      // then load the page afresh (its address says everything it shows).
+      await sleep(data.retry * 1000 * (unanswered + 1));
+      if (stopped) return;
+      unanswered += 1;
+      if (moved !== "poll" && unanswered > 1) {
+        window.location.reload();
+        return;
+      }
     }
   })();
   return () => mine.stop();
@@ -110,6 +119,9 @@ _follower = st.components.v2.component(
 SCREEN_GAP_MS = 1000
 PHONE_GAP_MS = 0
 FALLBACK_SECONDS = 3.0
+# A redraw asked for and not come after this long is asked for again (then twice as
+# long, then the page is loaded afresh): generous, as a busy server may take seconds.
+RETRY_SECONDS = 8.0
 
 
 def _moved() -> None:
@@ -147,6 +159,9 @@ def follow(
             "label": countdown,
             "gap": SCREEN_GAP_MS if view == "screen" else PHONE_GAP_MS,
             "fallback": FALLBACK_SECONDS,
+            "retry": RETRY_SECONDS,
+            # Differs on every redraw, so that the browser knows one happened.
+            "drawn": time.monotonic_ns(),
             "big": big,
         },
         width="stretch",

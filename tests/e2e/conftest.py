@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
-from peerlearn.db import ENV_VAR, make_engine, upgrade
+from peerlearn.db import make_engine, upgrade
 from peerlearn.demo import load_demo
 from peerlearn.models import Tandem, UserRole
 from peerlearn.services import users as user_service
+from tests import serving
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 REQUIRE_ENV = "PEERLEARN_REQUIRE_BROWSER"
 CHROMIUM_ARGS = [
@@ -55,12 +50,6 @@ def _missing_browser() -> str | None:
     except ImportError:
         return "Python Playwright is not installed (uv sync installs the dev group)"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -99,57 +88,18 @@ def database(tmp_path_factory) -> str:
 
 def _port(offset: int) -> int:
     pinned = os.environ.get("PEERLEARN_E2E_PORT")
-    return int(pinned) + offset if pinned else _free_port()
+    return int(pinned) + offset if pinned else serving.free_port()
 
 
 @contextlib.contextmanager
 def running_server(database: str, port: int, log: Path) -> Iterator[str]:
-    """``streamlit run app.py`` (the README's server) on ``database``; yields its base URL."""
-    env = dict(os.environ, **{ENV_VAR: database})
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
+    """The README's server on ``database``; yields its base URL (a failure to start
+    fails the test with the server's log)."""
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {base} in 60 s:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with serving.running_server(database, port, log):
+            yield f"http://127.0.0.1:{port}"
+    except serving.ServerFailed as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""No query per row: each page issues as many SQL statements at demo scale 20 as at scale 1.
+"""No query per row: each page issues as many SQL statements at demo scale 20 as at scale 1,
+and each live screen as many for a room of twelve as for a room of two.
 
 For every page in a role's navigation, the statements of one steady-state render (the
 second run on that page, with st.cache_data cleared first so nothing is hidden by a
@@ -21,9 +22,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from peerlearn import models as m
 from peerlearn.db import ENV_VAR, make_engine, upgrade
 from peerlearn.demo import load_demo
+from peerlearn.live import answers as live_answers
+from peerlearn.live import lifecycle, votes, wall
+from peerlearn.live import quiz as live_quiz
 from peerlearn.models import Network, Tandem, User, UserRole, UserTandem
+from tests.ui import live_helpers
 from tests.ui.conftest import APP, EMAILS, _add_users, signed_in
 
 SCALES = (1, 20)
@@ -156,3 +162,91 @@ def test_statements_per_page_do_not_grow_with_the_data(
     growing = [title for title in counts[1] if counts[1][title] != counts[20][title]]
     assert not growing, f"statement counts differ between scale 1 and 20 on {growing}:\n{table}"
     assert all(count > 0 for count in counts[1].values()), table
+
+
+# --- the live screens: no query per person in the room ------------------------------------
+
+ROOMS = (2, 12)
+ACTIVITIES = ("quiz", "challenge wall", "voting")
+RUN_LIVE_TABS = {"quiz": "Quiz", "challenge wall": "Challenge wall", "voting": "Dot-voting"}
+
+
+def _fill_room(engine, row_id: int, people: int, *, question_id: int, option_id: int, group_id):
+    """``people`` more participants: each answers, posts a challenge and places a dot."""
+    tokens = []
+    for n in range(people):
+        token = live_helpers.join(engine, row_id, name=f"Person {n}")
+        with Session(engine) as session:
+            live_answers.answer_question(
+                session, token=token, question_id=question_id, option_ids=[option_id]
+            )
+            tandem = wall.participant_tandems(session, token=token)[0]
+            wall.post_challenge(session, token=token, text=f"Post {n}", tandem_id=tandem.id)
+            votes.add_dots(session, token=token, common_challenge_id=group_id, by=1)
+        tokens.append(token)
+    return tokens
+
+
+def _redraw(engine, row_id: int, at: AppTest) -> int:
+    """Statements of one redraw of ``at`` after the session moved (so the shared
+    snapshot of the new version is built in it, not taken from the cache)."""
+    live_helpers.bump(engine, row_id)
+    with counting() as statements:
+        at.run()
+    assert not at.exception, at.exception[0].value
+    return len(statements)
+
+
+def test_statements_per_live_screen_do_not_grow_with_the_room(app):
+    run_live = live_helpers.run_live(app)
+    engine, row_id = run_live.engine, run_live.row_id
+    facilitator = live_helpers.drive
+    facilitator(engine, row_id, live_quiz.fresh_quiz_run)
+    facilitator(engine, row_id, lifecycle.set_activity, activity="quiz")
+    question = facilitator(engine, row_id, live_quiz.step, direction=1)
+    facilitator(engine, row_id, live_quiz.open_question, question_id=question.id)
+    option = live_helpers.options(engine, question.id)[0]
+    with Session(engine) as session:
+        loose = session.exec(
+            select(m.Challenge.id)
+            .join(m.Tandem)
+            .where(
+                m.Tandem.network_id == live_helpers.network_of(engine, row_id),
+                m.Challenge.common_challenge_id.is_(None),
+            )
+        ).first()
+    group = facilitator(
+        engine, row_id, wall.group_wall_challenges, challenge_ids=[loose], name="Funding"
+    )
+    presenter = AppTest.from_file(APP, default_timeout=60)
+    presenter.engine = engine
+    presenter.run()
+    live_helpers.presenter(presenter, row_id)
+    room = dict(question_id=question.id, option_id=option.id, group_id=group.id)
+    counts: dict[int, dict[str, int]] = {}
+    filled, phone = 0, None
+    for size in ROOMS:
+        facilitator(engine, row_id, lifecycle.set_activity, activity="quiz")
+        tokens = _fill_room(engine, row_id, size - filled, **room)
+        filled = size
+        phone = phone or live_helpers.phone({"p": tokens[0]})  # the same phone each time
+        counts[size] = {}
+        for activity in ACTIVITIES:
+            facilitator(engine, row_id, lifecycle.set_activity, activity=activity)
+            run_live.switch_page("pages/live.py").run()
+            live_helpers.tab(run_live, RUN_LIVE_TABS[activity])
+            screens = {"Run live": run_live, "presenter": presenter, "phone": phone}
+            for name, at in screens.items():
+                at.run()  # the redraw that follows the new activity
+                counts[size][f"{name}, {activity}"] = _redraw(engine, row_id, at)
+    small, big = ROOMS
+    table = "\n".join(
+        f"  {screen:<28} {small:>2} people: {counts[small][screen]:>3}   "
+        f"{big:>2} people: {counts[big][screen]:>3}"
+        + ("" if counts[small][screen] == counts[big][screen] else "   <-- grows with the room")
+        for screen in counts[small]
+    )
+    print(f"\nSQL statements per redraw of a live screen:\n{table}")
+    growing = [s for s in counts[small] if counts[small][s] != counts[big][s]]
+    assert not growing, f"statement counts grow with the room on {growing}:\n{table}"
+    assert all(count > 0 for count in counts[small].values()), table

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from peerlearn.live import ballot, lifecycle, votes
 from peerlearn.services import common_challenges as svc
 
 
@@ -50,8 +51,11 @@ def group_of(session, challenge):
 
 
 def participant(session, world, token, city=None, event_session=None):
+    """A phone in ``event_session`` (the plenary), which is opened for phones."""
+    row = event_session or world.plenary
+    lifecycle.start_live(session, actor=world.facilitator, session_id=row.id)
     p = m.Participant(
-        session_id=(event_session or world.plenary).id,
+        session_id=row.id,
         token=token,
         city_id=city.id if city else None,
     )
@@ -233,8 +237,8 @@ def test_list_counts_and_members(session, world, ch):
     skills = create(session, world, [ch.b.id], name="Data skills")
     p1 = participant(session, world, "t1", world.arezzo)
     p2 = participant(session, world, "t2", world.pirna)
-    svc.cast_vote(session, token=p1.token, common_challenge_id=funding.id, dots=2)
-    svc.cast_vote(session, token=p2.token, common_challenge_id=funding.id, dots=3)
+    votes.vote(session, token=p1.token, common_challenge_id=funding.id, dots=2)
+    votes.vote(session, token=p2.token, common_challenge_id=funding.id, dots=3)
 
     rows = svc.list_common_challenges(session, actor=world.facilitator, network_id=world.network.id)
     assert [(r.name, r.challenge_count, r.vote_total) for r in rows] == [
@@ -286,10 +290,10 @@ def test_merge_moves_challenges_and_adds_up_votes(session, world, ch):
     both = participant(session, world, "both", world.arezzo)
     only_source = participant(session, world, "src", world.pirna)
     only_target = participant(session, world, "tgt", world.arnsberg)
-    svc.cast_vote(session, token="both", common_challenge_id=target.id, dots=1)
-    svc.cast_vote(session, token="both", common_challenge_id=source.id, dots=2)
-    svc.cast_vote(session, token="src", common_challenge_id=source.id, dots=3)
-    svc.cast_vote(session, token="tgt", common_challenge_id=target.id, dots=1)
+    votes.vote(session, token="both", common_challenge_id=target.id, dots=1)
+    votes.vote(session, token="both", common_challenge_id=source.id, dots=2)
+    votes.vote(session, token="src", common_challenge_id=source.id, dots=3)
+    votes.vote(session, token="tgt", common_challenge_id=target.id, dots=1)
     roadmap = m.Roadmap(tandem_id=world.tandem.id, title="R")
     session.add(roadmap)
     session.flush()
@@ -313,8 +317,8 @@ def test_merge_moves_challenges_and_adds_up_votes(session, world, ch):
     assert session.get(m.CommonChallenge, source.id).archived_at is not None
     assert session.get(m.CommonChallenge, target.id).description == "Cash"
     assert {group_of(session, c) for c in (ch.a, ch.b, ch.c)} == {target.id}
-    votes = session.exec(select(m.Vote).order_by(m.Vote.participant_id)).all()
-    assert [(v.participant_id, v.common_challenge_id, v.dots) for v in votes] == [
+    placed = session.exec(select(m.Vote).order_by(m.Vote.participant_id)).all()
+    assert [(v.participant_id, v.common_challenge_id, v.dots) for v in placed] == [
         (both.id, target.id, 3),
         (only_source.id, target.id, 3),
         (only_target.id, target.id, 1),
@@ -330,7 +334,7 @@ def test_merge_moves_challenges_and_adds_up_votes(session, world, ch):
     )
     assert (row.challenge_count, row.vote_total) == (3, 7)
     # Budgets are kept: "both" still has 3 - 3 = 0 dots left.
-    assert svc.dots_left(session, token="both") == 0
+    assert votes.dots_left(session, token="both") == 0
 
 
 def test_merge_refusals(session, world, ch, unchanged):
@@ -358,122 +362,15 @@ def test_merge_refusals(session, world, ch, unchanged):
     assert session.get(m.CommonChallenge, source.id).archived_at is None
 
 
-# --- votes --------------------------------------------------------------------------
+# --- votes ------------------------------------------------------------------------
+# Placing dots is peerlearn.live.votes (tests/unit/test_dot_voting.py); the network's
+# totals are counted here.
 
 
-@pytest.fixture
-def groups(session, world, ch):
-    return (
-        create(session, world, [ch.a.id], name="Funding"),
-        create(session, world, [ch.b.id], name="Skills"),
-        create(session, world, [ch.c.id], name="Pirna funding"),
-    )
-
-
-def test_cast_vote_upserts(session, world, groups):
-    funding, _, _ = groups
-    p = participant(session, world, "tok", world.arezzo)
-    vote = svc.cast_vote(session, token="tok", common_challenge_id=funding.id)
-    assert (vote.dots, vote.city_id, vote.participant_id) == (1, world.arezzo.id, p.id)
-    again = svc.cast_vote(session, token=" tok ", common_challenge_id=funding.id, dots=3)
-    assert again.id == vote.id
-    rows = session.exec(select(m.Vote)).all()
-    assert [(r.participant_id, r.dots) for r in rows] == [(p.id, 3)]
-
-
-def test_budget_across_the_sessions_groups(session, world, groups, unchanged):
-    funding, skills, pirna = groups
-    participant(session, world, "tok")
-    svc.cast_vote(session, token="tok", common_challenge_id=funding.id, dots=2)
-    svc.cast_vote(session, token="tok", common_challenge_id=skills.id, dots=1)
-    assert svc.dots_left(session, token="tok") == 0
-    with unchanged(), pytest.raises(InvalidInput, match="You have 0 dots left"):
-        svc.cast_vote(session, token="tok", common_challenge_id=pirna.id)
-    # Moving dots within the budget is fine: 2 -> 1 on funding frees one.
-    svc.cast_vote(session, token="tok", common_challenge_id=funding.id, dots=1)
-    with unchanged(), pytest.raises(InvalidInput, match="You have 1 dot left"):
-        svc.cast_vote(session, token="tok", common_challenge_id=pirna.id, dots=2)
-    svc.cast_vote(session, token="tok", common_challenge_id=pirna.id, dots=1)
-    # A larger budget is a parameter.
-    svc.cast_vote(session, token="tok", common_challenge_id=pirna.id, dots=4, budget=6)
-    assert svc.dots_left(session, token="tok", budget=6) == 0
-
-
-def test_archived_group_gives_dots_back(session, world, groups):
-    funding, skills, _ = groups
-    participant(session, world, "tok")
-    svc.cast_vote(session, token="tok", common_challenge_id=funding.id, dots=3)
-    svc.archive_common_challenge(session, actor=world.facilitator, common_challenge_id=funding.id)
-    assert svc.dots_left(session, token="tok") == 3
-    svc.cast_vote(session, token="tok", common_challenge_id=skills.id, dots=3)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "error", "match"),
-    [
-        ({"dots": 0}, InvalidInput, "at least 1"),
-        ({"dots": -2}, InvalidInput, "at least 1"),
-        ({"dots": True}, InvalidInput, "whole number"),
-        ({"dots": 4}, InvalidInput, "You have 3 dots left"),
-        ({"budget": 0}, InvalidInput, "budget"),
-        ({"token": "nope"}, NotFound, "not valid"),
-        ({"token": None}, InvalidInput, "Say who votes"),
-        ({"common_challenge_id": 9999}, NotFound, "common challenge"),
-    ],
-)
-def test_cast_vote_refuses_bad_input(session, world, groups, unchanged, kwargs, error, match):
-    participant(session, world, "tok")
-    kwargs = {"token": "tok", "common_challenge_id": groups[0].id} | kwargs
-    with unchanged(), pytest.raises(error, match=match):
-        svc.cast_vote(session, **kwargs)
-
-
-def test_vote_in_another_session_is_refused(session, world, groups, unchanged):
-    participant(session, world, "ws", event_session=world.workshop)
-    with unchanged(), pytest.raises(InvalidInput, match="not voted on"):
-        svc.cast_vote(session, token="ws", common_challenge_id=groups[0].id)
-
-
-def test_staff_records_vote_by_participant_id(session, world, groups, unchanged):
-    p = participant(session, world, "tok", world.pirna)
-    vote = svc.cast_vote(
-        session,
-        actor=world.facilitator,
-        participant_id=p.id,
-        common_challenge_id=groups[0].id,
-        dots=2,
-    )
-    assert (vote.participant_id, vote.dots) == (p.id, 2)
-    with unchanged(), pytest.raises(PermissionDenied):
-        svc.cast_vote(
-            session, actor=world.member, participant_id=p.id, common_challenge_id=groups[1].id
-        )
-    with unchanged(), pytest.raises(PermissionDenied):
-        svc.cast_vote(session, participant_id=p.id, common_challenge_id=groups[1].id)
-    with unchanged(), pytest.raises(InvalidInput, match="not both"):
-        svc.cast_vote(
-            session,
-            actor=world.facilitator,
-            token="tok",
-            participant_id=p.id,
-            common_challenge_id=groups[1].id,
-        )
-
-
-def test_retract_vote(session, world, groups, unchanged):
-    participant(session, world, "tok")
-    svc.cast_vote(session, token="tok", common_challenge_id=groups[0].id, dots=3)
-    svc.retract_vote(session, token="tok", common_challenge_id=groups[0].id)
-    assert session.exec(select(m.Vote)).all() == []
-    assert svc.dots_left(session, token="tok") == 3
-    with unchanged(), pytest.raises(NotFound, match="no vote"):
-        svc.retract_vote(session, token="tok", common_challenge_id=groups[0].id)
-    with unchanged(), pytest.raises(NotFound):
-        svc.retract_vote(session, token="other", common_challenge_id=groups[0].id)
-
-
-def test_vote_totals_with_one_vote_per_city(session, world, groups, unchanged):
-    funding, skills, pirna = groups
+def test_vote_totals_of_the_network_count_dots_voters_and_cities(session, world, ch):
+    funding = create(session, world, [ch.a.id], name="Funding")
+    skills = create(session, world, [ch.b.id], name="Skills")
+    pirna = create(session, world, [ch.c.id], name="Pirna funding")
     voters = [
         ("a1", world.arezzo, funding, 2),
         ("a2", world.arezzo, funding, 3),
@@ -483,20 +380,72 @@ def test_vote_totals_with_one_vote_per_city(session, world, groups, unchanged):
     ]
     for token, city, group, dots in voters:
         participant(session, world, token, city)
-        svc.cast_vote(session, token=token, common_challenge_id=group.id, dots=dots)
+        votes.vote(session, token=token, common_challenge_id=group.id, dots=dots)
+    # Dots placed in another session of the network count too: the workshop votes on
+    # the plenary's Skills as well.
+    ballot.add(
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        common_challenge_ids=[skills.id],
+    )
+    participant(session, world, "w1", world.utrecht, event_session=world.workshop)
+    votes.vote(session, token="w1", common_challenge_id=skills.id, dots=2)
 
-    totals = svc.vote_totals(session, actor=world.facilitator, session_id=world.plenary.id)
+    totals = svc.vote_totals(session, actor=world.facilitator, network_id=world.network.id)
     assert [(t.name, t.dots, t.voters, t.cities) for t in totals] == [
         ("Funding", 7, 4, 2),
-        ("Skills", 1, 1, 1),
+        ("Skills", 3, 2, 2),
         ("Pirna funding", 0, 0, 0),
     ]
-    by_network = svc.vote_totals(session, actor=world.member, network_id=world.network.id)
-    assert by_network == totals
-    assert svc.vote_totals(session, actor=world.facilitator, session_id=world.workshop.id) == []
-    with pytest.raises(InvalidInput, match="network or a session"):
-        svc.vote_totals(session, actor=world.facilitator)
     assert pirna.id == totals[2].common_challenge_id
+    # Tandem members read the totals too.
+    assert svc.vote_totals(session, actor=world.member, network_id=world.network.id) == totals
+    svc.archive_common_challenge(session, actor=world.facilitator, common_challenge_id=skills.id)
+    totals = svc.vote_totals(session, actor=world.facilitator, network_id=world.network.id)
+    assert [t.name for t in totals] == ["Funding", "Pirna funding"]
+    with pytest.raises(PermissionDenied):
+        svc.vote_totals(session, actor=None, network_id=world.network.id)
+
+
+# --- ballots -----------------------------------------------------------------------
+
+
+def _ballot(session, event_session) -> set[int]:
+    session.expire_all()
+    return set(
+        session.exec(
+            select(m.Ballot.common_challenge_id).where(m.Ballot.session_id == event_session.id)
+        )
+    )
+
+
+def test_a_group_formed_in_a_session_is_on_its_ballot(session, world, ch):
+    here = create(session, world, [ch.a.id], name="Funding")
+    nowhere = create(session, world, [ch.b.id], name="Skills", session_id=None)
+    assert _ballot(session, world.plenary) == {here.id}
+    assert nowhere.id not in _ballot(session, world.workshop)
+
+
+def test_merging_keeps_the_sources_places_on_ballots(session, world, ch):
+    target = create(session, world, [ch.a.id], name="Funding")
+    source = create(session, world, [ch.b.id], name="Money")
+    ballot.add(
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        common_challenge_ids=[source.id],
+    )
+    merged = svc.merge_common_challenges(
+        session, actor=world.facilitator, target_id=target.id, source_id=source.id
+    )
+    assert merged.id == target.id
+    # The workshop voted on Money: it now votes on Funding, which took Money in.
+    assert target.id in _ballot(session, world.workshop)
+    choices = ballot.choices(session, actor=world.facilitator, session_id=world.workshop.id)
+    assert [(c.name, c.origin, c.on_ballot) for c in choices] == [
+        ("Funding", f"this event: {world.plenary.title}", True)
+    ]
 
 
 def test_list_query_count_does_not_grow(session, world, engine, ch):

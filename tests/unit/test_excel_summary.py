@@ -15,6 +15,9 @@ from peerlearn.analytics.report import QUIZ_COLUMNS
 from peerlearn.demo import load_demo
 from peerlearn.errors import InvalidInput, NotFound, PermissionDenied
 from peerlearn.excel.summary import SHEETS, build_summary
+from peerlearn.live import answers as live_answers
+from peerlearn.live import joining, lifecycle
+from peerlearn.live import quiz as live_quiz
 
 GENERATED = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
 TODAY = GENERATED.date()
@@ -206,18 +209,19 @@ def test_multiple_choice_shares_are_of_the_people_answering(demo, cie):
 
 
 def test_open_answers_are_counted_alike_whatever_their_case_and_spaces(session, world, coordinator):
-    from peerlearn.services import participation, quizzes
+    from peerlearn.services import quizzes
 
     quiz = quizzes.add_quiz(session, actor=coordinator, session_id=world.workshop.id, title="Open")
     question = quizzes.add_question(
         session, actor=coordinator, quiz_id=quiz.id, text="One word?", kind="open text"
     )
-    participation.open_question(session, actor=coordinator, question_id=question.id)
+    lifecycle.start_live(session, actor=coordinator, session_id=world.workshop.id)
+    live_quiz.open_question(
+        session, actor=coordinator, session_id=world.workshop.id, question_id=question.id
+    )
     for text in ["Funding", "  funding ", "Staff"]:
-        participant = participation.join_session(
-            session, session_id=world.workshop.id, city_id=world.arezzo.id
-        )
-        participation.answer_question(
+        participant = joining.join(session, session_id=world.workshop.id, city_id=world.arezzo.id)
+        live_answers.answer_question(
             session, token=participant.token, question_id=question.id, text=text
         )
     book = _book(session, coordinator, network_id=world.network.id)
@@ -228,6 +232,91 @@ def test_open_answers_are_counted_alike_whatever_their_case_and_spaces(session, 
     assert [(r["City"], r["People present"], r["People answering"]) for r in coverage] == [
         ("Arezzo", 3, 3)
     ]
+
+
+def _coverage(book, question) -> list[tuple]:
+    return [
+        (r["Session"], r["City"], r["People present"], r["People answering"])
+        for r in _rows(book["Quiz coverage"])
+        if r["Question"] == question.text
+    ]
+
+
+def test_people_present_are_those_of_the_current_run(session, world, coordinator, quiz):
+    """A fresh run of the quiz counts the people present from its start: those who
+    joined an earlier run (here, as in the demo, in October 2023) are not in the room."""
+    sid = world.workshop.id
+    lifecycle.start_live(session, actor=coordinator, session_id=sid)
+    earlier = [
+        joining.join(session, session_id=sid, city_id=city.id)
+        for city in (world.arezzo, world.arezzo, world.utrecht)
+    ]
+    for person in earlier:
+        person.joined_at = datetime(2023, 10, 23, 9, 57, tzinfo=UTC)
+        session.add(person)
+    session.commit()
+    live_quiz.fresh_quiz_run(session, actor=coordinator, session_id=sid)
+    assert session.get(m.EventSession, sid).run_started_at is not None
+    now_here = [joining.join(session, session_id=sid, city_id=world.arezzo.id) for _ in "ab"]
+    live_quiz.open_question(session, actor=coordinator, session_id=sid, question_id=quiz.open.id)
+    live_answers.answer_question(
+        session, token=now_here[0].token, question_id=quiz.open.id, text="Budget"
+    )
+    book = _book(session, coordinator, event_id=world.event.id)
+    assert _coverage(book, quiz.open) == [(world.workshop.title, "Arezzo", 2, 1)]
+    # A session that never had a fresh run counts everyone who joined it.
+    lifecycle.start_live(session, actor=coordinator, session_id=world.plenary.id)
+    joining.join(session, session_id=world.plenary.id, city_id=world.pirna.id)
+    plenary_quiz = m.Quiz(session_id=world.plenary.id, title="Plenary")
+    session.add(plenary_quiz)
+    session.flush()
+    question = m.Question(quiz_id=plenary_quiz.id, kind=m.QuestionKind.OPEN, text="Plenary?")
+    session.add(question)
+    session.commit()
+    book = _book(session, coordinator, event_id=world.event.id)
+    assert _coverage(book, question) == [(world.plenary.title, "Pirna", 1, 0)]
+
+
+def test_someone_who_joined_before_a_fresh_run_and_answers_in_it_is_present(
+    session, world, coordinator, quiz
+):
+    """The room stays joined through a fresh run (after a rehearsal, say): whoever
+    answers in the run was there, and a fresh run leaves no earlier answers."""
+    sid = world.workshop.id
+    lifecycle.start_live(session, actor=coordinator, session_id=sid)
+    stayed = joining.join(session, session_id=sid, city_id=world.utrecht.id)
+    left = joining.join(session, session_id=sid, city_id=world.arezzo.id)
+    for person in (stayed, left):
+        person.joined_at = datetime(2023, 10, 23, 9, 57, tzinfo=UTC)
+        session.add(person)
+    session.commit()
+    live_quiz.open_question(session, actor=coordinator, session_id=sid, question_id=quiz.scale.id)
+    live_answers.answer_question(session, token=left.token, question_id=quiz.scale.id, value=2)
+    live_quiz.fresh_quiz_run(session, actor=coordinator, session_id=sid)
+    live_quiz.open_question(session, actor=coordinator, session_id=sid, question_id=quiz.scale.id)
+    live_answers.answer_question(session, token=stayed.token, question_id=quiz.scale.id, value=4)
+    book = _book(session, coordinator, event_id=world.event.id)
+    assert _coverage(book, quiz.scale) == [(world.workshop.title, "Utrecht", 1, 1)]
+
+
+def test_a_fresh_run_of_a_demo_session_leaves_the_2023_room_out(demo, coordinator):
+    event = demo.exec(select(m.Event).where(m.Event.title == "#CIE meeting Berlin")).one()
+    row, question = demo.exec(
+        select(m.EventSession, m.Question)
+        .join(m.Quiz, m.Quiz.session_id == m.EventSession.id)
+        .join(m.Question, m.Question.quiz_id == m.Quiz.id)
+        .join(m.Answer, m.Answer.question_id == m.Question.id)
+        .where(m.EventSession.event_id == event.id)
+        .order_by(m.Question.id)
+    ).first()
+    before = [r for r in _coverage(_book(demo, coordinator, event_id=event.id), question)]
+    assert sum(present for _, _, present, _ in before) > 1  # the demo's room of 2023
+    city = demo.exec(select(m.City).where(m.City.name == "Arezzo")).one()
+    lifecycle.start_live(demo, actor=coordinator, session_id=row.id)
+    live_quiz.fresh_quiz_run(demo, actor=coordinator, session_id=row.id)
+    joining.join(demo, session_id=row.id, city_id=city.id)
+    after = _coverage(_book(demo, coordinator, event_id=event.id), question)
+    assert after == [(row.title, "Arezzo", 1, 0)]
 
 
 def test_text_that_looks_like_a_formula_stays_text(session, world, coordinator):
@@ -523,9 +612,10 @@ def test_an_empty_roadmap_sheet_keeps_its_overdue_rule_harmless(session, coordin
 
 
 def test_an_event_scope_keeps_the_cities_and_tandems_that_took_part(session, world, coordinator):
-    from peerlearn.services import challenges, participation
+    from peerlearn.services import challenges
 
-    participation.join_session(session, session_id=world.workshop.id, city_id=world.utrecht.id)
+    lifecycle.start_live(session, actor=coordinator, session_id=world.workshop.id)
+    joining.join(session, session_id=world.workshop.id, city_id=world.utrecht.id)
     challenges.add_challenge(
         session,
         actor=coordinator,

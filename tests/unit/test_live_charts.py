@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peerlearn.charts import live as charts
-from peerlearn.services.live_results import CurrentQuestion, OptionCount, Tally
+from peerlearn.live.snapshot import CurrentQuestion, OptionCount, Tally
 
 
 def _scale(value_counts, mean, answers=None) -> CurrentQuestion:

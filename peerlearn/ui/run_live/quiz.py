@@ -26,6 +26,7 @@ STATES = {
     "revealed": "revealed",
 }
 COUNTDOWN = "live_countdown"
+SYNCED = "live_countdown__stored"  # (session id, seconds) the field last took from the row
 
 
 @st.fragment
@@ -88,7 +89,13 @@ def _controls(user: User, snap: Snapshot, current) -> None:
         disabled=snap.finished,
     ):
         change(lambda s: quiz_service.step(s, actor=user, session_id=session_id, direction=1))
-    st.session_state.setdefault(COUNTDOWN, snap.countdown_seconds or 0)
+    # The field shows the session's countdown as stored, also when another facilitator
+    # (or another tab, or another session picked here) changed it since: that is what
+    # the next question opened gets.
+    stored = (session_id, snap.countdown_seconds or 0)
+    if st.session_state.get(SYNCED) != stored:
+        st.session_state[COUNTDOWN] = stored[1]
+        st.session_state[SYNCED] = stored
     steps[2].number_input(
         "Countdown for each question (s, 0 = none)",
         0,
