@@ -168,7 +168,7 @@ def participant_view(token: str) -> None:
 @st.fragment
 def activity(token: str, session_id: int, city_id: int | None, where: str) -> None:
     """What the room does now; redrawn alone when the session moves on."""
-    snap, version = snapshot(session_id)
+    snap, version = snapshot(session_id, view="phone")
     view.big(snap.title, size=1.3)
     st.caption(f"Speaking for {plain(where)}" if where else "Taking part")
     follow(
@@ -181,7 +181,7 @@ def activity(token: str, session_id: int, city_id: int | None, where: str) -> No
     elif snap.activity == "challenge wall":
         view.wall_view(token)
     elif snap.activity == "voting":
-        view.voting(snap, token, city_id)
+        view.voting(snap, token)
     elif snap.activity == "ended":
         view.ended()
     else:

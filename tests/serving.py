@@ -29,19 +29,30 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(
-    database: str, port: int, log: Path, *, options: tuple[str, ...] = ()
+def running_script(
+    script: str | Path,
+    port: int,
+    log: Path,
+    *,
+    cwd: Path = ROOT,
+    options: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen]:
-    """The app on ``database`` at ``http://127.0.0.1:port``; yields its process once its
-    health endpoint answers. ``options`` are further ``--section.name value`` pairs."""
-    env = dict(os.environ, **{ENV_VAR: database})
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    """``streamlit run script`` at ``http://127.0.0.1:port`` from ``cwd``; yields its
+    process once its health endpoint answers, and stops it afterwards. ``options`` are
+    further ``--section.name value`` pairs, ``env`` further environment variables (some
+    options are refused on the command line, such as the cookie secret)."""
+    command = [sys.executable, "-m", "streamlit", "run", str(script)]
     command += ["--server.headless", "true", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     command += ["--server.fileWatcherType", "none", *options]
     with log.open("w") as output:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            command,
+            cwd=cwd,
+            env=dict(os.environ, **(env or {})),
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -70,3 +81,17 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def running_server(
+    database: str,
+    port: int,
+    log: Path,
+    *,
+    options: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """The README's server (``streamlit run app.py``) on ``database``."""
+    return running_script(
+        "app.py", port, log, options=options, env={**(env or {}), ENV_VAR: database}
+    )

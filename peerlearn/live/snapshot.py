@@ -183,7 +183,6 @@ class Snapshot:
     questions: list[QuestionItem] = field(default_factory=list)
     wall: list[WallItem] = field(default_factory=list)  # oldest first, hidden ones too
     tallies: list[Tally] = field(default_factory=list)  # the ballot, most dots first
-    city_dots: dict[int, int] = field(default_factory=dict)  # while voting: dots per city
     tally_hidden: bool = False
     countdown_seconds: int | None = None  # what each question opened gets
     finished: bool = False  # "Next" after the last question: the podium
@@ -377,27 +376,6 @@ def _tallies(session: Session, session_id: int) -> list[Tally]:
     ]
 
 
-def _city_dots(session: Session, session_id: int) -> dict[int, int]:
-    """Dots placed per city on the session's ballot (what a city has spent)."""
-    rows = session.execute(
-        select(Participant.city_id, func.sum(Vote.dots))
-        .join(Participant, Participant.id == Vote.participant_id)
-        .join(
-            Ballot,
-            (Ballot.common_challenge_id == Vote.common_challenge_id)
-            & (Ballot.session_id == session_id),
-        )
-        .join(CommonChallenge, CommonChallenge.id == Vote.common_challenge_id)
-        .where(
-            CommonChallenge.archived_at.is_(None),
-            Participant.session_id == session_id,
-            Participant.city_id.is_not(None),
-        )
-        .group_by(Participant.city_id)
-    )
-    return {city: int(dots) for city, dots in rows}
-
-
 def snapshot(session: Session, *, session_id: int) -> Snapshot:
     """Everything the presenter view, the facilitator's Run live and the phones show,
     in a fixed handful of queries (at most eight), however full the room.
@@ -410,7 +388,6 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
     participants, cities = _cities_present(session, row)
     order = _questions(session, row)
     question = _question(session, row, order) if row.activity == LiveActivity.QUIZ else None
-    voting = row.activity == LiveActivity.VOTE
     return Snapshot(
         session_id=row.id,
         title=row.title,
@@ -432,7 +409,6 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
         ],
         wall=_wall(session, row.id),
         tallies=_tallies(session, row.id),
-        city_dots=_city_dots(session, row.id) if voting else {},
         tally_hidden=row.tally_hidden,
         countdown_seconds=row.countdown_seconds,
         finished=row.quiz_finished_at is not None,

@@ -28,10 +28,15 @@ def version_of(session_id: int) -> clock.Version | None:
     return read(lambda s: clock.read(s, session_id))
 
 
-def _key(version: clock.Version | None) -> tuple[int, int, int]:
+def _key(version: clock.Version | None, view: str) -> tuple[int, int, int]:
+    """Which snapshot a view of ``version`` needs. A phone shows no counts while the
+    room answers or votes (only once a question closes or voting ends, which moves
+    the stage), so phones share one snapshot per stage: a burst of answers does not
+    rebuild it for every phone that redraws after its own tap."""
     if version is None:
         return -1, -1, 0
-    return version.stage, version.data, int(version.closed(datetime.now(UTC)))
+    data = version.data if view == "screen" else -1
+    return version.stage, data, int(version.closed(datetime.now(UTC)))
 
 
 @st.cache_resource(max_entries=VERSIONS_KEPT, show_spinner=False)
@@ -41,8 +46,10 @@ def _snapshot(session_id: int, stage: int, data: int, closed: int) -> snapshots.
     return read(lambda s: snapshots.snapshot(s, session_id=session_id))
 
 
-def snapshot(session_id: int) -> tuple[snapshots.Snapshot, clock.Version | None]:
-    """The session as it is now, and the version it shows.
+def snapshot(
+    session_id: int, *, view: str = "screen"
+) -> tuple[snapshots.Snapshot, clock.Version | None]:
+    """The session as ``view`` ("screen" or "phone") shows it now, and the version.
 
     Built once per version for every screen of this server; a session that never
     went live has no version and is read afresh.
@@ -50,7 +57,7 @@ def snapshot(session_id: int) -> tuple[snapshots.Snapshot, clock.Version | None]
     version = version_of(session_id)
     if version is None:
         return read(lambda s: snapshots.snapshot(s, session_id=session_id)), None
-    return _snapshot(session_id, *_key(version)), version
+    return _snapshot(session_id, *_key(version, view)), version
 
 
 @st.cache_resource(max_entries=VERSIONS_KEPT, show_spinner=False)

@@ -51,13 +51,6 @@ def resume_token(cookie_token: str | None, *, known: bool, someone_else: bool) -
     return cookie_token
 
 
-def city_dots_used(snap: Snapshot, city_id: int | None) -> int | None:
-    """Dots the participant's city has placed (per-city voting), from the snapshot."""
-    if snap.vote_mode != CountMode.CITY or city_id is None:
-        return None
-    return snap.city_dots.get(city_id, 0)
-
-
 def _run(action, *, success: str, where: str) -> None:
     """A tap's callback: save through peerlearn.live and leave a note for the run that
     follows (a refusal's message, or ``success``)."""
@@ -307,7 +300,7 @@ def _wrapped(text: str) -> None:
     )
 
 
-def voting(snap: Snapshot, token: str, city_id: int | None = None) -> None:
+def voting(snap: Snapshot, token: str) -> None:
     if not snap.tallies:
         st.info("The common challenges to vote on are being prepared.", icon=":material/hub:")
         return
@@ -316,11 +309,9 @@ def voting(snap: Snapshot, token: str, city_id: int | None = None) -> None:
         chart(snap, "tally:phone", lambda: tally_chart(snap.tallies, size=PHONE))
         return
     mine = read(lambda s: votes.my_votes(s, token=token))
-    used = city_dots_used(snap, city_id)
-    if used is None:
-        left = read(lambda s: votes.dots_left(s, token=token))
-    else:  # the city's count comes with the shared snapshot, which the page follows
-        left = max(0, snap.vote_budget - used)
+    # Read afresh: the phone's snapshot moves with the stage, not with each vote (the
+    # page redraws when its city's dots move, as its token includes them).
+    left = read(lambda s: votes.dots_left(s, token=token))
     per_city = " for your city" if snap.vote_mode == CountMode.CITY else ""
     st.markdown(f"**{left} of {snap.vote_budget} dots left{per_city}**")
     _note("vote")

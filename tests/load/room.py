@@ -154,7 +154,11 @@ class Follower:
             if data.get("city"):
                 query["city"] = str(data["city"])
             poll = asyncio.ensure_future(long_poll(self.base_url, query))
-            done, _ = await asyncio.wait({poll, asyncio.ensure_future(stop.wait())}, timeout=40)
+            stopping = asyncio.ensure_future(stop.wait())
+            done, _ = await asyncio.wait(
+                {poll, stopping}, timeout=40, return_when=asyncio.FIRST_COMPLETED
+            )
+            stopping.cancel()
             if poll not in done:
                 poll.cancel()
                 continue
@@ -180,9 +184,10 @@ class Follower:
 class Phone(Follower):
     """A participant: joins, then answers each question once when it opens."""
 
-    def __init__(self, *args, rng: random.Random, **kwargs):
+    def __init__(self, *args, rng: random.Random, think: float = 0.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.rng = rng
+        self.think = think  # longest a person reads before tapping (uniform from 0)
         self.answered: set[int] = set()
 
     async def join(self, code: str, number: int) -> None:
@@ -206,6 +211,8 @@ class Phone(Follower):
         if question_id in self.stats.opened_at:
             self.stats.seen_open.append(time.monotonic() - self.stats.opened_at[question_id])
         self.answered.add(question_id)
+        if self.think:
+            await asyncio.sleep(self.rng.uniform(0, self.think))
         tap = time.monotonic()
         await self.client.click(self.rng.choice(tiles))
         await self.client.wait_idle(RUN_TIMEOUT)
@@ -273,7 +280,7 @@ def prepare(url: str, questions: int) -> Room:
             system=True,
             email="facilitator@example.org",
             role=m.UserRole.COORDINATOR,
-            password="Room-load-2026-facilitator",
+            password="Room-load-2026-steps",
             name="Room facilitator",
         )
         workshop = session.scalars(
@@ -402,7 +409,14 @@ async def until(check, timeout: float, step: float = 0.2) -> bool:
 
 
 async def simulate(
-    room: Room, servers: list[str], pids: list[int], *, phones: int, idle: float, seed: int
+    room: Room,
+    servers: list[str],
+    pids: list[int],
+    *,
+    phones: int,
+    idle: float,
+    seed: int,
+    think: float = 0.0,
 ) -> dict:
     stats = Stats()
     cpu = Cpu(pids)
@@ -410,7 +424,7 @@ async def simulate(
     facilitator = Facilitator(room)
     tasks: list[asyncio.Task] = []
     clients: list[StClient] = []
-    report: dict = {"phones": phones, "servers": len(servers)}
+    report: dict = {"phones": phones, "servers": len(servers), "think_s": think}
     try:
         facilitator.activity("quiz")
         screen = await connect(servers[0], "/presenter", room.presenter)
@@ -429,7 +443,7 @@ async def simulate(
             base = servers[number % len(servers)]
             client = await connect(base, "/join", f"code={room.code}")
             clients.append(client)
-            phone = Phone(client, base, stats, rng=random.Random(rng.random()))
+            phone = Phone(client, base, stats, rng=random.Random(rng.random()), think=think)
             try:
                 await phone.join(room.code, number)
             except Exception as error:  # noqa: BLE001 - a failed join is a finding
@@ -518,6 +532,7 @@ def run(
     questions: int = 3,
     idle: float = 10.0,
     seed: int = 1,
+    think: float = 0.0,
     logs: Path | None = None,
 ) -> dict:
     """Prepare a room, start ``servers`` servers on one database, simulate; the report."""
@@ -525,15 +540,17 @@ def run(
         room = prepare(url, questions)
         folder = logs or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         # One cookie secret for all, as behind a load balancer.
-        options = ("--server.cookieSecret", "room-load-secret")
+        secret = {"STREAMLIT_SERVER_COOKIE_SECRET": "room-load-secret"}
         bases, pids = [], []
         for number in range(servers):
             port = serving.free_port()
             log = folder / f"server-{number}.log"
-            process = stack.enter_context(serving.running_server(url, port, log, options=options))
+            process = stack.enter_context(serving.running_server(url, port, log, env=secret))
             bases.append(f"http://127.0.0.1:{port}")
             pids.append(process.pid)
-        report = asyncio.run(simulate(room, bases, pids, phones=phones, idle=idle, seed=seed))
+        report = asyncio.run(
+            simulate(room, bases, pids, phones=phones, idle=idle, seed=seed, think=think)
+        )
         report.update(stored(url, room))
         report["database"] = "postgresql" if postgres else "sqlite"
         report["questions"] = len(room.questions)
@@ -551,7 +568,8 @@ def summary(report: dict) -> str:
 
     lines = [
         f"{report['joined']} of {report['phones']} phones joined on {report['servers']} "
-        f"server(s), {report['database']}, in {report['join_seconds']:.1f} s",
+        f"server(s), {report['database']}, in {report['join_seconds']:.1f} s; "
+        f"taps after 0..{report['think_s']:g} s",
         f"presenter alone: {report['presenter_alone_core']:.4f} core",
         f"room idle: {report.get('room_idle_core', float('nan')):.4f} core; per phone "
         f"{report.get('idle_phone_core', float('nan')):.5f} core, "
@@ -575,6 +593,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds per idle window")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="each phone taps after a random 0..THINK s (0: all at once, the worst case)",
+    )
     parser.add_argument("--logs", type=Path, help="keep the servers' logs here")
     args = parser.parse_args(argv)
     report = run(
@@ -584,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         questions=args.questions,
         idle=args.idle,
         seed=args.seed,
+        think=args.think,
         logs=args.logs,
     )
     print(summary(report), file=sys.stderr)

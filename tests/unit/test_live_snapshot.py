@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from peerlearn import models as m
 from peerlearn import rules
-from peerlearn.live import answers, ballot, lifecycle, votes
+from peerlearn.live import answers, ballot, clock, lifecycle, votes
 from peerlearn.live import quiz as live_quiz
 from peerlearn.live import snapshot as snapshots
 from tests.unit.live_fixtures import answer, join, open_question, snap, statements_during
@@ -170,22 +170,32 @@ def _groups(session, world):
     return a, b
 
 
-def test_the_snapshot_counts_the_dots_each_city_spent(session, world, code):
+def test_the_version_a_phone_follows_counts_the_dots_each_city_spent(session, world, code):
+    """Voting per city, a phone redraws when its own city's dots move (they are part of
+    what it follows), and reads what is left afresh."""
     a, b = _groups(session, world)
     _settings(session, world, vote_mode=m.CountMode.CITY, vote_budget=2)
     lifecycle.set_activity(
         session, actor=world.facilitator, session_id=world.workshop.id, activity=m.LiveActivity.VOTE
     )
     ana, bea = join(session, code, world.arezzo), join(session, code, world.arezzo)
+    carl = join(session, code, world.arnsberg)
+
+    def dots() -> dict[int, int]:
+        session.expire_all()
+        return dict(clock.read(session, world.workshop.id).city_dots)
+
     votes.vote(session, token=ana.token, common_challenge_id=a.id, dots=1)
-    assert snap(session, world).city_dots == {world.arezzo.id: 1}
+    assert dots() == {world.arezzo.id: 1}
     votes.vote(session, token=bea.token, common_challenge_id=b.id, dots=1)
-    assert snap(session, world).city_dots == {world.arezzo.id: 2}
-    # Only while voting: another activity shows no dots.
+    assert dots() == {world.arezzo.id: 2}
+    assert votes.dots_left(session, token=ana.token) == 0
+    assert votes.dots_left(session, token=carl.token) == 2
+    # Only while voting: another activity follows no dots.
     lifecycle.set_activity(
         session, actor=world.facilitator, session_id=world.workshop.id, activity=m.LiveActivity.WALL
     )
-    assert snap(session, world).city_dots == {}
+    assert dots() == {}
 
 
 # --- the leaderboard --------------------------------------------------------------------------
