@@ -510,7 +510,11 @@ async def simulate(
 
 
 @contextlib.contextmanager
-def database(postgres: bool) -> Iterator[str]:
+def database(postgres: bool, url: str | None = None) -> Iterator[str]:
+    """``url`` as given, else a throwaway SQLite file or PostgreSQL server."""
+    if url:
+        yield url
+        return
     if not postgres:
         with tempfile.TemporaryDirectory(prefix="peerlearn-room-") as folder:
             yield f"sqlite:///{Path(folder) / 'room.db'}"
@@ -529,14 +533,16 @@ def run(
     phones: int,
     servers: int = 1,
     postgres: bool = False,
+    url: str | None = None,
     questions: int = 3,
     idle: float = 10.0,
     seed: int = 1,
     think: float = 0.0,
     logs: Path | None = None,
 ) -> dict:
-    """Prepare a room, start ``servers`` servers on one database, simulate; the report."""
-    with database(postgres) as url, contextlib.ExitStack() as stack:
+    """Prepare a room, start ``servers`` servers on one database (``url``, else a
+    throwaway one), simulate; the report."""
+    with database(postgres, url) as url, contextlib.ExitStack() as stack:
         room = prepare(url, questions)
         folder = logs or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         # One cookie secret for all, as behind a load balancer.
@@ -552,7 +558,7 @@ def run(
             simulate(room, bases, pids, phones=phones, idle=idle, seed=seed, think=think)
         )
         report.update(stored(url, room))
-        report["database"] = "postgresql" if postgres else "sqlite"
+        report["database"] = url.split(":", 1)[0].split("+", 1)[0]
         report["questions"] = len(room.questions)
         return report
 
