@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "Tour-of-the-network-2024"
+FACILITATOR = "facilitator@example.org"
 ACCOUNTS = {
     "coordinator": ("coordinator@example.org", "Clara Coordinator"),
     "tandem": ("tandem@example.org", "Tara Tandem"),
@@ -203,3 +205,26 @@ def shots_on_failure(request, screenshot_dirs):
             for folder in screenshot_dirs:
                 with contextlib.suppress(Exception):
                     tab.screenshot(path=str(folder / f"failed-{name}-{c}-{n}.png"), full_page=True)
+
+
+@pytest.fixture
+def live_db(database, tmp_path) -> str:
+    """A copy of the e2e demo database as it is, 2023 answers and all, with a
+    facilitator's account: this test's live session stays its own."""
+    source = database.removeprefix("sqlite:///")
+    target = tmp_path / "live.db"
+    shutil.copy(source, target)
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        user_service.add_user(
+            session,
+            actor=None,
+            system=True,
+            email=FACILITATOR,
+            role=UserRole.FACILITATOR,
+            password=PASSWORD,
+            name="Fiona Facilitator",
+        )
+    engine.dispose()
+    return url

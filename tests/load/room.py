@@ -34,6 +34,7 @@ import random
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -235,6 +236,71 @@ class Presenter(Follower):
                 seen = self.stats.presenter.setdefault(self.question_id, [])
                 seen.append((time.monotonic(), int(found.group(1))))
                 return
+
+
+class Crowd:
+    """Protocol phones joined to a live session, following it and answering its
+    questions in a thread of their own: the background load of the browser tests.
+
+        with Crowd(base_url, code, phones=15) as crowd:
+            ...  # drive the browsers
+        assert not crowd.stats.errors
+    """
+
+    def __init__(self, base_url: str, code: str, phones: int, *, think: float = 2.0):
+        self.base_url, self.code, self.phones, self.think = base_url, code, phones, think
+        self.stats = Stats()
+        self.joined = 0
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="crowd", daemon=True)
+
+    def __enter__(self) -> Crowd:
+        self._thread.start()
+        if not self._ready.wait(RUN_TIMEOUT):
+            raise RuntimeError("the crowd did not join in time")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(60)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except Exception as error:  # noqa: BLE001 - reported with the crowd's errors
+            self.stats.error(f"crowd: {type(error).__name__}: {error}")
+        finally:
+            self._ready.set()
+
+    async def _main(self) -> None:
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        rng = random.Random(7)
+        clients: list[StClient] = []
+        tasks: list[asyncio.Task] = []
+        try:
+            for number in range(self.phones):
+                client = await connect(self.base_url, "/join", f"code={self.code}")
+                clients.append(client)
+                phone = Phone(
+                    client,
+                    self.base_url,
+                    self.stats,
+                    rng=random.Random(rng.random()),
+                    think=self.think,
+                )
+                await phone.join(self.code, number)
+                self.joined += 1
+                tasks.append(asyncio.create_task(phone.run(self._stop)))
+            self._ready.set()
+            await self._stop.wait()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
 
 def to_presenter(stats: Stats) -> list[float]:
