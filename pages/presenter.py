@@ -93,7 +93,8 @@ def _status(question) -> str:
     return "What the room said" if question.kind == QuestionKind.OPEN else "The results"
 
 
-def _question(snap: Snapshot) -> None:
+def _question(snap: Snapshot, timer) -> None:
+    """The question on the screen; its countdown goes in ``timer``, under the question."""
     if snap.finished:
         _podium(snap)
         return
@@ -107,6 +108,7 @@ def _question(snap: Snapshot) -> None:
     if question.state != "waiting":
         status += " · " + coverage(snap)
     big(status, size=1.5, muted=True)
+    timer.append(st.container())
     if question.state == "waiting":
         return
     if snap.results_hidden and question.state != "revealed":
@@ -228,7 +230,15 @@ hide_chrome()
 @st.fragment
 def presenter(session_id: int) -> None:
     snap, version = snapshot(session_id)
-    follow(version, view="screen", key="presenter_follow", countdown="{s} s left", big=True)
+    # Where the follower (and a question's countdown) is drawn: under the question when
+    # there is one, else at the top, where it shows nothing.
+    timer = [st.container()]
+    _screen(snap, timer)
+    with timer[-1]:
+        follow(version, view="screen", key="presenter_follow", countdown="{s} s left", big=True)
+
+
+def _screen(snap: Snapshot, timer: list) -> None:
     if not snap.live:
         big(snap.title, size=1.6, muted=True)
         big("This session is not live.", size=3)
@@ -238,7 +248,7 @@ def presenter(session_id: int) -> None:
     waiting = snap.activity == "lobby" or snap.participants == 0
     _join_panel(snap, compact=not waiting)
     if snap.activity == "quiz":
-        _question(snap)
+        _question(snap, timer)
     elif snap.activity == "challenge wall":
         _wall(snap)
     elif snap.activity == "voting":

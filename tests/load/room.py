@@ -575,6 +575,27 @@ async def simulate(
     return report
 
 
+def run_in_own_loop(coroutine):
+    """Run ``coroutine`` to its end in a new event loop on a thread of its own: the
+    browser tests' Playwright keeps a loop running on the main thread, and
+    ``asyncio.run`` refuses to start beside it."""
+    failure: list[BaseException] = []
+    result: list = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=target, name="own-loop")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
 @contextlib.contextmanager
 def database(postgres: bool, url: str | None = None) -> Iterator[str]:
     """``url`` as given, else a throwaway SQLite file or PostgreSQL server."""
@@ -620,7 +641,7 @@ def run(
             process = stack.enter_context(serving.running_server(url, port, log, env=secret))
             bases.append(f"http://127.0.0.1:{port}")
             pids.append(process.pid)
-        report = asyncio.run(
+        report = run_in_own_loop(
             simulate(room, bases, pids, phones=phones, idle=idle, seed=seed, think=think)
         )
         report.update(stored(url, room))

@@ -178,7 +178,7 @@ def run(*, phones: int, think: float, questions: int = 3, idle: float = 10.0) ->
         plan = room.prepare(url, questions)
         port = serving.free_port()
         with serving.running_server(url, port, Path(folder) / "server.log") as process:
-            report = asyncio.run(
+            report = room.run_in_own_loop(
                 simulate(
                     plan,
                     f"http://127.0.0.1:{port}",
