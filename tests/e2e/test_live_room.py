@@ -183,8 +183,9 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
                 assert phone.get_by_text("Send my answer").count() == 0
             screen.get_by_text("Results are shown after the reveal.").wait_for()
             # The big screen redraws as answers come in, and never fades.
-            stale, faded = _faded_samples(screen, 4.0)
-            assert faded == 0, f"{faded} samples faded ({stale} with stale elements)"
+            for page, seconds in ((screen, 4.0), (staff, 2.0), (phones[2], 2.0)):
+                stale, faded = _faded_samples(page, seconds)
+                assert faded == 0, f"{faded} samples faded ({stale} with stale elements)"
             shoot(screen, screenshot_dirs, "room-presenter-open")
 
             # The countdown closes the question by itself, when it says: the third
