@@ -148,7 +148,7 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             join(phone, base, row.join_code, city, f"Person {n + 1}")
             phones.append(phone)
         with Crowd(base, row.join_code, CROWD, think=3.0) as crowd:
-            assert crowd.joined == CROWD
+            assert crowd.joined == CROWD, crowd.stats.errors
             # The people of this run only: the 2023 participants are not in the room.
             people = f"{3 + CROWD} people joined"
             screen.get_by_text(people, exact=False).wait_for(timeout=15_000)
