@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from peerlearn import rules
 from peerlearn.analytics import network as glance_data
 from peerlearn.charts.map import network_map
 from peerlearn.models import MilestoneStatus, UserRole
@@ -29,13 +30,13 @@ def tandem_home() -> None:
     every = read(lambda s: roadmap_service.list_milestones(s, actor=user))
     for tandem in mine:
         milestones = [m for m in every if m.tandem_id == tandem.id]
-        rags = {m.id: roadmap_service.rag_status(m, tandem.deadline, today) for m in milestones}
-        overall = roadmap_service.tandem_rag(rags.values())
+        rags = {m.id: rules.rag_status(m, tandem.deadline, today) for m in milestones}
+        overall = rules.tandem_rag(rags.values())
         with st.container(border=True):
             st.subheader(tandem.name, anchor=False)
             cols = st.columns(3)
             rag_metric(cols[0], "Roadmap", overall)
-            cols[1].metric("Progress", f"{roadmap_service.progress(milestones):.0f} %")
+            cols[1].metric("Progress", f"{rules.progress(milestones):.0f} %")
             deadline_metric(cols[2], "Deadline", tandem.deadline, today)
             due = sorted(
                 (m for m in milestones if m.status != MilestoneStatus.DONE),
@@ -88,8 +89,10 @@ def staff_home() -> None:
     row = st.columns(4)
     row[0].metric("Milestones", facts.milestones)
     row[1].metric("Done", facts.done)
-    row[2].metric("Due within 30 days", facts.due_soon)
-    row[3].metric("Overdue", facts.overdue)
+    # The colours the Roadmaps screen shows, counted by the same rule.
+    amber, red = rules.RAG_MEANING[rules.Rag.AMBER], rules.RAG_MEANING[rules.Rag.RED]
+    row[2].metric(amber.capitalize(), facts.amber, help="Shown amber under **Roadmaps**.")
+    row[3].metric(red.capitalize(), facts.red, help="Shown red under **Roadmaps**.")
 
     st.subheader("The network on the map", anchor=False)
     cities, links, unplaced = read(

@@ -8,6 +8,7 @@ import streamlit as st
 from peerlearn.calendars import milestones_calendar
 from peerlearn.charts.roadmaps import gantt
 from peerlearn.models import MilestoneStatus, UserRole
+from peerlearn.rules import RAG_MEANING, Rag, progress, rag_status, tandem_rag
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services import tandems as tandem_service
 from peerlearn.services.account_views import tandems_of
@@ -22,8 +23,8 @@ from peerlearn.ui.widgets import empty_state, pick, pick_network, plain, read
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
 st.title("Roadmaps")
 st.caption(
-    "Each tandem's milestones up to its deadline. Red: overdue or after the deadline; "
-    "amber: due within 30 days and not done; green: on track or done."
+    f"Each tandem's milestones up to its deadline. Red: {RAG_MEANING[Rag.RED]}; "
+    f"amber: {RAG_MEANING[Rag.AMBER]} and not done; green: {RAG_MEANING[Rag.GREEN]} or done."
 )
 # Facilitators read; coordinators and the tandem's own members edit.
 can_edit = user.role != UserRole.FACILITATOR
@@ -51,9 +52,9 @@ if tandem.is_example:
     )
 milestones = read(lambda s: roadmap_service.list_milestones(s, actor=user, tandem_id=tandem_id))
 today = date.today()
-rags = {m.id: roadmap_service.rag_status(m, tandem.deadline, today) for m in milestones}
-overall = roadmap_service.tandem_rag(rags.values())
-done = roadmap_service.progress(milestones)
+rags = {m.id: rag_status(m, tandem.deadline, today) for m in milestones}
+overall = tandem_rag(rags.values())
+done = progress(milestones)
 
 metrics = st.columns(4)
 rag_metric(metrics[0], "Status", overall)

@@ -1,14 +1,79 @@
 """Pure rules that screens, charts and exports share: no database, no Streamlit.
 
-Each rule is written once here and tested on its own (tests/unit/test_rules.py), so the
-presenter, the phones, Run live and the Excel summary cannot disagree.
+Each rule is written once here and tested on its own (tests/unit/test_rules.py), so
+Home, Roadmaps, the presenter, the phones, Run live and the Excel summary cannot
+disagree. This module imports nothing of peerlearn: the models read their defaults here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+# --- a roadmap's red / amber / green ---------------------------------------------------
+
+AMBER_WINDOW = timedelta(days=30)
+# MilestoneStatus.DONE's value, spelt here because models.py imports this module.
+DONE = "done"
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+RAG_MEANING = {
+    Rag.GREEN: "on track",
+    Rag.AMBER: f"due within {AMBER_WINDOW.days} days",
+    Rag.RED: "overdue or after the deadline",
+}
+# Strong colours for marks (chart bars); pale fills behind text (table cells, Excel).
+RAG_COLOURS = {Rag.GREEN: "#2e8b57", Rag.AMBER: "#e6a100", Rag.RED: "#c0392b"}
+RAG_FILLS = {Rag.GREEN: "#d7eedf", Rag.AMBER: "#fbe8c0", Rag.RED: "#f6d0cb"}
+_SEVERITY = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+
+
+class Dated(Protocol):
+    """A milestone as the rules need it: a table row, a list row or a test double."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def due_date(self) -> date: ...
+
+
+def rag_status(milestone: Dated, deadline: date | None, today: date) -> Rag:
+    """Red: not done and overdue or due after the tandem's deadline. Amber: not done and
+    due within AMBER_WINDOW. Green otherwise (and always when done)."""
+    if milestone.status == DONE:
+        return Rag.GREEN
+    due = milestone.due_date
+    if due < today or (deadline is not None and due > deadline):
+        return Rag.RED
+    if due <= today + AMBER_WINDOW:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def tandem_rag(rags: Iterable[str]) -> Rag | None:
+    """The worst of a tandem's milestone colours; None for a roadmap with none."""
+    found = [Rag(r) for r in rags]
+    return max(found, key=_SEVERITY.__getitem__) if found else None
+
+
+def progress(milestones: Iterable[Dated]) -> float:
+    """The share of milestones done, in percent (0 for none); archived ones left out."""
+    live = [m for m in milestones if getattr(m, "archived_at", None) is None]
+    if not live:
+        return 0.0
+    done = sum(1 for m in live if m.status == DONE)
+    return 100.0 * done / len(live)
+
 
 # --- live questions -------------------------------------------------------------------
 

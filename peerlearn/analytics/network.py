@@ -13,33 +13,26 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from peerlearn import rules
 from peerlearn.models import Challenge, Event, MilestoneStatus, Tandem, User, UserRole
 from peerlearn.services import common_challenges, network, roadmaps, tandems
 from peerlearn.services._common import actor_tandem_ids
-from peerlearn.services.roadmaps import AMBER_WINDOW, MilestoneRow
+from peerlearn.services.roadmaps import MilestoneRow
 
 
 @dataclass(frozen=True)
 class Glance:
+    """The network's counts; ``amber`` and ``red`` count milestones of each colour, by
+    the same rule as the Roadmaps screen (rules.rag_status)."""
+
     cities: int
     tandems: int
     events: int
     challenges: int
     milestones: int
     done: int
-    due_soon: int
-    overdue: int
-
-
-def milestone_state(milestone: MilestoneRow, today: date) -> str:
-    """'done', 'overdue', 'due soon' (within 30 days) or 'later'."""
-    if milestone.status == MilestoneStatus.DONE:
-        return "done"
-    if milestone.due_date < today:
-        return "overdue"
-    if milestone.due_date <= today + AMBER_WINDOW:
-        return "due soon"
-    return "later"
+    amber: int
+    red: int
 
 
 def glance(session: Session, *, actor: User, network_id: int, today: date) -> Glance:
@@ -56,16 +49,16 @@ def glance(session: Session, *, actor: User, network_id: int, today: date) -> Gl
         .where(Tandem.network_id == network_id, Challenge.archived_at.is_(None))
     )
     milestones = roadmaps.list_milestones(session, actor=actor, network_id=network_id)
-    states = [milestone_state(m, today) for m in milestones]
+    rags = [rules.rag_status(m, m.tandem_deadline, today) for m in milestones]
     return Glance(
         cities=len(cities),
         tandems=len(pairs),
         events=int(events or 0),
         challenges=int(challenges or 0),
         milestones=len(milestones),
-        done=states.count("done"),
-        due_soon=states.count("due soon"),
-        overdue=states.count("overdue"),
+        done=sum(1 for m in milestones if m.status == MilestoneStatus.DONE),
+        amber=rags.count(rules.Rag.AMBER),
+        red=rags.count(rules.Rag.RED),
     )
 
 
@@ -86,15 +79,15 @@ def deadlines(session: Session, *, actor: User, network_id: int, today: date) ->
     for pair in pairs:
         mine = by_tandem.get(pair.tandem.id, [])
         deadline = pair.tandem.deadline
-        rags = [roadmaps.rag_status(m, deadline, today) for m in mine]
+        rags = [rules.rag_status(m, deadline, today) for m in mine]
         rows.append(
             {
                 "tandem": pair.tandem.name,
                 "cities": ", ".join(pair.city_names),
                 "deadline": deadline,
                 "days left": (deadline - today).days if deadline else None,
-                "progress": roadmaps.progress(mine),
-                "status": roadmaps.tandem_rag(rags) or "",
+                "progress": rules.progress(mine),
+                "status": rules.tandem_rag(rags) or "",
                 "milestones": len(mine),
             }
         )

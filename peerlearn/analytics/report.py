@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from peerlearn import rules
 from peerlearn.errors import InvalidInput, PermissionDenied
 from peerlearn.models import (
     Answer,
@@ -171,7 +172,7 @@ def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
     for pair in pairs:
         mine = by_tandem.get(pair.tandem.id, [])
         deadline = pair.tandem.deadline
-        rags = [roadmaps.rag_status(m, deadline, today) for m in mine]
+        rags = [rules.rag_status(m, deadline, today) for m in mine]
         tandem_table.append(
             {
                 "Tandem": pair.tandem.name,
@@ -181,8 +182,8 @@ def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
                 "Days to deadline": (deadline - today).days if deadline else None,
                 "Milestones": len(mine),
                 "Done": sum(1 for m in mine if m.status == MilestoneStatus.DONE),
-                "Progress": roadmaps.progress(mine) / 100,
-                "Status": str(roadmaps.tandem_rag(rags) or ""),
+                "Progress": rules.progress(mine) / 100,
+                "Status": str(rules.tandem_rag(rags) or ""),
                 "Example data": "yes" if pair.tandem.is_example else "",
             }
         )
@@ -199,7 +200,7 @@ def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
                 "Days until due": (m.due_date - today).days,
                 "Tandem deadline": deadline,
                 "Days to deadline": (deadline - today).days if deadline else None,
-                "RAG": str(roadmaps.rag_status(m, deadline, today)),
+                "RAG": str(rules.rag_status(m, deadline, today)),
                 "Partner's contribution": m.partner_contribution,
             }
         )

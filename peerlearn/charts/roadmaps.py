@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-RAG_COLOURS = {"green": "#2e8b57", "amber": "#e6a100", "red": "#c0392b"}
+from peerlearn.rules import RAG_COLOURS, Rag
+
 FIRST_PHASE = timedelta(days=30)
 
 
@@ -57,7 +58,9 @@ def gantt(rows: Sequence[dict], *, deadline: date | None, today: date) -> alt.La
     )
     marks = [{"when": pd.Timestamp(today), "what": "today", "colour": "#555555"}]
     if deadline is not None:
-        marks.append({"when": pd.Timestamp(deadline), "what": "deadline", "colour": "#c0392b"})
+        marks.append(
+            {"when": pd.Timestamp(deadline), "what": "deadline", "colour": RAG_COLOURS[Rag.RED]}
+        )
     rules = (
         alt.Chart(pd.DataFrame(marks))
         .mark_rule(strokeDash=[6, 4], strokeWidth=2)

@@ -21,10 +21,17 @@ from sqlmodel import Session
 from peerlearn.analytics import report
 from peerlearn.excel.sheets import EMPTY, key_value_sheet, put, table_sheet
 from peerlearn.models import MilestoneStatus, User
+from peerlearn.rules import DONE, RAG_FILLS, Rag
 
-RED = PatternFill(start_color="F6D0CB", end_color="F6D0CB", fill_type="solid")
-AMBER = PatternFill(start_color="FBE8C0", end_color="FBE8C0", fill_type="solid")
-GREEN = PatternFill(start_color="D7EEDF", end_color="D7EEDF", fill_type="solid")
+
+def _solid(colour: str) -> PatternFill:
+    rgb = colour.removeprefix("#").upper()  # openpyxl spells "#f6d0cb" "F6D0CB"
+    return PatternFill("solid", start_color=rgb, end_color=rgb)
+
+
+# The screens' cell fills, so a workbook looks like the tables it comes from.
+FILLS = {rag: _solid(colour) for rag, colour in RAG_FILLS.items()}
+WORST_FIRST = (Rag.RED, Rag.AMBER, Rag.GREEN)
 
 SHEETS = {
     "Summary": "The counts and statuses to report: cities, tandems, challenges, votes, "
@@ -98,10 +105,10 @@ def build_summary(
                 (f"Milestones {status}", int(statuses.get(status, 0)))
                 for status in (s.value for s in MilestoneStatus)
             ],
-            *[(f"Milestones {rag}", int(rags.get(rag, 0))) for rag in ("red", "amber", "green")],
+            *[(f"Milestones {rag}", int(rags.get(rag, 0))) for rag in WORST_FIRST],
             (
                 "Milestones overdue",
-                int(((milestones["Days until due"] < 0) & (milestones["Status"] != "done")).sum())
+                int(((milestones["Days until due"] < 0) & (milestones["Status"] != DONE)).sum())
                 if len(milestones)
                 else 0,
             ),
@@ -134,12 +141,14 @@ def _flag_overdue(sheet, rows: int) -> None:
         f"A2:{end}{last}",
         # ISNUMBER: an empty cell counts as 0 (before today) in Excel; keep "(none)" unfilled.
         FormulaRule(
-            formula=[f'AND(ISNUMBER(${due}2),${due}2<TODAY(),${status}2<>"done")'], fill=RED
+            formula=[f'AND(ISNUMBER(${due}2),${due}2<TODAY(),${status}2<>"{DONE}")'],
+            fill=FILLS[Rag.RED],
         ),
     )
-    for word, fill in (("red", RED), ("amber", AMBER), ("green", GREEN)):
+    for word in WORST_FIRST:
         sheet.conditional_formatting.add(
-            f"{rag}2:{rag}{last}", CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fill)
+            f"{rag}2:{rag}{last}",
+            CellIsRule(operator="equal", formula=[f'"{word}"'], fill=FILLS[word]),
         )
 
 

@@ -1,5 +1,5 @@
 """A tandem's roadmap: milestones up to the partnership deadline, their status history
-and their red/amber/green standing.
+(their red/amber/green and progress are rules, in peerlearn.rules).
 
 Staff may work on any tandem's roadmap; a tandem member only on their own tandems'.
 """
@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Protocol
+from datetime import date, datetime
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
@@ -58,16 +56,6 @@ COLUMNS = (
     "common_challenge_ids",
 )
 REQUIRED = ("title", "due_date")
-AMBER_WINDOW = timedelta(days=30)
-
-
-class Rag(StrEnum):
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-
-
-_SEVERITY = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
 
 
 @dataclass(frozen=True)
@@ -89,9 +77,6 @@ class MilestoneRow:
     owner_city_name: str | None
     challenge_ids: tuple[int, ...] = ()
     common_challenge_ids: tuple[int, ...] = ()
-
-    def rag(self, today: date) -> Rag:
-        return rag_status(self, self.tandem_deadline, today)
 
 
 @dataclass(frozen=True)
@@ -592,42 +577,3 @@ def status_history(session: Session, *, actor: User, milestone_id: int) -> list[
         .order_by(MilestoneStatusChange.changed_at, MilestoneStatusChange.id)
     )
     return [StatusChangeRow(*row) for row in session.exec(statement)]
-
-
-# --- red / amber / green ----------------------------------------------------------
-
-
-class _Dated(Protocol):
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def due_date(self) -> date: ...
-
-
-def rag_status(milestone: _Dated, deadline: date | None, today: date) -> Rag:
-    """Red: not done and overdue or due after the tandem's deadline. Amber: not done and
-    due within 30 days. Green otherwise (and always when done)."""
-    if milestone.status == MilestoneStatus.DONE:
-        return Rag.GREEN
-    due = milestone.due_date
-    if due < today or (deadline is not None and due > deadline):
-        return Rag.RED
-    if due <= today + AMBER_WINDOW:
-        return Rag.AMBER
-    return Rag.GREEN
-
-
-def tandem_rag(rags: Iterable[str]) -> Rag | None:
-    """The worst of a tandem's milestone colours; None for a roadmap with none."""
-    found = [Rag(r) for r in rags]
-    return max(found, key=_SEVERITY.__getitem__) if found else None
-
-
-def progress(milestones: Iterable[_Dated]) -> float:
-    """The share of milestones done, in percent (0 for none); archived ones left out."""
-    live = [m for m in milestones if getattr(m, "archived_at", None) is None]
-    if not live:
-        return 0.0
-    done = sum(1 for m in live if m.status == MilestoneStatus.DONE)
-    return 100.0 * done / len(live)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-RAG_BADGE = {"green": "Green", "amber": "Amber", "red": "Red"}
-RAG_FILL = {"Green": "#d7eedf", "Amber": "#fbe8c0", "Red": "#f6d0cb"}
-RAG_COLOR = {"green": "green", "amber": "orange", "red": "red"}  # st.metric's palette
-RAG_MEANING = {
-    "green": "on track",
-    "amber": "due within 30 days",
-    "red": "overdue or after the deadline",
-}
+from peerlearn.rules import RAG_FILLS, RAG_MEANING, Rag
+
+RAG_BADGE = {rag: rag.capitalize() for rag in Rag}
+# Tables show the badge ("Red"), so their cells are styled by it.
+RAG_FILL = {RAG_BADGE[rag]: fill for rag, fill in RAG_FILLS.items()}
+RAG_COLOR = {Rag.GREEN: "green", Rag.AMBER: "orange", Rag.RED: "red"}  # st.metric's names
 
 
 def rag_style(value: object) -> str:

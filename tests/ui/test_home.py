@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from peerlearn import models as m
+from peerlearn.services.roadmaps import add_milestone
 from peerlearn.ui.rag import RAG_FILL, days_phrase
-from tests.ui.conftest import EVERY_ROLE
+from tests.ui.conftest import EVERY_ROLE, member_tandem, user_of
 
 PAGE = "pages/home.py"
 
@@ -40,13 +43,46 @@ def test_the_coordinator_sees_the_network_at_a_glance_with_its_map(app):
     _cie(at)
     labels = [metric.label for metric in at.metric]
     assert labels[:4] == ["Cities", "Tandems", "Events", "Challenges"]
-    assert {"Done", "Due within 30 days", "Overdue"} <= set(labels)
+    assert {"Done", "Due within 30 days", "Overdue or after the deadline"} <= set(labels)
     assert int(at.metric[0].value) == 10  # the ten #CIE cities
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert charts  # the map
     deadlines = at.dataframe[0].value
     assert len(deadlines) >= 5
     assert "Funding" in " ".join(at.dataframe[1].value["Common challenge"])
+
+
+def test_home_counts_the_colours_the_roadmaps_screen_shows(app):
+    at = app("coordinator", PAGE)
+    tandem = member_tandem(at.engine)
+    with Session(at.engine) as session:
+        # Not overdue, but after the tandem's deadline: red on both screens.
+        add_milestone(
+            session,
+            actor=user_of(at.engine, "coordinator"),
+            tandem_id=tandem.id,
+            title="After the deadline",
+            due_date=max(tandem.deadline, date.today()) + timedelta(days=90),
+        )
+        tandem_ids = session.exec(
+            select(m.Tandem.id).where(
+                m.Tandem.network_id == tandem.network_id, m.Tandem.archived_at.is_(None)
+            )
+        ).all()
+    at.selectbox(key="home_network").set_value(tandem.network_id).run()
+    home = {metric.label: int(metric.value) for metric in at.metric}
+
+    at.switch_page("pages/roadmaps.py").run()
+    at.selectbox(key="rm_network").set_value(tandem.network_id).run()
+    shown = Counter()
+    for tandem_id in tandem_ids:
+        at.selectbox(key="rm_tandem").set_value(tandem_id).run()
+        grid = next((f.value for f in at.dataframe if "title" in f.value.columns), None)
+        if grid is not None:
+            shown.update(grid["RAG"])
+    assert shown["Red"] and shown["Red"] == home["Overdue or after the deadline"]
+    assert shown["Amber"] == home["Due within 30 days"]
+    assert shown.total() == home["Milestones"]
 
 
 def test_the_deadlines_table_fits_and_says_how_far_each_deadline_is(app):

@@ -1,12 +1,18 @@
 """The network at a glance, the deadlines table and the map's data and chart."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
+from peerlearn import models as m
+from peerlearn import rules
 from peerlearn.analytics import network as glance_data
+from peerlearn.analytics import report
+from peerlearn.demo import load_demo
 from peerlearn.errors import PermissionDenied
-from peerlearn.services import challenges, common_challenges, roadmaps
+from peerlearn.services import challenges, common_challenges, roadmaps, tandems
 
 TODAY = date(2024, 6, 1)
 
@@ -24,7 +30,7 @@ def test_the_glance_counts_milestones_by_state(session, world, planned):
     facts = glance_data.glance(
         session, actor=world.coordinator, network_id=world.network.id, today=TODAY
     )
-    assert (facts.milestones, facts.done, facts.overdue, facts.due_soon) == (4, 1, 1, 1)
+    assert (facts.milestones, facts.done, facts.red, facts.amber) == (4, 1, 1, 1)
     assert facts.cities == 4 and facts.tandems == 2
 
 
@@ -92,3 +98,52 @@ def test_the_most_common_challenges_are_ranked_by_grouped_challenges(session, wo
         session, actor=world.coordinator, network_id=world.network.id, today=TODAY
     )
     assert facts.challenges == 3 and facts.events == 1
+
+
+# --- Home's counts agree with the Roadmaps screen's colours ---------------------------------
+
+
+def roadmap_colours(session, actor, network_id, today) -> Counter:
+    """The colours as the Roadmaps screen shows them: tandem by tandem, against the
+    tandem's own deadline."""
+    colours = Counter()
+    for listing in tandems.list_tandems(session, actor=actor, network_id=network_id):
+        tandem = listing.tandem
+        for milestone in roadmaps.list_milestones(session, actor=actor, tandem_id=tandem.id):
+            colours[rules.rag_status(milestone, tandem.deadline, today)] += 1
+    return colours
+
+
+def assert_home_agrees(session, actor, network_id, today) -> Counter:
+    facts = glance_data.glance(session, actor=actor, network_id=network_id, today=today)
+    colours = roadmap_colours(session, actor, network_id, today)
+    assert (facts.red, facts.amber) == (colours[rules.Rag.RED], colours[rules.Rag.AMBER])
+    assert facts.milestones == sum(colours.values())
+    # The Excel summary's Roadmaps sheet counts the same colours.
+    scope = report.resolve_scope(session, actor=actor, network_id=network_id)
+    _, sheet = report.tandem_rows(session, actor, scope, today)
+    assert Counter(sheet["RAG"]) == {str(rag): n for rag, n in colours.items()}
+    return colours
+
+
+def test_a_milestone_due_after_its_tandems_deadline_is_red_on_home_too(session, world):
+    deadline = world.tandem.deadline
+    today = deadline - timedelta(days=10)
+    add = dict(actor=world.coordinator, tandem_id=world.tandem.id)
+    roadmaps.add_milestone(session, title="Too late", due_date=deadline + timedelta(days=5), **add)
+    roadmaps.add_milestone(session, title="In time", due_date=deadline, **add)
+    facts = glance_data.glance(
+        session, actor=world.coordinator, network_id=world.network.id, today=today
+    )
+    # Not overdue yet, but after the deadline: red, as on the Roadmaps screen.
+    assert (facts.red, facts.amber) == (1, 1)
+    assert_home_agrees(session, world.coordinator, world.network.id, today)
+
+
+@pytest.mark.parametrize("today", [date(2024, 6, 1), date(2024, 12, 15), date(2026, 1, 1)])
+def test_home_and_roadmaps_agree_on_the_demo(session, coordinator, today):
+    load_demo(session)
+    colours = Counter()
+    for network in session.exec(select(m.Network)):
+        colours += assert_home_agrees(session, coordinator, network.id, today)
+    assert colours  # the demo has milestones to compare

@@ -4,7 +4,8 @@ from datetime import date
 
 import pandas as pd
 
-from peerlearn.charts.roadmaps import RAG_COLOURS, gantt, timeline_frame
+from peerlearn.charts.roadmaps import gantt, timeline_frame
+from peerlearn.rules import RAG_COLOURS
 
 ROWS = [
     {"title": "B", "status": "planned", "rag": "amber", "owner": "", "due_date": date(2024, 6, 1)},

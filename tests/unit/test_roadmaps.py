@@ -1,14 +1,14 @@
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
 
 from peerlearn import models as m
+from peerlearn import rules
 from peerlearn.errors import InvalidInput, NotFound, PermissionDenied
 from peerlearn.models import MilestoneStatus as S
 from peerlearn.services import roadmaps as svc
-from peerlearn.services.roadmaps import Rag
 
 DUE = date(2024, 6, 30)
 
@@ -338,7 +338,7 @@ def test_list_milestones_joins_and_scopes(session, world):
         date(2024, 12, 31),
     )
     assert rows[0].owner_city_name is None
-    assert late_row.rag(date(2024, 8, 15)) == Rag.AMBER
+    assert rules.rag_status(late_row, late_row.tandem_deadline, date(2024, 8, 15)) == "amber"
     mine = svc.list_milestones(session, actor=world.member)
     assert [r.id for r in mine] == [early.id, late.id]
     with pytest.raises(PermissionDenied):
@@ -352,58 +352,6 @@ def test_status_history_wrong_actor(session, world):
         svc.status_history(session, actor=world.outsider, milestone_id=milestone.id)
     with pytest.raises(NotFound):
         svc.status_history(session, actor=world.coordinator, milestone_id=9999)
-
-
-# --- red / amber / green ------------------------------------------------------------
-
-TODAY = date(2024, 6, 1)
-DEADLINE = date(2024, 12, 31)
-
-
-def ms(due, status=S.PLANNED):
-    return SimpleNamespace(due_date=due, status=status)
-
-
-@pytest.mark.parametrize(
-    ("due", "status", "expected"),
-    [
-        (TODAY - timedelta(days=1), S.PLANNED, Rag.RED),
-        (TODAY - timedelta(days=1), S.DONE, Rag.GREEN),
-        (TODAY, S.IN_PROGRESS, Rag.AMBER),
-        (TODAY + timedelta(days=30), S.PLANNED, Rag.AMBER),
-        (TODAY + timedelta(days=31), S.PLANNED, Rag.GREEN),
-        (TODAY + timedelta(days=31), S.BLOCKED, Rag.GREEN),
-        (DEADLINE, S.PLANNED, Rag.GREEN),
-        (DEADLINE + timedelta(days=1), S.PLANNED, Rag.RED),
-        (DEADLINE + timedelta(days=1), S.DONE, Rag.GREEN),
-    ],
-)
-def test_rag_boundaries(due, status, expected):
-    assert svc.rag_status(ms(due, status), DEADLINE, TODAY) == expected
-
-
-def test_rag_without_deadline_and_near_deadline():
-    assert svc.rag_status(ms(date(2030, 1, 1)), None, TODAY) == Rag.GREEN
-    # Due after the deadline is red even when it is also within 30 days.
-    assert svc.rag_status(ms(TODAY + timedelta(days=5)), TODAY, TODAY) == Rag.RED
-
-
-def test_tandem_rag_worst_wins():
-    assert svc.tandem_rag([]) is None
-    assert svc.tandem_rag(["green", "green"]) == Rag.GREEN
-    assert svc.tandem_rag([Rag.GREEN, Rag.AMBER, Rag.GREEN]) == Rag.AMBER
-    assert svc.tandem_rag(["amber", "red", "green"]) == Rag.RED
-    with pytest.raises(ValueError):
-        svc.tandem_rag(["purple"])
-
-
-def test_progress():
-    assert svc.progress([]) == 0.0
-    done, planned = ms(TODAY, S.DONE), ms(TODAY)
-    assert svc.progress([done, planned, planned, planned]) == 25.0
-    assert svc.progress([done]) == 100.0
-    archived = SimpleNamespace(due_date=TODAY, status=S.PLANNED, archived_at=m.utcnow())
-    assert svc.progress([done, archived]) == 100.0
 
 
 def test_bulk_with_no_rows_writes_nothing(session, world, unchanged):

@@ -1,13 +1,17 @@
-"""The pure rules every live screen, chart and export reads (peerlearn.rules): no
-database, no Streamlit."""
+"""The pure rules every screen, chart and export reads (peerlearn.rules): no database,
+no Streamlit."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from peerlearn import rules
+from peerlearn.models import MilestoneStatus
+from peerlearn.rules import Rag
 
 T = datetime(2024, 10, 23, 9, 30, tzinfo=UTC)
 S = timedelta(seconds=1)
@@ -169,3 +173,85 @@ def test_the_dot_budgets():
 def test_dots_left_never_goes_below_zero(budget, placed, left):
     # 5 placed with a budget of 3: the budget was lowered after they were placed.
     assert rules.dots_left(budget, placed) == left
+
+
+# --- red / amber / green ------------------------------------------------------------------
+
+TODAY = date(2024, 6, 1)
+DEADLINE = date(2024, 12, 31)
+DAY = timedelta(days=1)
+
+
+def ms(due, status=MilestoneStatus.PLANNED, **more):
+    return SimpleNamespace(due_date=due, status=status, **more)
+
+
+@pytest.mark.parametrize(
+    ("due", "status", "deadline", "expected"),
+    [
+        (TODAY - DAY, MilestoneStatus.PLANNED, DEADLINE, Rag.RED),  # overdue
+        (TODAY - 400 * DAY, MilestoneStatus.BLOCKED, None, Rag.RED),  # overdue, no deadline
+        (TODAY - DAY, MilestoneStatus.DONE, DEADLINE, Rag.GREEN),  # done is never late
+        (TODAY, MilestoneStatus.IN_PROGRESS, DEADLINE, Rag.AMBER),  # due today
+        (TODAY, MilestoneStatus.DONE, DEADLINE, Rag.GREEN),
+        (TODAY + 30 * DAY, MilestoneStatus.PLANNED, DEADLINE, Rag.AMBER),  # exactly 30 days
+        (TODAY + 31 * DAY, MilestoneStatus.PLANNED, DEADLINE, Rag.GREEN),
+        (TODAY + 31 * DAY, MilestoneStatus.BLOCKED, DEADLINE, Rag.GREEN),
+        (DEADLINE, MilestoneStatus.PLANNED, DEADLINE, Rag.GREEN),  # on the deadline is in time
+        (DEADLINE + DAY, MilestoneStatus.PLANNED, DEADLINE, Rag.RED),  # after the deadline
+        (DEADLINE + DAY, MilestoneStatus.DONE, DEADLINE, Rag.GREEN),
+        (TODAY + 5 * DAY, MilestoneStatus.PLANNED, TODAY, Rag.RED),  # after it, though soon
+        (TODAY, MilestoneStatus.PLANNED, TODAY, Rag.AMBER),  # due today, on the deadline
+        (date(2030, 1, 1), MilestoneStatus.PLANNED, None, Rag.GREEN),  # no deadline
+        (TODAY + 10 * DAY, MilestoneStatus.PLANNED, None, Rag.AMBER),
+        (TODAY - DAY, MilestoneStatus.PLANNED, TODAY - 90 * DAY, Rag.RED),  # deadline passed
+    ],
+)
+def test_rag_status(due, status, deadline, expected):
+    assert rules.rag_status(ms(due, status), deadline, TODAY) == expected
+
+
+def test_the_amber_window_is_30_days_and_its_meaning_says_so():
+    assert rules.AMBER_WINDOW.days == 30
+    assert rules.RAG_MEANING[Rag.AMBER] == "due within 30 days"
+
+
+def test_a_plain_string_status_counts_as_the_enum():
+    # Rows read from the database or a DataFrame carry "done", not MilestoneStatus.DONE.
+    assert rules.DONE == MilestoneStatus.DONE
+    assert rules.rag_status(ms(TODAY - DAY, "done"), DEADLINE, TODAY) == Rag.GREEN
+
+
+def test_tandem_rag_worst_wins():
+    assert rules.tandem_rag([]) is None
+    assert rules.tandem_rag(["green", "green"]) == Rag.GREEN
+    assert rules.tandem_rag([Rag.GREEN, Rag.AMBER, Rag.GREEN]) == Rag.AMBER
+    assert rules.tandem_rag(["amber", "red", "green"]) == Rag.RED
+    assert rules.tandem_rag(iter([Rag.AMBER])) == Rag.AMBER
+    with pytest.raises(ValueError):
+        rules.tandem_rag(["purple"])
+
+
+def test_progress_is_the_share_done_in_percent():
+    done, planned = ms(TODAY, MilestoneStatus.DONE), ms(TODAY)
+    assert rules.progress([]) == 0.0
+    assert rules.progress([done, planned, planned, planned]) == 25.0
+    assert rules.progress([done]) == 100.0
+    assert rules.progress([planned]) == 0.0
+    assert rules.progress(iter([done, planned])) == 50.0
+
+
+def test_progress_leaves_archived_milestones_out():
+    done = ms(TODAY, MilestoneStatus.DONE, archived_at=None)
+    archived = ms(TODAY, archived_at=datetime(2024, 5, 1))
+    assert rules.progress([done, archived]) == 100.0
+    assert rules.progress([archived]) == 0.0
+
+
+def test_every_colour_has_a_meaning_a_mark_and_a_fill():
+    for table in (rules.RAG_MEANING, rules.RAG_COLOURS, rules.RAG_FILLS):
+        assert list(table) == list(Rag)  # green, amber, red: a chart legend's order
+    for colour in (*rules.RAG_COLOURS.values(), *rules.RAG_FILLS.values()):
+        assert re.fullmatch(r"#[0-9a-f]{6}", colour)
+    # Keyed by the enum, read by the plain word too (rows carry "red").
+    assert rules.RAG_FILLS["red"] == rules.RAG_FILLS[Rag.RED]
