@@ -14,6 +14,8 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from peerlearn import rules
+
 # Text limits shared by models and services (services give the readable message).
 NAME_MAX = 120
 TITLE_MAX = 200
@@ -241,7 +243,7 @@ class EventSession(SQLModel, table=True):
     count_mode: str = Field(default=CountMode.PERSON, max_length=20)
     results_hidden: bool = True
     vote_mode: str = Field(default=CountMode.PERSON, max_length=20)
-    vote_budget: int = 3
+    vote_budget: int = rules.DEFAULT_DOTS
     voting_closed_at: datetime | None = None
     # The live tally stays off the screens until voting closes (no herd effect).
     tally_hidden: bool = False

@@ -157,7 +157,7 @@ def ranks(scores: Sequence[float]) -> list[int]:
 
 # --- dot-voting -------------------------------------------------------------------------
 
-DEFAULT_DOTS = 3
+DEFAULT_DOTS = 3  # each person's (or city's) dots until Run live sets another number
 MAX_DOTS = 20
 
 

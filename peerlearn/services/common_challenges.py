@@ -43,8 +43,6 @@ from peerlearn.services._common import (
     require_role,
 )
 
-DEFAULT_BUDGET = 3
-
 
 @dataclass(frozen=True)
 class MemberChallenge:

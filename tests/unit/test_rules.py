@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from peerlearn import rules
-from peerlearn.models import MilestoneStatus
+from peerlearn.models import EventSession, MilestoneStatus
 from peerlearn.rules import Rag
 
 T = datetime(2024, 10, 23, 9, 30, tzinfo=UTC)
@@ -165,6 +165,10 @@ def test_ranks_compare_whole_keys():
 def test_the_dot_budgets():
     assert rules.DEFAULT_DOTS == 3
     assert rules.MAX_DOTS == 20
+
+
+def test_a_new_session_gives_the_default_dots():
+    assert EventSession(event_id=1, title="Plenary").vote_budget == rules.DEFAULT_DOTS
 
 
 @pytest.mark.parametrize(
