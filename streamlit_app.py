@@ -4,7 +4,7 @@ last save left to say before the page draws its widgets; nothing else."""
 import streamlit as st
 
 from peerlearn.ui.auth import current_user
-from peerlearn.ui.navigation import pages_for, signed_out_pages
+from peerlearn.ui.navigation import pages_for, routed, signed_out_pages
 from peerlearn.ui.sidebar import account_box, first_run
 from peerlearn.ui.widgets import show_flash
 
@@ -18,4 +18,5 @@ else:
     account_box(user)
 # What the last save asked for: its toast, and the form fields it starts afresh.
 show_flash()
-page.run()
+with routed():
+    page.run()

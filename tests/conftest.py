@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -93,79 +94,116 @@ def facilitator(session):
     return _user(session, "facilitator@example.org", m.UserRole.FACILITATOR)
 
 
+@dataclass(frozen=True)
+class World:
+    """What the ``world`` fixture builds: one network and the people who work in it."""
+
+    coordinator: m.User
+    facilitator: m.User
+    network: m.Network
+    theme: m.Theme
+    category: m.Category
+    arezzo: m.City
+    arnsberg: m.City
+    utrecht: m.City
+    pirna: m.City
+    tandem: m.Tandem
+    other_tandem: m.Tandem
+    event: m.Event
+    workshop: m.EventSession
+    plenary: m.EventSession
+    member: m.User
+    outsider: m.User
+
+
 @pytest.fixture
-def world(session, coordinator, facilitator):
+def world(session, coordinator, facilitator) -> World:
     """A small network built in code: 3 cities, a tandem of two, an event with sessions.
 
     Also a tandem member of that tandem (``world.member``) and one of another tandem
     (``world.outsider``).
     """
-    w = type("World", (), {})()
-    w.coordinator, w.facilitator = coordinator, facilitator
-    w.network = m.Network(name="#connectedinEurope")
-    w.theme = m.Theme(name="Urban data platforms")
-    w.category = m.Category(name="Funding")
-    session.add_all([w.network, w.theme, w.category])
+    network = m.Network(name="#connectedinEurope")
+    theme = m.Theme(name="Urban data platforms")
+    category = m.Category(name="Funding")
+    session.add_all([network, theme, category])
     session.flush()
-    w.arezzo = m.City(name="Arezzo", country="Italy", latitude=43.46, longitude=11.88)
-    w.arnsberg = m.City(name="Arnsberg", country="Germany", latitude=51.40, longitude=8.06)
-    w.utrecht = m.City(name="Utrecht", country="Netherlands", latitude=52.09, longitude=5.12)
-    w.pirna = m.City(name="Pirna", country="Germany", latitude=50.96, longitude=13.94)
-    session.add_all([w.arezzo, w.arnsberg, w.utrecht, w.pirna])
+    arezzo = m.City(name="Arezzo", country="Italy", latitude=43.46, longitude=11.88)
+    arnsberg = m.City(name="Arnsberg", country="Germany", latitude=51.40, longitude=8.06)
+    utrecht = m.City(name="Utrecht", country="Netherlands", latitude=52.09, longitude=5.12)
+    pirna = m.City(name="Pirna", country="Germany", latitude=50.96, longitude=13.94)
+    session.add_all([arezzo, arnsberg, utrecht, pirna])
     session.flush()
-    for city in (w.arezzo, w.arnsberg, w.utrecht, w.pirna):
-        session.add(m.Membership(network_id=w.network.id, city_id=city.id, role=m.Role.MEMBER))
-    w.tandem = m.Tandem(
-        network_id=w.network.id,
+    for city in (arezzo, arnsberg, utrecht, pirna):
+        session.add(m.Membership(network_id=network.id, city_id=city.id, role=m.Role.MEMBER))
+    tandem = m.Tandem(
+        network_id=network.id,
         name="Arezzo–Arnsberg",
-        theme_id=w.theme.id,
+        theme_id=theme.id,
         deadline=date(2024, 12, 31),
     )
-    w.other_tandem = m.Tandem(
-        network_id=w.network.id,
+    other_tandem = m.Tandem(
+        network_id=network.id,
         name="Utrecht–Pirna",
-        theme_id=w.theme.id,
+        theme_id=theme.id,
         deadline=date(2024, 12, 31),
     )
-    session.add_all([w.tandem, w.other_tandem])
+    session.add_all([tandem, other_tandem])
     session.flush()
     session.add_all(
         [
-            m.TandemCity(tandem_id=w.tandem.id, city_id=w.arezzo.id),
-            m.TandemCity(tandem_id=w.tandem.id, city_id=w.arnsberg.id),
-            m.TandemCity(tandem_id=w.other_tandem.id, city_id=w.utrecht.id),
-            m.TandemCity(tandem_id=w.other_tandem.id, city_id=w.pirna.id),
+            m.TandemCity(tandem_id=tandem.id, city_id=arezzo.id),
+            m.TandemCity(tandem_id=tandem.id, city_id=arnsberg.id),
+            m.TandemCity(tandem_id=other_tandem.id, city_id=utrecht.id),
+            m.TandemCity(tandem_id=other_tandem.id, city_id=pirna.id),
         ]
     )
-    w.event = m.Event(
-        network_id=w.network.id,
+    event = m.Event(
+        network_id=network.id,
         title="#CIE meeting Berlin",
         place="Berlin",
         mode=m.EventMode.ONSITE,
         start_date=date(2023, 10, 23),
         end_date=date(2023, 10, 24),
     )
-    session.add(w.event)
+    session.add(event)
     session.flush()
-    w.workshop = m.EventSession(
-        event_id=w.event.id, title="Needs and challenges", kind=m.SessionKind.WORKSHOP
+    workshop = m.EventSession(
+        event_id=event.id, title="Needs and challenges", kind=m.SessionKind.WORKSHOP
     )
-    w.plenary = m.EventSession(
-        event_id=w.event.id, title="Common challenges", kind=m.SessionKind.PLENARY
+    plenary = m.EventSession(
+        event_id=event.id, title="Common challenges", kind=m.SessionKind.PLENARY
     )
-    session.add_all([w.workshop, w.plenary])
-    w.member = m.User(email="arezzo@example.org", name="Arezzo team", role=m.UserRole.TANDEM)
-    w.outsider = m.User(email="utrecht@example.org", name="Utrecht team", role=m.UserRole.TANDEM)
-    session.add_all([w.member, w.outsider])
+    session.add_all([workshop, plenary])
+    member = m.User(email="arezzo@example.org", name="Arezzo team", role=m.UserRole.TANDEM)
+    outsider = m.User(email="utrecht@example.org", name="Utrecht team", role=m.UserRole.TANDEM)
+    session.add_all([member, outsider])
     session.flush()
     session.add_all(
         [
-            m.UserTandem(user_id=w.member.id, tandem_id=w.tandem.id),
-            m.UserTandem(user_id=w.outsider.id, tandem_id=w.other_tandem.id),
+            m.UserTandem(user_id=member.id, tandem_id=tandem.id),
+            m.UserTandem(user_id=outsider.id, tandem_id=other_tandem.id),
         ]
     )
     session.commit()
-    return w
+    return World(
+        coordinator=coordinator,
+        facilitator=facilitator,
+        network=network,
+        theme=theme,
+        category=category,
+        arezzo=arezzo,
+        arnsberg=arnsberg,
+        utrecht=utrecht,
+        pirna=pirna,
+        tandem=tandem,
+        other_tandem=other_tandem,
+        event=event,
+        workshop=workshop,
+        plenary=plenary,
+        member=member,
+        outsider=outsider,
+    )
 
 
 def table_counts(session: Session) -> dict[str, int]:

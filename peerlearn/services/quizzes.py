@@ -465,29 +465,3 @@ def move_question(
     _tell_screens(session, question.quiz_id)
     commit(session, conflict="The questions could not be reordered.")
     return questions
-
-
-def reorder_questions(
-    session: Session, *, actor: User, quiz_id: int, ordered_ids: Sequence[int]
-) -> list[Question]:
-    """Put the quiz's questions in the order of ``ordered_ids`` (each exactly once)."""
-    require_role(actor, *STAFF)
-    quiz = get(session, Quiz, quiz_id, label="quiz")
-    questions = _ordered_questions(session, quiz.id)
-    by_id = {q.id: q for q in questions}
-    wanted = list(ordered_ids)
-    if len(set(wanted)) != len(wanted) or set(wanted) != set(by_id):
-        missing = sorted(set(by_id) - set(wanted))
-        unknown = sorted(set(wanted) - set(by_id))
-        raise InvalidInput(
-            f"List every question of the quiz '{quiz.title}' exactly once"
-            + (f"; missing: {missing}" if missing else "")
-            + (f"; not in this quiz: {unknown}" if unknown else "")
-            + ("; some are repeated" if len(set(wanted)) != len(wanted) else "")
-            + "."
-        )
-    ordered = [by_id[i] for i in wanted]
-    _number(ordered)
-    _tell_screens(session, quiz.id)
-    commit(session, conflict="The questions could not be reordered.")
-    return ordered

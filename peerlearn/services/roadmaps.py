@@ -79,15 +79,6 @@ class MilestoneRow:
     common_challenge_ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class StatusChangeRow:
-    old_status: str | None
-    new_status: str
-    changed_by_id: int | None
-    changed_by_name: str | None
-    changed_at: datetime
-
-
 # --- validation -------------------------------------------------------------------
 
 
@@ -559,21 +550,3 @@ def list_milestones(
         )
         for row in rows
     ]
-
-
-def status_history(session: Session, *, actor: User, milestone_id: int) -> list[StatusChangeRow]:
-    """Every status the milestone had, oldest first, with who set it."""
-    _editable(session, actor, milestone_id)
-    statement = (
-        select(
-            MilestoneStatusChange.old_status,
-            MilestoneStatusChange.new_status,
-            MilestoneStatusChange.changed_by_id,
-            User.name,
-            MilestoneStatusChange.changed_at,
-        )
-        .outerjoin(User, User.id == MilestoneStatusChange.changed_by_id)
-        .where(MilestoneStatusChange.milestone_id == milestone_id)
-        .order_by(MilestoneStatusChange.changed_at, MilestoneStatusChange.id)
-    )
-    return [StatusChangeRow(*row) for row in session.exec(statement)]

@@ -2,25 +2,52 @@
 
 from __future__ import annotations
 
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import streamlit as st
+
+from peerlearn.db import PROJECT_ROOT
 from peerlearn.models import User, UserRole
 
 P = "pages/"
+
+# Per script thread: whether the page now running was started by the router.
+_routing = threading.local()
+# Set while a session is being sent back through the router; the router clears it.
+_SENT_BACK = "navigation.sent_back"
+
+
+@contextmanager
+def routed() -> Iterator[None]:
+    """Mark the page run inside as coming through the router (``streamlit_app.py``)."""
+    st.session_state.pop(_SENT_BACK, None)
+    _routing.active = True
+    try:
+        yield
+    finally:
+        _routing.active = False
 
 
 def ensure_router() -> None:
     """Send a page run outside the router back through ``streamlit_app.py``.
 
-    A server that has not run the router yet treats ``pages/`` as old-style automatic
-    pages, so a deep link as its very first request would run the page file alone,
-    without the role-built navigation. Every page calls this first: it switches that
-    mode off and reruns, and the router then resolves the same address.
+    A server on which no session has called ``st.navigation`` yet treats ``pages/`` as
+    old-style automatic pages, so a deep link as its very first request runs the page
+    file alone, without the role-built navigation. Every page calls this first.
+    Streamlit documents that once any session calls ``st.navigation`` the app ignores
+    ``pages/`` in all sessions: so call it here, with every page file under its own
+    address (the page asked for keeps its address), and rerun; the router then
+    resolves the same address with the role's pages. A page that is itself the main
+    script (no router to go back to) is sent back once, then runs on alone.
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if getattr(_routing, "active", False) or st.session_state.get(_SENT_BACK):
+        return
+    st.session_state[_SENT_BACK] = True
+    files = sorted((PROJECT_ROOT / P).glob("*.py"))
+    st.navigation([st.Page(file) for file in files], position="hidden")
+    st.rerun()
 
 
 def _page(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from sqlmodel import Session, func, select
-from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
 from peerlearn.db import ENV_VAR, make_engine, upgrade
@@ -43,21 +43,31 @@ def _add_users(session: Session) -> None:
         )
 
 
-@pytest.fixture(autouse=True)
-def _navigation_only(monkeypatch):
-    """Run the router on every AppTest run, as the server does.
+def route_every_apptest_run(monkeypatch) -> None:
+    """Make every AppTest run go through the router, as the server does.
 
-    AppTest forgets between runs that the app uses st.navigation and, seeing a
-    pages/ folder, would run a page file directly on the second run, skipping
-    streamlit_app.py (the real server does not; the browser tests check that).
+    AppTest forgets between runs that the app calls st.navigation (it resets
+    Streamlit's class-level switch for the old-style pages/ folder before each run),
+    so from the second run on it would run the page file alone and lose the click
+    that run carries. Streamlit offers no public switch for this; this is the one
+    place that touches its internals, and it fails loudly if they change
+    (``test_apptest_still_has_the_pages_folder_switch`` too).
     """
-    original = PagesManager.__init__
+    manager = pages_manager.PagesManager
+    if "uses_pages_directory" not in vars(manager):
+        pytest.fail("Streamlit no longer has PagesManager.uses_pages_directory: revisit this.")
+    original = manager.__init__
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
+        manager.uses_pages_directory = False
 
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(manager, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def _router_on_every_run(monkeypatch):
+    route_every_apptest_run(monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -193,3 +193,18 @@ def test_a_page_run_directly_asks_a_stranger_to_sign_in(app_db, file):
     assert not at.exception
     assert [w.value for w in at.warning] == ["Sign in to open this page."], file
     assert not at.dataframe and not at.text_input
+
+
+def test_apptest_still_has_the_pages_folder_switch(monkeypatch):
+    """``route_every_apptest_run`` relies on this switch, and on AppTest needing it.
+
+    Fails loudly when Streamlit renames the switch or stops treating a pages/ folder
+    beside the main script as old-style pages: then drop or rework that fixture.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    monkeypatch.undo()  # the real __init__, not the autouse fixture's
+    assert "uses_pages_directory" in vars(PagesManager)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    PagesManager(APP)
+    assert PagesManager.uses_pages_directory is True

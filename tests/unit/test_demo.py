@@ -440,7 +440,7 @@ def cie_spec() -> dict:
 
 
 def load_with_catalogue(session: Session, spec: dict) -> None:
-    loader = demo._Loader(session)
+    loader = demo.Loader(session)
     loader.load(read_spec(demo.DEMO_DIR / "00_catalogue.toml"), source="catalogue")
     loader.load(spec, source="broken.toml")
 
@@ -478,7 +478,7 @@ def test_a_failed_load_leaves_the_session_usable_and_a_later_load_completes(
     (broken / "10_connectedineurope.toml").write_text(
         text.replace('owner = "Hamm"', 'owner = "Pirna"', 1), encoding="utf-8"
     )
-    monkeypatch.setattr(demo, "DEMO_DIR", broken)
+    monkeypatch.setattr("peerlearn.demo.loader.DEMO_DIR", broken)
 
     with pytest.raises(DemoDataError, match="unknown city of the tandem 'Pirna'"):
         load_demo(session)

@@ -90,9 +90,6 @@ def test_tandem_members_cannot_write_quizzes(session, world, quiz, unchanged, wh
         lambda: qz.update_question(session, actor=actor, question_id=question.id, text="Mine"),
         lambda: qz.delete_question(session, actor=actor, question_id=question.id),
         lambda: qz.move_question(session, actor=actor, question_id=question.id, direction=1),
-        lambda: qz.reorder_questions(
-            session, actor=actor, quiz_id=quiz.id, ordered_ids=[question.id]
-        ),
     ]
     for call in calls:
         with unchanged(), pytest.raises(PermissionDenied):
@@ -352,34 +349,6 @@ def test_move_question_refuses_impossible_moves(session, world, quiz, unchanged,
     assert [v.question.id for v in qz.get_quiz(session, quiz_id=quiz.id).questions] == [
         q.id for q in questions
     ]
-
-
-def test_reorder_questions(session, world, quiz):
-    a, b, c = (_single(session, world, quiz, text=t) for t in ("A?", "B?", "C?"))
-    qz.reorder_questions(
-        session, actor=world.facilitator, quiz_id=quiz.id, ordered_ids=[c.id, a.id, b.id]
-    )
-    session.expire_all()
-    view = qz.get_quiz(session, quiz_id=quiz.id)
-    assert [(v.question.id, v.question.position) for v in view.questions] == [
-        (c.id, 0),
-        (a.id, 1),
-        (b.id, 2),
-    ]
-
-
-def test_reorder_questions_refuses_incomplete_lists(session, world, quiz):
-    a, b = (_single(session, world, quiz, text=t) for t in ("A?", "B?"))
-    for ids, message in (
-        ([b.id], "missing"),
-        ([b.id, a.id, 9999], "not in this quiz"),
-        ([b.id, a.id, a.id], "repeated"),
-    ):
-        with pytest.raises(InvalidInput, match=message):
-            qz.reorder_questions(session, actor=world.facilitator, quiz_id=quiz.id, ordered_ids=ids)
-        session.rollback()
-    session.expire_all()
-    assert [v.question.id for v in qz.get_quiz(session, quiz_id=quiz.id).questions] == [a.id, b.id]
 
 
 # --- duplicating ------------------------------------------------------------------

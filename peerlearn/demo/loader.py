@@ -1,68 +1,40 @@
-"""The demo network, and on request a synthetic network N times its size.
+"""The demo network from ``data/demo/*.toml``, read in file-name order
+(``00_catalogue.toml`` holds the themes, categories and cities the network files refer
+to by name).
 
-The demo comes from the seed texts and lives in ``data/demo/*.toml`` (read in file-name
-order; ``00_catalogue.toml`` holds the themes, categories and cities the network files
-refer to by name). It is trusted data, so it is written straight to the tables, not
-through the services, and it creates no user account.
+It is trusted data, written straight to the tables in bulk rather than through the
+services: the services act for a signed-in account, one row per transaction, at the
+current time, while the demo creates no account, loads tens of thousands of rows at
+``--scale 50``, and dates its rows when they happened (a challenge on the day of its
+session, a milestone's status history from the roadmap's draft on). The loader checks
+what the services would refuse (unknown names, tandems of fewer than two cities,
+sessions outside their event, milestones after their tandem's deadline, ...).
 
 Loading is idempotent: every row is got-or-created by its natural key (a network by
 name, a city by name and country, a session by event and title, an answer by
 participant and question, ...). Rows that already exist are left as they are, so a
 demo row someone has edited keeps the edit. Each phase adds its rows in bulk and
-commits once, which keeps ``scale=50`` to a few seconds.
+commits once.
 """
 
 from __future__ import annotations
 
-import random
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from peerlearn import models as m
 from peerlearn.db import PROJECT_ROOT
-from peerlearn.errors import InvalidInput
+from peerlearn.demo.bulk import by_first, ensure
+from peerlearn.demo.spec import DemoDataError, Spec, at
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
-
-# Keys per ``IN (...)`` lookup: far below SQLite's and PostgreSQL's parameter limits.
-_CHUNK = 500
-
-Spec = dict[str, Any]
-Key = tuple[Any, ...]
-
-
-class DemoDataError(ValueError):
-    """A demo data file contradicts itself: an unknown reference, a duplicate, ..."""
-
-
-def load_demo(session: Session, *, scale: int = 1) -> None:
-    """Load the demo networks; with ``scale`` > 1 also "Synthetic network ×<scale>"."""
-    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
-        raise InvalidInput(
-            f"The scale must be a whole number of at least 1 (got {scale!r}); "
-            "1 loads the demo, N > 1 adds a synthetic network N times its size.",
-            field="scale",
-        )
-    loader = _Loader(session)
-    try:
-        for path in demo_files():
-            loader.load(read_spec(path), source=path.name)
-        if scale > 1:
-            vocabulary = {"themes": list(loader.themes), "categories": list(loader.categories)}
-            loader.load(synthetic_spec(scale, **vocabulary), source=f"synthetic network ×{scale}")
-    except Exception:
-        # Earlier phases stay committed (loading again completes them); the failed
-        # phase's rows go, so the session stays usable.
-        session.rollback()
-        raise
 
 
 def demo_files() -> list[Path]:
@@ -74,85 +46,7 @@ def read_spec(path: Path) -> Spec:
         return tomllib.load(file)
 
 
-# --- get-or-create in bulk --------------------------------------------------------
-
-
-def _fold(value: Any) -> Any:
-    return value.strip().casefold() if isinstance(value, str) else value
-
-
-def _ensure(
-    session: Session,
-    model: type[SQLModel],
-    keys: Sequence[str],
-    rows: Iterable[Mapping[str, Any]],
-    *,
-    fold: bool = False,
-) -> dict[Key, int | None]:
-    """Get or create ``rows`` of ``model`` by the natural key ``keys``.
-
-    Returns each row's key mapped to its id (None for link tables without an id). With
-    ``fold`` names compare ignoring case, as the services compare them; those tables
-    are read whole, the others by their first key column in chunks.
-    """
-    norm = (lambda key: tuple(_fold(v) for v in key)) if fold else (lambda key: key)
-    wanted: dict[Key, Mapping[str, Any]] = {}
-    seen: set[Key] = set()
-    for row in rows:
-        key = tuple(row[k] for k in keys)
-        if norm(key) in seen:
-            raise DemoDataError(f"The demo data lists {model.__name__} {key} twice.")
-        seen.add(norm(key))
-        wanted[key] = row
-    if not wanted:
-        return {}
-    columns = [getattr(model, k) for k in keys]
-    has_id = "id" in model.__table__.c
-    selected = [*columns, model.id] if has_id else columns
-    if fold:
-        statements = [select(*selected)]
-    else:
-        firsts = list(dict.fromkeys(key[0] for key in wanted))
-        statements = [
-            select(*selected).where(columns[0].in_(firsts[i : i + _CHUNK]))
-            for i in range(0, len(firsts), _CHUNK)
-        ]
-    stored: dict[Key, int | None] = {}
-    for statement in statements:
-        for found in session.execute(statement):
-            stored.setdefault(norm(tuple(found[: len(keys)])), found[-1] if has_id else None)
-    result = {key: stored[norm(key)] for key in wanted if norm(key) in stored}
-    # Core executemany, one per set of given columns (the others take their column
-    # defaults): building ORM objects would take most of the time at large scales.
-    batches: dict[frozenset[str], list[Key]] = defaultdict(list)
-    for key, row in wanted.items():
-        if key not in result:
-            batches[frozenset(row)].append(key)
-    table = model.__table__
-    for new in batches.values():
-        params = [dict(wanted[key]) for key in new]
-        if has_id:
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            result.update(zip(new, session.execute(statement, params).scalars(), strict=True))
-        else:
-            session.execute(insert(table), params)
-            result.update(dict.fromkeys(new))
-    return result
-
-
-def _by_first(ids: Mapping[Key, int | None]) -> dict[Any, int]:
-    """``{name: id}`` from ``_ensure``'s ``{(name, ...): id}``."""
-    return {key[0]: ident for key, ident in ids.items()}
-
-
-def _at(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=UTC)
-
-
-# --- the loader -------------------------------------------------------------------
-
-
-class _Loader:
+class Loader:
     """Loads specs (parsed TOML, or the synthetic generator's dicts) phase by phase.
 
     Names of themes, categories and cities stay known across specs, so a network file
@@ -213,7 +107,7 @@ class _Loader:
                 {"name": row["name"], "description": row.get("description", "")}
                 for row in spec.get(what, [])
             ]
-            names.update(_by_first(_ensure(s, model, ("name",), rows, fold=True)))
+            names.update(by_first(ensure(s, model, ("name",), rows, fold=True)))
         rows = [
             {
                 "name": city["name"],
@@ -223,13 +117,13 @@ class _Loader:
             }
             for city in spec.get("city", [])
         ]
-        self.cities.update(_by_first(_ensure(s, m.City, ("name", "country"), rows, fold=True)))
+        self.cities.update(by_first(ensure(s, m.City, ("name", "country"), rows, fold=True)))
         s.commit()
 
     # the network, its memberships, tandems and (empty) roadmaps
     def _network(self, spec: Spec) -> tuple[int, dict[str, dict[str, Any]]]:
         s, net = self.session, spec["network"]
-        network_id = _ensure(
+        network_id = ensure(
             s,
             m.Network,
             ("name",),
@@ -250,7 +144,7 @@ class _Loader:
             }
             for row in spec.get("member", [])
         ]
-        _ensure(s, m.Membership, ("network_id", "city_id"), members)
+        ensure(s, m.Membership, ("network_id", "city_id"), members)
         member_cities = {row["city"] for row in spec.get("member", [])}
 
         rows, tandems = [], {}
@@ -276,14 +170,14 @@ class _Loader:
                     "is_example": row.get("is_example", False),
                 }
             )
-        for (_, name), ident in _ensure(s, m.Tandem, ("network_id", "name"), rows).items():
+        for (_, name), ident in ensure(s, m.Tandem, ("network_id", "name"), rows).items():
             tandems[name]["id"] = ident
         links = [
             {"tandem_id": t["id"], "city_id": city_id}
             for t in tandems.values()
             for city_id in t["cities"].values()
         ]
-        _ensure(s, m.TandemCity, ("tandem_id", "city_id"), links)
+        ensure(s, m.TandemCity, ("tandem_id", "city_id"), links)
 
         rows = []
         for row in spec.get("roadmap", []):
@@ -291,7 +185,7 @@ class _Loader:
             tandem["drafted_at"] = row.get("drafted_at")
             extra = {"created_at": row["drafted_at"]} if "drafted_at" in row else {}
             rows.append({"tandem_id": tandem["id"], "title": row["title"], **extra})
-        roadmaps = _by_first(_ensure(s, m.Roadmap, ("tandem_id",), rows))
+        roadmaps = by_first(ensure(s, m.Roadmap, ("tandem_id",), rows))
         for tandem in tandems.values():
             tandem["roadmap_id"] = roadmaps.get(tandem["id"])
         s.commit()
@@ -313,7 +207,7 @@ class _Loader:
             }
             for row in events.values()
         ]
-        ids = _ensure(s, m.Event, ("network_id", "title"), rows)
+        ids = ensure(s, m.Event, ("network_id", "title"), rows)
         event_ids = {title: ident for (_, title), ident in ids.items()}
 
         rows, sessions = [], {}
@@ -339,7 +233,7 @@ class _Loader:
                     "description": row.get("description", "").strip(),
                 }
             )
-        ids = _ensure(s, m.EventSession, ("event_id", "title"), rows)
+        ids = ensure(s, m.EventSession, ("event_id", "title"), rows)
         for item in sessions.values():
             item["id"] = ids[(item["event_id"], item["title"])]
 
@@ -348,7 +242,7 @@ class _Loader:
             for row in spec.get("session", [])
             for position, text in enumerate(row.get("takeaways", []))
         ]
-        _ensure(s, m.Takeaway, ("session_id", "text"), rows)
+        ensure(s, m.Takeaway, ("session_id", "text"), rows)
         s.commit()
         return sessions
 
@@ -365,7 +259,7 @@ class _Loader:
             }
             for row in quizzes.values()
         ]
-        quiz_ids = _ensure(s, m.Quiz, ("session_id", "title"), rows)
+        quiz_ids = ensure(s, m.Quiz, ("session_id", "title"), rows)
         for row in quizzes.values():
             session_id = sessions[row["session"]]["id"]
             row["_id"], row["_session_id"] = quiz_ids[(session_id, row["title"])], session_id
@@ -390,7 +284,7 @@ class _Loader:
                 }
             )
             positions[row["quiz"]] += 1
-        ids = _ensure(s, m.Question, ("quiz_id", "text"), rows)
+        ids = ensure(s, m.Question, ("quiz_id", "text"), rows)
         for question in questions.values():
             question["id"] = ids[(question["quiz"]["_id"], question["text"])]
 
@@ -404,7 +298,7 @@ class _Loader:
             for question in questions.values()
             for position, option in enumerate(question.get("options", []))
         ]
-        option_ids = _ensure(s, m.Option, ("question_id", "text"), rows)
+        option_ids = ensure(s, m.Option, ("question_id", "text"), rows)
 
         # Quiz participants joined a few minutes before the session's first question.
         first_open: dict[int, datetime] = {}
@@ -427,7 +321,7 @@ class _Loader:
             if session_id in first_open:
                 person["joined_at"] = first_open[session_id] - timedelta(minutes=3)
             rows.append(person)
-        for (token,), ident in _ensure(s, m.Participant, ("token",), rows).items():
+        for (token,), ident in ensure(s, m.Participant, ("token",), rows).items():
             participants[token]["id"] = ident
 
         answers, chosen = [], []
@@ -445,9 +339,9 @@ class _Loader:
                     if option not in option_ids:
                         raise self.fail(f"the question {key!r} has no option {text!r}.")
                     chosen.append(((person["id"], question["id"]), option_ids[option]))
-        answer_ids = _ensure(s, m.Answer, ("participant_id", "question_id"), answers)
+        answer_ids = ensure(s, m.Answer, ("participant_id", "question_id"), answers)
         links = [{"answer_id": answer_ids[key], "option_id": option} for key, option in chosen]
-        _ensure(s, m.AnswerOption, ("answer_id", "option_id"), links)
+        ensure(s, m.AnswerOption, ("answer_id", "option_id"), links)
         s.commit()
         return participants
 
@@ -493,7 +387,7 @@ class _Loader:
             }
             for row in groups.values()
         ]
-        ids = _ensure(s, m.CommonChallenge, ("network_id", "name"), rows)
+        ids = ensure(s, m.CommonChallenge, ("network_id", "name"), rows)
         group_ids = {key: ids[(network_id, row["name"])] for key, row in groups.items()}
 
         rows, keys = [], {}
@@ -529,7 +423,7 @@ class _Loader:
                 }
             )
             keys[row["key"]] = (tandem["id"], row["text"])
-        ids = _ensure(s, m.Challenge, ("tandem_id", "text"), rows)
+        ids = ensure(s, m.Challenge, ("tandem_id", "text"), rows)
         challenge_ids = {key: (ids[natural], natural[0]) for key, natural in keys.items()}
 
         votes = []
@@ -546,7 +440,7 @@ class _Loader:
                         "dots": dots,
                     }
                 )
-        _ensure(s, m.Vote, ("common_challenge_id", "participant_id"), votes)
+        ensure(s, m.Vote, ("common_challenge_id", "participant_id"), votes)
         s.commit()
         return challenge_ids, group_ids
 
@@ -586,7 +480,7 @@ class _Loader:
             )
             positions[row["tandem"]] += 1
             milestones.append((row, tandem))
-        ids = _ensure(s, m.Milestone, ("roadmap_id", "title"), rows)
+        ids = ensure(s, m.Milestone, ("roadmap_id", "title"), rows)
 
         to_challenges, to_groups, history = [], [], []
         for (row, tandem), values in zip(milestones, rows, strict=True):
@@ -604,15 +498,15 @@ class _Loader:
                 for k in row.get("common_challenges", [])
             ]
             history += _history(milestone_id, values["status"], row["due"], tandem)
-        _ensure(s, m.MilestoneChallenge, ("milestone_id", "challenge_id"), to_challenges)
-        _ensure(s, m.MilestoneCommonChallenge, ("milestone_id", "common_challenge_id"), to_groups)
-        _ensure(s, m.MilestoneStatusChange, ("milestone_id", "old_status", "new_status"), history)
+        ensure(s, m.MilestoneChallenge, ("milestone_id", "challenge_id"), to_challenges)
+        ensure(s, m.MilestoneCommonChallenge, ("milestone_id", "common_challenge_id"), to_groups)
+        ensure(s, m.MilestoneStatusChange, ("milestone_id", "old_status", "new_status"), history)
         s.commit()
 
 
 def _history(milestone_id: int, status: str, due: date, tandem: Mapping[str, Any]) -> list[dict]:
     """The status history the roadmap service would have written, with no user."""
-    drafted = tandem.get("drafted_at") or _at(due - timedelta(days=180), time(12))
+    drafted = tandem.get("drafted_at") or at(due - timedelta(days=180), time(12))
     rows = [
         {
             "milestone_id": milestone_id,
@@ -628,338 +522,7 @@ def _history(milestone_id: int, status: str, due: date, tandem: Mapping[str, Any
                 "milestone_id": milestone_id,
                 "old_status": m.MilestoneStatus.PLANNED.value,
                 "new_status": status,
-                "changed_at": max(drafted, _at(when, time(12))),
+                "changed_at": max(drafted, at(when, time(12))),
             }
         )
     return rows
-
-
-# --- the synthetic network --------------------------------------------------------
-
-# (country, south, north, west, east): where its made-up cities are scattered.
-_COUNTRIES = [
-    ("Germany", 47.5, 54.5, 6.0, 14.5),
-    ("France", 43.5, 50.5, -1.5, 7.5),
-    ("Italy", 38.5, 46.0, 8.0, 16.5),
-    ("Spain", 37.0, 43.0, -8.0, 2.5),
-    ("Poland", 50.0, 54.0, 15.0, 23.5),
-    ("Netherlands", 51.5, 53.2, 4.0, 6.8),
-    ("Greece", 37.0, 41.0, 21.0, 25.5),
-    ("Romania", 44.0, 47.5, 22.0, 28.0),
-    ("Portugal", 37.2, 41.8, -8.8, -7.0),
-    ("Sweden", 56.0, 63.0, 12.5, 18.5),
-    ("Finland", 60.2, 65.0, 22.0, 29.5),
-    ("Bulgaria", 41.5, 44.0, 23.0, 27.5),
-    ("Croatia", 43.0, 46.0, 14.0, 19.0),
-    ("Austria", 46.5, 48.8, 9.8, 16.8),
-    ("Belgium", 50.0, 51.4, 3.0, 5.8),
-]
-_STARTS = "Al Bel Cor Dal El Fen Gar Hol Is Kal Lun Mar Nor Ost Pal Ros Sal Tor Ul Val Wes Zel"
-_MIDDLES = ["", "", "a", "en", "i", "or"]
-_ENDS = "bach berg burg dorf feld grad hafen heim ia ica ino mont ova polis stad sund ville vik"
-_CHALLENGES = [
-    "Co-financing for the next project phase is not secured",
-    "Running costs after the pilot are not covered",
-    "Legal advice on data protection is needed",
-    "Procurement rules slow down the tender",
-    "Too few staff with data skills",
-    "Experts leave for better-paid jobs",
-    "The exchange needs a regular format and a contact person",
-    "Travel budget for study visits is missing",
-    "Translation of technical documents is needed",
-    "The council has not yet backed the plan",
-    "Interfaces between existing systems are missing",
-    "Network coverage in outer districts is incomplete",
-]
-_MILESTONES = [
-    "Joint concept",
-    "Funding application",
-    "Study visit",
-    "Staff training",
-    "Pilot installation",
-    "Interim report",
-    "Citizen workshop",
-    "Council decision",
-    "Evaluation",
-    "Final presentation",
-]
-_WISHES = [
-    "Contacts for the next project",
-    "Ideas for citizen engagement",
-    "A funding lead",
-    "A partner for a study visit",
-    "Lessons from the pilots",
-]
-_MAIN_CATEGORIES = 4  # the catalogue's first four: the categories a plenary groups by
-
-
-def synthetic_spec(scale: int, *, themes: Sequence[str], categories: Sequence[str]) -> Spec:
-    """A network about ``scale`` times the demo's size, as a spec for the loader.
-
-    Deterministic: the same ``scale`` gives the same data, so loading it twice is
-    idempotent like the demo. Per unit of scale: 40 cities, 12 tandems, 3 events
-    with 6 sessions, a quiz of 4 questions and 68 answers each, 120 challenges and
-    80 milestones.
-    """
-    rng = random.Random(20231023 + scale)
-    spec: Spec = {
-        "network": {
-            "name": f"Synthetic network ×{scale}",
-            "description": f"Generated example data, about {scale} times the demo's size, "
-            "for trying the app with many rows. Nothing in it is real.",
-            "is_example": True,
-        }
-    }
-    cities = _synthetic_cities(rng, 40 * scale)
-    spec["city"] = cities
-    names = [city["name"] for city in cities]
-    roles = [r.value for r in m.Role]
-    spec["member"] = [
-        {"city": name, "role": rng.choices(roles, weights=[1, 2, 1, 1, 5])[0]} for name in names
-    ]
-    tandems = _synthetic_tandems(rng, 12 * scale, names, themes)
-    spec["tandem"] = tandems
-    events = [_synthetic_event(rng, j, names) for j in range(3 * scale)]
-    spec["event"] = [event for event, _ in events]
-    spec["session"] = [row for _, rows in events for row in rows]
-    for key in ("quiz", "question", "participant", "common_challenge"):
-        spec[key] = []
-    for j, (event, _) in enumerate(events):
-        _synthetic_quiz(rng, spec, j, event, names, categories, prefix=f"synthetic-{scale}")
-        _synthetic_groups(rng, spec, j, event, categories)
-    links = _synthetic_challenges(rng, spec, tandems, len(events), categories)
-    _synthetic_roadmaps(rng, spec, tandems, links, 80 * scale)
-    return spec
-
-
-def _synthetic_cities(rng: random.Random, n: int) -> list[dict[str, Any]]:
-    starts, ends = _STARTS.split(), _ENDS.split()
-    repeats: dict[str, int] = defaultdict(int)
-    cities = []
-    for _ in range(n):
-        name = rng.choice(starts) + rng.choice(_MIDDLES) + rng.choice(ends)
-        country, south, north, west, east = rng.choice(_COUNTRIES)
-        repeats[name] += 1  # the names run out at large scales: number the repeats
-        cities.append(
-            {
-                "name": name if repeats[name] == 1 else f"{name} {repeats[name]}",
-                "country": country,
-                "latitude": round(rng.uniform(south, north), 4),
-                "longitude": round(rng.uniform(west, east), 4),
-            }
-        )
-    return cities
-
-
-def _synthetic_tandems(
-    rng: random.Random, n: int, names: Sequence[str], themes: Sequence[str]
-) -> list[dict[str, Any]]:
-    deadlines = [date(2024, 12, 31), date(2025, 6, 30), date(2025, 12, 31)]
-    tandems, taken = [], set()
-    while len(tandems) < n:
-        partners = rng.sample(names, 3 if rng.random() < 0.2 else 2)
-        name = "–".join(partners)
-        if name in taken:
-            continue
-        taken.add(name)
-        tandems.append(
-            {
-                "name": name,
-                "cities": partners,
-                "theme": rng.choice(themes),
-                "deadline": rng.choice(deadlines),
-                "is_example": True,
-                "description": "Synthetic tandem (example data).",
-            }
-        )
-    return tandems
-
-
-def _synthetic_event(
-    rng: random.Random, j: int, names: Sequence[str]
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    start = date(2022, 1, 10) + timedelta(days=rng.randrange(1100))
-    end = start + timedelta(days=rng.choice([0, 1, 1, 2]))
-    place = rng.choice(names)
-    event = {
-        "key": f"e{j}",
-        "title": f"Synthetic meeting {j + 1} in {place}",
-        "place": place,
-        "mode": rng.choice([e.value for e in m.EventMode]),
-        "start_date": start,
-        "end_date": end,
-        "description": "Synthetic event (example data).",
-    }
-    late = (16, 17) if end == start else (9, 11)  # day two's slots, or the evening
-    slots = [
-        ("quiz", "Warm-up quiz", m.SessionKind.QUIZ, start, 9, 10),
-        ("workshop1", "Workshop: needs and challenges", m.SessionKind.WORKSHOP, start, 10, 12),
-        ("plenary", "Plenary: common challenges", m.SessionKind.PLENARY, start, 13, 14),
-        ("workshop2", "Workshop: roadmaps", m.SessionKind.WORKSHOP, start, 14, 16),
-        ("panel", "Panel: lessons learnt", m.SessionKind.PANEL, end, late[0], late[0] + 1),
-        ("visit", "Site visit", m.SessionKind.SITE_VISIT, end, late[1], late[1] + 1),
-    ]
-    sessions = [
-        {
-            "key": f"e{j}-{key}",
-            "event": f"e{j}",
-            "title": title,
-            "kind": kind.value,
-            "starts_at": datetime.combine(day, time(begin)),
-            "ends_at": datetime.combine(day, time(finish)),
-        }
-        for key, title, kind, day, begin, finish in slots
-    ]
-    sessions[4]["takeaways"] = [f"Lesson {k + 1} of {event['title']}" for k in range(3)]
-    return event, sessions
-
-
-def _synthetic_quiz(
-    rng: random.Random,
-    spec: Spec,
-    j: int,
-    event: Mapping[str, Any],
-    names: Sequence[str],
-    categories: Sequence[str],
-    *,
-    prefix: str,
-) -> None:
-    quiz, opened = f"e{j}-quiz", _at(event["start_date"], time(8))
-    questions = [
-        (
-            "single choice",
-            "How many cities does a tandem have at least?",
-            [("One", False), ("Two", True), ("Three", False), ("Five", False)],
-        ),
-        (
-            "multiple choice",
-            "Which of these are categories of need in the network?",
-            [(c, True) for c in categories[:3]] + [("Weather", False), ("Tourism", False)],
-        ),
-        ("scale", "How satisfied are you with your tandem's exchange so far?", []),
-        ("open text", "What do you want to take home today?", []),
-    ]
-    spec["quiz"].append({"key": quiz, "session": quiz, "title": "Warm-up quiz"})
-    for k, (kind, text, options) in enumerate(questions):
-        row = {
-            "key": f"{quiz}-{k}",
-            "quiz": quiz,
-            "kind": kind,
-            "text": text,
-            "opened_at": opened + timedelta(minutes=6 * k),
-            "closed_at": opened + timedelta(minutes=6 * k + 5),
-            "options": [{"text": t, "correct": c} for t, c in options],
-        }
-        if kind == "scale":
-            row |= {"scale_min": 1, "scale_max": 5}
-        spec["question"].append(row)
-    for i in range(17):
-        needs = rng.sample(questions[1][2], rng.randint(1, 3))
-        spec["participant"].append(
-            {
-                "token": f"{prefix}-{j}-q{i}",
-                "session": quiz,
-                "city": rng.choice(names),
-                "answers": {
-                    f"{quiz}-0": rng.choices(["One", "Two", "Three"], weights=[1, 6, 2])[0],
-                    f"{quiz}-1": [t for t, _ in needs],
-                    f"{quiz}-2": rng.choices(range(1, 6), weights=[1, 1, 3, 5, 3])[0],
-                    f"{quiz}-3": rng.choice(_WISHES),
-                },
-            }
-        )
-    for i in range(10):
-        spec["participant"].append(
-            {
-                "token": f"{prefix}-{j}-p{i}",
-                "session": f"e{j}-plenary",
-                "city": rng.choice(names),
-            }
-        )
-
-
-def _synthetic_groups(
-    rng: random.Random, spec: Spec, j: int, event: Mapping[str, Any], categories: Sequence[str]
-) -> None:
-    groups = [
-        {
-            "key": f"e{j}-{category}",
-            "name": f"{category} ({event['title']})",
-            "session": f"e{j}-plenary",
-            "category": category,
-            "votes": {},
-        }
-        for category in categories[:_MAIN_CATEGORIES]
-    ]
-    voters = [p["token"] for p in spec["participant"] if p["session"] == f"e{j}-plenary"]
-    for token in voters:  # three dots each, on one to three groups
-        chosen = rng.sample(groups, rng.randint(1, 3))
-        for group, dots in zip(chosen, {1: [3], 2: [2, 1], 3: [1, 1, 1]}[len(chosen)], strict=True):
-            group["votes"][token] = dots
-    spec["common_challenge"] += groups
-
-
-def _synthetic_challenges(
-    rng: random.Random,
-    spec: Spec,
-    tandems: Sequence[Mapping[str, Any]],
-    n_events: int,
-    categories: Sequence[str],
-) -> dict[str, list[tuple[str, str | None]]]:
-    """Ten challenges per tandem; returns each tandem's (challenge key, group key)."""
-    spec["challenge"], links = [], {}
-    for t, tandem in enumerate(tandems):
-        links[tandem["name"]] = []
-        for k in range(10):
-            j, category = rng.randrange(n_events), rng.choice(categories)
-            grouped = categories.index(category) < _MAIN_CATEGORIES
-            key, group = f"t{t}-c{k}", f"e{j}-{category}" if grouped else None
-            row = {
-                "key": key,
-                "tandem": tandem["name"],
-                "city": rng.choice(tandem["cities"]),
-                "category": category,
-                "session": f"e{j}-workshop1",
-                "priority": rng.choice([1, 2, 2, 3]),
-                "text": f"{rng.choice(_CHALLENGES)} ({k + 1}).",
-            }
-            spec["challenge"].append(row | ({"common": group} if group else {}))
-            links[tandem["name"]].append((key, group))
-    return links
-
-
-def _synthetic_roadmaps(
-    rng: random.Random,
-    spec: Spec,
-    tandems: Sequence[Mapping[str, Any]],
-    links: Mapping[str, list[tuple[str, str | None]]],
-    total: int,
-) -> None:
-    """One roadmap per tandem and ``total`` milestones spread over them, due in turn."""
-    spec["roadmap"], spec["milestone"] = [], []
-    statuses = [s.value for s in m.MilestoneStatus]
-    for t, tandem in enumerate(tandems):
-        deadline = tandem["deadline"]
-        drafted = deadline - timedelta(days=540)
-        spec["roadmap"].append(
-            {
-                "tandem": tandem["name"],
-                "title": f"Roadmap {tandem['name']}",
-                "drafted_at": _at(drafted, time(12)),
-            }
-        )
-        n = total // len(tandems) + (1 if t < total % len(tandems) else 0)
-        for k in range(n):
-            linked = rng.sample(links[tandem["name"]], rng.randint(0, 2))
-            groups = {group for _, group in linked if group and rng.random() < 0.5}
-            spec["milestone"].append(
-                {
-                    "tandem": tandem["name"],
-                    "title": f"{rng.choice(_MILESTONES)} ({k + 1})",
-                    "owner": rng.choice(tandem["cities"]),
-                    "due": drafted + (deadline - drafted) * (k + 1) // n,
-                    "status": rng.choices(statuses, weights=[4, 2, 3, 1])[0],
-                    "challenges": [key for key, _ in linked],
-                    "common_challenges": sorted(groups),
-                }
-            )
