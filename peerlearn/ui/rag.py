@@ -31,10 +31,6 @@ def days_phrase(days: int | None) -> str:
     return f"in {days} days" if days > 0 else f"passed {-days} days ago"
 
 
-def deadline_phrase(deadline: date | None, today: date) -> str:
-    return days_phrase(None if deadline is None else (deadline - today).days)
-
-
 def rag_metric(column, label: str, rag: str | None) -> None:
     """A metric with the red/amber/green in its colour and what it means."""
     if rag is None:
