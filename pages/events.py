@@ -6,7 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from peerlearn.calendars import event_calendar
-from peerlearn.models import EventMode, SessionKind, UserRole
+from peerlearn.models import (
+    EventCreate,
+    EventMode,
+    EventSessionCreate,
+    EventSessionUpdate,
+    EventUpdate,
+    SessionKind,
+    TakeawayCreate,
+    TakeawayUpdate,
+    UserRole,
+)
 from peerlearn.services import events as event_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.widgets import (
@@ -68,14 +78,16 @@ def event_form(event=None) -> None:
             if event:
                 act(
                     lambda s: event_service.update_event(
-                        s, actor=user, event_id=event.id, **fields
+                        s, actor=user, event_id=event.id, data=EventUpdate(**fields)
                     ),
                     success="Event saved",
                     rerun=True,
                 )
                 return
             added = act(
-                lambda s: event_service.add_event(s, actor=user, network_id=network_id, **fields)
+                lambda s: event_service.add_event(
+                    s, actor=user, data=EventCreate(network_id=network_id, **fields)
+                )
             )
             if added is not None:
                 empty = {"title": "", "s": None, "e": None, "mode": MODES[0], "place": ""}
@@ -125,7 +137,7 @@ def session_form(event, row=None) -> None:
             if row:
                 act(
                     lambda s: event_service.update_session(
-                        s, actor=user, session_id=row.id, **fields
+                        s, actor=user, session_id=row.id, data=EventSessionUpdate(**fields)
                     ),
                     success="Session saved",
                     rerun=True,
@@ -141,7 +153,9 @@ def session_form(event, row=None) -> None:
                     "about": "",
                 }
                 act(
-                    lambda s: event_service.add_session(s, actor=user, event_id=event.id, **fields),
+                    lambda s: event_service.add_session(
+                        s, actor=user, data=EventSessionCreate(event_id=event.id, **fields)
+                    ),
                     success="Session added",
                     reset={f"{key}_{field}": value for field, value in empty.items()},
                 )
@@ -258,7 +272,7 @@ with takeaway_tab:
             if st.form_submit_button("Add take-away", type="primary"):
                 act(
                     lambda s: event_service.add_takeaway(
-                        s, actor=user, session_id=session_id, text=text
+                        s, actor=user, data=TakeawayCreate(session_id=session_id, text=text)
                     ),
                     success="Take-away saved",
                     reset={"ev_takeaway_text": ""},  # the session stays, for the next one
@@ -279,7 +293,7 @@ with takeaway_tab:
             if save:
                 act(
                     lambda s: event_service.update_takeaway(
-                        s, actor=user, takeaway_id=chosen.id, text=new_text
+                        s, actor=user, takeaway_id=chosen.id, data=TakeawayUpdate(text=new_text)
                     ),
                     success="Take-away saved",
                     reset=refill("ev_takeaway_edit"),

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from peerlearn.models import Role, UserRole
+from peerlearn.models import CityCreate, Role, TandemCreate, TandemUpdate, UserRole
 from peerlearn.services import network as net
 from peerlearn.services import tandems as tandem_service
 from peerlearn.ui.auth import require_user
@@ -113,10 +113,9 @@ with cities_tab:
                 city = net.add_city(
                     session,
                     actor=user,
-                    name=name,
-                    country=country,
-                    latitude=latitude,
-                    longitude=longitude,
+                    data=CityCreate(
+                        name=name, country=country, latitude=latitude, longitude=longitude
+                    ),
                 )
                 net.set_membership(
                     session, actor=user, network_id=network_id, city_id=city.id, role=role
@@ -281,14 +280,16 @@ with tandems_tab:
         elif current:
             act(
                 lambda s: tandem_service.update_tandem(
-                    s, actor=user, tandem_id=current.tandem.id, **fields
+                    s, actor=user, tandem_id=current.tandem.id, data=TandemUpdate(**fields)
                 ),
                 success="Tandem saved",
                 reset=refill("net_tandem"),
             )
         else:
             act(
-                lambda s: tandem_service.add_tandem(s, actor=user, network_id=network_id, **fields),
+                lambda s: tandem_service.add_tandem(
+                    s, actor=user, data=TandemCreate(network_id=network_id, **fields)
+                ),
                 success="Tandem added",
                 reset=refill("net_tandem"),
             )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from peerlearn.errors import PeerlearnError
-from peerlearn.models import UserRole
+from peerlearn.models import UserCreate, UserRole
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import sign_in
 from peerlearn.ui.db import db
@@ -45,10 +45,9 @@ with left:
                     user = user_service.add_user(
                         session,
                         actor=None,
-                        email=email,
-                        role=UserRole.COORDINATOR,
-                        password=password,
-                        name=name,
+                        data=UserCreate(
+                            email=email, role=UserRole.COORDINATOR, password=password, name=name
+                        ),
                     )
                     if load_demo:
                         from peerlearn.demo import load_demo as load

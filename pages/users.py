@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from peerlearn.models import UserRole
+from peerlearn.models import UserCreate, UserRole
 from peerlearn.passwords import PASSWORD_MIN
 from peerlearn.services import account_views
 from peerlearn.services import tandems as tandem_service
@@ -170,11 +170,13 @@ with tab_add:
                 lambda s: user_service.add_user(
                     s,
                     actor=user,
-                    email=email,
-                    role=role,
-                    password=_password(password, confirm),
-                    name=name,
-                    tandem_ids=chosen if role == UserRole.TANDEM else (),
+                    data=UserCreate(
+                        email=email,
+                        role=role,
+                        password=_password(password, confirm),
+                        name=name,
+                        tandem_ids=chosen if role == UserRole.TANDEM else (),
+                    ),
                 )
             )
             if new is not None:

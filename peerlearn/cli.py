@@ -21,7 +21,7 @@ from peerlearn import db
 from peerlearn.errors import NotFound, PeerlearnError
 from peerlearn.excel import imports
 from peerlearn.excel.import_files import MAX_BYTES
-from peerlearn.models import Event, Milestone, Network, Roadmap, Tandem, User, UserRole
+from peerlearn.models import Event, Milestone, Network, Roadmap, Tandem, User, UserCreate, UserRole
 from peerlearn.passwords import password_problem
 from peerlearn.services import users
 
@@ -220,11 +220,13 @@ def user_add(
             session,
             actor=None,
             system=True,
-            email=email,
-            role=role,
-            password=password,
-            name=name,
-            tandem_ids=_tandem_ids(session, tandems),
+            data=UserCreate(
+                email=email,
+                role=role,
+                password=password,
+                name=name,
+                tandem_ids=_tandem_ids(session, tandems),
+            ),
         )
         click.echo(f"Added {user.role} {user.email}.")
 

@@ -7,14 +7,20 @@ schema is the same on SQLite and PostgreSQL and adding a value needs no type cha
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import NaiveDatetime
+from pydantic import NaiveDatetime, StringConstraints, field_validator, model_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from peerlearn import rules
+from peerlearn.errors import InvalidInput
+from peerlearn.inputs import Input
 
 # Text limits shared by models and services (services give the readable message).
 NAME_MAX = 120
@@ -26,6 +32,34 @@ EMAIL_MAX = 254
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (the database stores instants in UTC)."""
     return datetime.now(UTC)
+
+
+def one_of(value: object, allowed: Iterable[str], *, label: str) -> str:
+    """``value`` as spelled in ``allowed`` (case and spaces ignored), else ValueError."""
+    options = [str(a) for a in allowed]
+    text = (str(value) if value is not None else "").strip().lower()
+    for option in options:
+        if text == option.lower():
+            return option
+    raise ValueError(f"{label} must be one of: {', '.join(options)} (got {value!r}).")
+
+
+def missing(value: object) -> bool:
+    """None, a blank string, NaN, or pandas' NA/NaT: what an empty editor or sheet cell holds."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas' missing markers, recognised without importing pandas here.
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def in_order(start, end, *, what: str) -> None:
+    """ValueError when ``end`` comes before ``start`` (either may be missing)."""
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{what}: the end ({end}) is before the start ({start}).")
 
 
 def fk(target: str, *, nullable: bool = False, ondelete: str | None = None, index: bool = True):
@@ -118,6 +152,16 @@ class Network(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class NetworkCreate(Input):
+    name: str = Field(title="The network name", min_length=1, max_length=NAME_MAX)
+    description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+
+
+class NetworkUpdate(Input):
+    name: str = Field(default=None, title="The network name", min_length=1, max_length=NAME_MAX)
+    description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
+
+
 class City(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("name", "country", name="uq_city_name_country"),
@@ -134,6 +178,66 @@ class City(SQLModel, table=True):
     longitude: float | None = None
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class CityFields(Input):
+    """What a city's fields accept: typed values, or the cells of an editor or a sheet."""
+
+    @field_validator("name", "country", mode="before", check_fields=False)
+    @classmethod
+    def _text(cls, value: object) -> object:
+        # An empty cell is a blank name; a number typed in a text cell is its text.
+        if missing(value):
+            return ""
+        return value if isinstance(value, str) else str(value)
+
+    @field_validator("latitude", "longitude", mode="before", check_fields=False)
+    @classmethod
+    def _coordinate(cls, value: object, info) -> float | None:
+        if missing(value):
+            return None
+        field, limit = info.field_name, 90 if info.field_name == "latitude" else 180
+        if isinstance(value, bool):
+            raise ValueError(f"The {field} must be a number (got {value!r}).")
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"The {field} must be a number in decimal degrees, such as 43.46 (got {value!r})."
+            ) from None
+        if not -limit <= number <= limit:
+            raise ValueError(
+                f"The {field} must be between -{limit} and {limit} degrees (got {value})."
+            )
+        return number
+
+
+class CityCreate(CityFields):
+    """A whole city: an update is checked as the CityCreate of its result."""
+
+    name: str = Field(title="The city name", min_length=1, max_length=NAME_MAX)
+    country: str = Field(title="The country", min_length=1, max_length=NAME_MAX)
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> CityCreate:
+        if (self.latitude is None) != (self.longitude is None):
+            gap = "longitude" if self.longitude is None else "latitude"
+            # Raised as is (not a ValueError), so the message names the missing column.
+            raise InvalidInput(
+                f"Give both latitude and longitude, or neither; the {gap} is missing.", field=gap
+            )
+        return self
+
+
+class CityUpdate(CityFields):
+    """``latitude=None, longitude=None`` clears the position."""
+
+    name: str = Field(default=None, title="The city name", min_length=1, max_length=NAME_MAX)
+    country: str = Field(default=None, title="The country", min_length=1, max_length=NAME_MAX)
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Membership(SQLModel, table=True):
@@ -156,6 +260,16 @@ class Theme(SQLModel, table=True):
     archived_at: datetime | None = None
 
 
+class ThemeCreate(Input):
+    name: str = Field(title="The theme name", min_length=1, max_length=NAME_MAX)
+    description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+
+
+class ThemeUpdate(Input):
+    name: str = Field(default=None, title="The theme name", min_length=1, max_length=NAME_MAX)
+    description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
+
+
 class Category(SQLModel, table=True):
     """A category of need: funding, consulting, qualified staff, ..."""
 
@@ -163,6 +277,16 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=NAME_MAX, unique=True)
     description: str = Field(default="", max_length=TEXT_MAX)
     archived_at: datetime | None = None
+
+
+class CategoryCreate(Input):
+    name: str = Field(title="The category name", min_length=1, max_length=NAME_MAX)
+    description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+
+
+class CategoryUpdate(Input):
+    name: str = Field(default=None, title="The category name", min_length=1, max_length=NAME_MAX)
+    description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
 
 
 class Tandem(SQLModel, table=True):
@@ -179,6 +303,45 @@ class Tandem(SQLModel, table=True):
     is_example: bool = Field(default=False)
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class TandemFields(Input):
+    @field_validator("deadline", mode="before", check_fields=False)
+    @classmethod
+    def _day(cls, value: object) -> object:
+        # datetime is a date too; a deadline is a day, so refuse a time of day.
+        if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
+            raise ValueError(f"The deadline must be a date such as 2024-12-31 (got {value!r}).")
+        return value
+
+    @field_validator("city_ids", mode="before", check_fields=False)
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        for ident in value or ():
+            if isinstance(ident, bool) or not isinstance(ident, int):
+                raise ValueError(f"Partner cities are given by their ids (got {ident!r}).")
+        return value
+
+
+class TandemCreate(TandemFields):
+    """Partner cities: the service checks they are distinct members of the network."""
+
+    network_id: int
+    name: str = Field(title="The tandem name", min_length=1, max_length=NAME_MAX)
+    city_ids: list[int] = Field(default_factory=list)
+    theme_id: int | None = None
+    deadline: date | None = None
+    description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+
+
+class TandemUpdate(TandemFields):
+    """``theme_id=None`` or ``deadline=None`` clears them; ``city_ids`` replaces the partners."""
+
+    name: str = Field(default=None, title="The tandem name", min_length=1, max_length=NAME_MAX)
+    city_ids: list[int] = Field(default=None)
+    theme_id: int | None = None
+    deadline: date | None = None
+    description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
 
 
 class TandemCity(SQLModel, table=True):
@@ -208,6 +371,49 @@ class Event(SQLModel, table=True):
     description: str = Field(default="", max_length=TEXT_MAX)
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class EventFields(Input):
+    @field_validator("mode", mode="before", check_fields=False)
+    @classmethod
+    def _mode(cls, value: object) -> str:
+        return one_of(value, EventMode, label="The event's mode")
+
+    @field_validator("start_date", "end_date", mode="before", check_fields=False)
+    @classmethod
+    def _day(cls, value: object, info) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if not isinstance(value, date):
+            which = "start" if info.field_name == "start_date" else "end"
+            raise ValueError(f"The {which} date is missing; give a date such as 2023-10-23.")
+        return value
+
+
+class EventCreate(EventFields):
+    """A whole event: an update is checked as the EventCreate of its result."""
+
+    network_id: int
+    title: str = Field(title="The event's title", min_length=1, max_length=TITLE_MAX)
+    start_date: date
+    end_date: date
+    place: str = Field(default="", title="The place", max_length=NAME_MAX)
+    mode: str = EventMode.ONSITE
+    description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> EventCreate:
+        in_order(self.start_date, self.end_date, what="The event's dates")
+        return self
+
+
+class EventUpdate(EventFields):
+    title: str = Field(default=None, title="The event's title", min_length=1, max_length=TITLE_MAX)
+    start_date: date = None
+    end_date: date = None
+    place: str = Field(default=None, title="The place", max_length=NAME_MAX)
+    mode: str = None
+    description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
 
 
 class EventSession(SQLModel, table=True):
@@ -255,6 +461,58 @@ class EventSession(SQLModel, table=True):
     run_started_at: datetime | None = None
 
 
+class EventSessionFields(Input):
+    @field_validator("kind", mode="before", check_fields=False)
+    @classmethod
+    def _kind(cls, value: object) -> str:
+        return one_of(value, SessionKind, label="The session's kind")
+
+    @field_validator("starts_at", "ends_at", mode="before", check_fields=False)
+    @classmethod
+    def _wall_clock(cls, value: object, info) -> datetime | None:
+        if value is None:
+            return None
+        label = "The start time" if info.field_name == "starts_at" else "The end time"
+        if not isinstance(value, datetime):
+            raise ValueError(f"{label} must be a date and time, such as 2023-10-23 09:30.")
+        if value.tzinfo is not None:
+            # Stored naive: the agenda reads in the event's own local time.
+            raise ValueError(
+                f"{label} must be the wall-clock time at the event's place, without a time zone."
+            )
+        return value
+
+
+class EventSessionCreate(EventSessionFields):
+    """A whole session: an update is checked as the EventSessionCreate of its result."""
+
+    event_id: int
+    title: str = Field(title="The session's title", min_length=1, max_length=TITLE_MAX)
+    kind: str
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str = Field(default="", title="The location", max_length=TITLE_MAX)
+    description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> EventSessionCreate:
+        in_order(self.starts_at, self.ends_at, what="The session's times")
+        return self
+
+
+class EventSessionUpdate(EventSessionFields):
+    """``starts_at=None`` or ``ends_at=None`` clears a time."""
+
+    title: str = Field(
+        default=None, title="The session's title", min_length=1, max_length=TITLE_MAX
+    )
+    kind: str = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str = Field(default=None, title="The location", max_length=TITLE_MAX)
+    description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
+
+
 class LiveClock(SQLModel, table=True):
     """How far a live session has moved: each change adds one (peerlearn.live.clock)."""
 
@@ -277,6 +535,15 @@ class Takeaway(SQLModel, table=True):
     text: str = Field(max_length=TEXT_MAX)
     position: int = 0
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class TakeawayCreate(Input):
+    session_id: int
+    text: str = Field(title="The take-away", min_length=1, max_length=TEXT_MAX)
+
+
+class TakeawayUpdate(Input):
+    text: str = Field(default=None, title="The take-away", min_length=1, max_length=TEXT_MAX)
 
 
 # --- quizzes ----------------------------------------------------------------------
@@ -401,6 +668,43 @@ class Challenge(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+PRIORITIES = {1: "high", 2: "medium", 3: "low"}
+
+
+class ChallengeFields(Input):
+    @field_validator("priority", mode="before", check_fields=False)
+    @classmethod
+    def _priority(cls, value: object) -> int:
+        # bool is an int in Python; True must not pass as "high".
+        if isinstance(value, bool) or not isinstance(value, int) or value not in PRIORITIES:
+            raise ValueError(
+                f"The priority must be 1 (high), 2 (medium) or 3 (low) (got {value!r})."
+            )
+        return value
+
+
+class ChallengeCreate(ChallengeFields):
+    """The city must be a partner of the tandem, the session of its network (the service
+    checks both); without a theme the challenge takes the tandem's."""
+
+    tandem_id: int
+    text: str = Field(title="The challenge", min_length=1, max_length=TEXT_MAX)
+    city_id: int | None = None
+    category_id: int | None = None
+    theme_id: int | None = None
+    session_id: int | None = None
+    priority: int = 2
+
+
+class ChallengeUpdate(ChallengeFields):
+    text: str = Field(default=None, title="The challenge", min_length=1, max_length=TEXT_MAX)
+    city_id: int | None = None
+    category_id: int | None = None
+    theme_id: int | None = None
+    session_id: int | None = None
+    priority: int = None
+
+
 class Ballot(SQLModel, table=True):
     """A common challenge on a session's dot-voting: those grouped there, and earlier
     ones brought in from the event or the network."""
@@ -506,6 +810,45 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+
+
+# Something, an @, a domain with at least one dot: a typo check, not RFC 5322.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def email_address(value: str) -> str:
+    """``value`` lower-cased; ValueError when it is not an email address."""
+    address = value.lower()
+    if not EMAIL_PATTERN.match(address):
+        raise ValueError(f"'{address}' is not an email address; write it like name@example.org.")
+    return address
+
+
+class UserCreate(Input):
+    """``password=None`` makes an account that signs in only by single sign-on; a tandem
+    member names their tandems, other roles none (the service checks both)."""
+
+    email: str = Field(title="The email address", min_length=1, max_length=EMAIL_MAX)
+    role: str
+    # Kept exactly as typed: spaces count in a password.
+    password: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
+    name: str = Field(default="", title="The name", max_length=NAME_MAX)
+    tandem_ids: list[int] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return email_address(value)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: Any) -> str:
+        return one_of(value, UserRole, label="The role")
+
+    @field_validator("tandem_ids", mode="before")
+    @classmethod
+    def _tandems(cls, value: Any) -> Any:
+        return list(value) if value is not None and not isinstance(value, list) else value
 
 
 class SignInToken(SQLModel, table=True):

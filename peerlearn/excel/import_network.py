@@ -29,16 +29,18 @@ from peerlearn.models import (
     NAME_MAX,
     TEXT_MAX,
     City,
+    CityCreate,
     Membership,
     Network,
     Role,
     Tandem,
     TandemCity,
+    TandemCreate,
+    TandemUpdate,
     Theme,
 )
 from peerlearn.names import loose_key, name_key
-from peerlearn.services.network import _city_values
-from peerlearn.services.tandems import _refuse_leaving_partners
+from peerlearn.services.tandems import refuse_leaving_partners
 
 NETWORK = Column(
     "network",
@@ -144,7 +146,10 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
             continue
         if check.ok:
             try:
-                values = _city_values(name, country, latitude, longitude)
+                # The rules of a city typed on the Network screen, for each row.
+                values = CityCreate(
+                    name=name, country=country, latitude=latitude, longitude=longitude
+                ).model_dump()
             except InvalidInput as error:
                 check.fail(_field_of(error), error.message)
         if not check.ok:
@@ -345,7 +350,21 @@ def plan_tandems(context: Context, rows: list[SourceRow]) -> None:
             "city_ids": [c.id for c in cities] if cities else None,
         }
         if tandem is None:
-            item.write = {"network_id": network.id, "name": name, **wanted}
+            try:
+                # The rules of a tandem added on the Network screen; the partners are
+                # checked above, by name, against this network's members.
+                new = TandemCreate(
+                    network_id=network.id,
+                    name=name,
+                    city_ids=wanted["city_ids"],
+                    theme_id=wanted["theme_id"],
+                    deadline=deadline,
+                    description=description or "",
+                )
+            except InvalidInput as error:
+                check.fail(error.field or "name", error.message)
+                continue
+            item.write = new.model_dump()
             context.record(item, True)
             continue
         if tandem.archived_at is not None:
@@ -355,7 +374,7 @@ def plan_tandems(context: Context, rows: list[SourceRow]) -> None:
         old_cities = partners[tandem.id]
         if cities and {c.id for c in cities} != old_cities:
             try:
-                _refuse_leaving_partners(session, tandem, old_cities - {c.id for c in cities})
+                refuse_leaving_partners(session, tandem, old_cities - {c.id for c in cities})
             except Conflict as error:
                 check.fail("cities", error.message)
                 continue
@@ -374,6 +393,11 @@ def plan_tandems(context: Context, rows: list[SourceRow]) -> None:
                     old_shown = next((t.name for t in themes if t.id == old_value), None)
                 item.changes[h(column)] = (old_shown, new_shown)
                 item.write[field] = wanted[field]
+        try:
+            item.write = TandemUpdate(**item.write).changes()
+        except InvalidInput as error:
+            check.fail(error.field or "name", error.message)
+            continue
         context.record(item, bool(item.changes))
 
 
@@ -382,7 +406,6 @@ def write_tandems(context: Context) -> None:
     tandems = []
     for item in context.adds:
         values = {k: v for k, v in item.write.items() if k != "city_ids"}
-        values["description"] = values["description"] or ""
         tandems.append(Tandem(**values))
     session.add_all(tandems)
     session.flush()

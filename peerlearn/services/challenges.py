@@ -13,10 +13,15 @@ from sqlmodel import Session, select
 
 from peerlearn.errors import InvalidInput, NotFound
 from peerlearn.live import clock
+
+# PRIORITIES is read from here by screens, reports and imports.
+from peerlearn.models import PRIORITIES as PRIORITIES
 from peerlearn.models import (
     TEXT_MAX,
     Category,
     Challenge,
+    ChallengeCreate,
+    ChallengeUpdate,
     City,
     Event,
     EventSession,
@@ -37,9 +42,6 @@ from peerlearn.services._common import (
     require_role,
     require_tandem_access,
 )
-
-PRIORITIES = {1: "high", 2: "medium", 3: "low"}
-EDITABLE = ("text", "city_id", "category_id", "theme_id", "session_id", "priority")
 
 
 @dataclass(frozen=True)
@@ -72,31 +74,8 @@ def tandem_city_ids(session: Session, tandem_id: int) -> set[int]:
     return set(rows)
 
 
-def _check_priority(value: object) -> int:
-    # bool is an int in Python; True must not pass as "high".
-    if isinstance(value, bool) or not isinstance(value, int) or value not in PRIORITIES:
-        raise InvalidInput(
-            f"The priority must be 1 (high), 2 (medium) or 3 (low) (got {value!r}).",
-            field="priority",
-        )
-    return value
-
-
-def _clean(session: Session, tandem: Tandem, fields: Mapping[str, object]) -> dict[str, object]:
-    """Validated values for the challenge ``fields`` given (any of EDITABLE)."""
-    unknown = sorted(set(fields) - set(EDITABLE))
-    if unknown:
-        raise InvalidInput(
-            f"A challenge has no field {', '.join(unknown)}; "
-            f"these can be changed: {', '.join(EDITABLE)}."
-        )
-    values: dict[str, object] = {}
-    if "text" in fields:
-        values["text"] = clean_text(
-            fields["text"], label="The challenge", max_len=TEXT_MAX, field="text"
-        )
-    if "priority" in fields:
-        values["priority"] = _check_priority(fields["priority"])
+def _check_links(session: Session, tandem: Tandem, fields: Mapping[str, object]) -> None:
+    """Refuse what the challenge's fields point at unless it fits the tandem."""
     if (city_id := fields.get("city_id")) is not None:
         city = get(session, City, city_id, label="city")
         if city.id not in tandem_city_ids(session, tandem.id):
@@ -118,40 +97,17 @@ def _clean(session: Session, tandem: Tandem, fields: Mapping[str, object]) -> di
                 f"network than the tandem '{tandem.name}'.",
                 field="session_id",
             )
-    for key in ("city_id", "category_id", "theme_id", "session_id"):
-        if key in fields:
-            values[key] = fields[key]
-    return values
 
 
-def add_challenge(
-    session: Session,
-    *,
-    actor: User,
-    tandem_id: int,
-    text: str,
-    city_id: int | None = None,
-    category_id: int | None = None,
-    theme_id: int | None = None,
-    session_id: int | None = None,
-    priority: int = 2,
-) -> Challenge:
+def add_challenge(session: Session, *, actor: User, data: ChallengeCreate) -> Challenge:
     """Record a challenge of a tandem; its theme defaults to the tandem's theme."""
-    tandem = get_active(session, Tandem, tandem_id, label="tandem")
+    tandem = get_active(session, Tandem, data.tandem_id, label="tandem")
     require_tandem_access(session, actor, tandem)
-    values = _clean(
-        session,
-        tandem,
-        {
-            "text": text,
-            "city_id": city_id,
-            "category_id": category_id,
-            "theme_id": theme_id if theme_id is not None else tandem.theme_id,
-            "session_id": session_id,
-            "priority": priority,
-        },
-    )
-    challenge = Challenge(tandem_id=tandem.id, **values)
+    values = data.model_dump()
+    if values["theme_id"] is None:
+        values["theme_id"] = tandem.theme_id
+    _check_links(session, tandem, values)
+    challenge = Challenge(**values)
     session.add(challenge)
     clock.bump(session, challenge.session_id)
     commit(session, conflict="The challenge could not be saved; reload and try again.")
@@ -166,13 +122,14 @@ def _editable(session: Session, actor: User, challenge_id: int) -> tuple[Challen
 
 
 def update_challenge(
-    session: Session, *, actor: User, challenge_id: int, **fields: object
+    session: Session, *, actor: User, challenge_id: int, data: ChallengeUpdate
 ) -> Challenge:
-    """Change any of ``text, city_id, category_id, theme_id, session_id, priority``."""
+    """Change the fields given; None clears the city, category, theme or session."""
     challenge, tandem = _editable(session, actor, challenge_id)
     if challenge.archived_at is not None:
         raise InvalidInput("This challenge is archived; restore it before changing it.")
-    values = _clean(session, tandem, fields)
+    values = data.changes()
+    _check_links(session, tandem, values)
     moved_from = challenge.session_id
     for key, value in values.items():
         setattr(challenge, key, value)

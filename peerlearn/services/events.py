@@ -12,29 +12,26 @@ from sqlmodel import Session
 
 from peerlearn.errors import Conflict, InvalidInput
 from peerlearn.models import (
-    NAME_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
     Challenge,
     CommonChallenge,
     Event,
-    EventMode,
+    EventCreate,
     EventSession,
+    EventSessionCreate,
+    EventSessionUpdate,
+    EventUpdate,
     Network,
     Participant,
     Quiz,
-    SessionKind,
     Takeaway,
+    TakeawayCreate,
+    TakeawayUpdate,
     User,
 )
 from peerlearn.services._common import (
-    KEEP,
     STAFF,
-    choice,
-    clean_text,
     commit,
     count,
-    date_order,
     get,
     get_active,
     now,
@@ -43,27 +40,6 @@ from peerlearn.services._common import (
 )
 
 # --- validation helpers -----------------------------------------------------------
-
-
-def _day(value: object, *, label: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if not isinstance(value, date):
-        raise InvalidInput(f"{label} is missing; give a date such as 2023-10-23.")
-    return value
-
-
-def _wall_clock(value: object, *, label: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        raise InvalidInput(f"{label} must be a date and time, such as 2023-10-23 09:30.")
-    if value.tzinfo is not None:
-        # Stored naive: the agenda reads in the event's own local time.
-        raise InvalidInput(
-            f"{label} must be the wall-clock time at the event's place, without a time zone."
-        )
-    return value
 
 
 def _check_inside_event(event: Event, starts_at: datetime | None, ends_at: datetime | None):
@@ -120,82 +96,30 @@ def _refuse_duplicate_session(
 # --- events -----------------------------------------------------------------------
 
 
-def add_event(
-    session: Session,
-    *,
-    actor: User,
-    network_id: int,
-    title: str,
-    start_date: date,
-    end_date: date,
-    place: str = "",
-    mode: str = EventMode.ONSITE,
-    description: str = "",
-) -> Event:
+def add_event(session: Session, *, actor: User, data: EventCreate) -> Event:
     require_role(actor, *STAFF)
-    network = get_active(session, Network, network_id, label="network")
-    title = clean_text(title, label="The event's title", max_len=TITLE_MAX, field="title")
-    place = clean_text(place, label="The place", max_len=NAME_MAX, required=False, field="place")
-    mode = choice(mode, EventMode, label="The event's mode", field="mode")
-    start = _day(start_date, label="The start date")
-    end = _day(end_date, label="The end date")
-    date_order(start, end, what="The event's dates")
-    description = clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    _refuse_duplicate_event(session, network.id, title, start, None)
-    event = Event(
-        network_id=network.id,
-        title=title,
-        place=place,
-        mode=mode,
-        start_date=start,
-        end_date=end,
-        description=description,
-    )
+    network = get_active(session, Network, data.network_id, label="network")
+    _refuse_duplicate_event(session, network.id, data.title, data.start_date, None)
+    event = Event(**data.model_dump())
     session.add(event)
-    commit(session, conflict=f"The event '{title}' could not be saved; it clashes with another.")
+    commit(
+        session, conflict=f"The event '{data.title}' could not be saved; it clashes with another."
+    )
     return event
 
 
-def update_event(
-    session: Session,
-    *,
-    actor: User,
-    event_id: int,
-    title: str | None = None,
-    place: str | None = None,
-    mode: str | None = None,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    description: str | None = None,
-) -> Event:
-    """Change the fields given (None keeps a field as it is)."""
+def update_event(session: Session, *, actor: User, event_id: int, data: EventUpdate) -> Event:
+    """Change the fields given; the result is checked as a whole event (dates in order)."""
     require_role(actor, *STAFF)
     event = get(session, Event, event_id, label="event")
-    new_title = (
-        event.title
-        if title is None
-        else clean_text(title, label="The event's title", max_len=TITLE_MAX, field="title")
-    )
-    new_place = (
-        event.place
-        if place is None
-        else clean_text(place, label="The place", max_len=NAME_MAX, required=False, field="place")
-    )
-    new_mode = event.mode if mode is None else choice(mode, EventMode, label="The event's mode")
-    start = event.start_date if start_date is None else _day(start_date, label="The start date")
-    end = event.end_date if end_date is None else _day(end_date, label="The end date")
-    date_order(start, end, what="The event's dates")
-    new_description = (
-        event.description
-        if description is None
-        else clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    )
-    _refuse_duplicate_event(session, event.network_id, new_title, start, event.id)
-    _refuse_sessions_outside(session, event, start, end)
-    event.title, event.place, event.mode = new_title, new_place, new_mode
-    event.start_date, event.end_date, event.description = start, end, new_description
+    stored = {field: getattr(event, field) for field in EventCreate.model_fields}
+    result = EventCreate(**(stored | data.changes()))
+    _refuse_duplicate_event(session, event.network_id, result.title, result.start_date, event.id)
+    _refuse_sessions_outside(session, event, result.start_date, result.end_date)
+    for field, value in result.model_dump().items():
+        setattr(event, field, value)
     session.add(event)
-    commit(session, conflict=f"The event '{new_title}' could not be saved.")
+    commit(session, conflict=f"The event '{result.title}' could not be saved.")
     return event
 
 
@@ -255,86 +179,33 @@ def list_events(
 # --- sessions (the agenda) --------------------------------------------------------
 
 
-def add_session(
-    session: Session,
-    *,
-    actor: User,
-    event_id: int,
-    title: str,
-    kind: str,
-    starts_at: datetime | None = None,
-    ends_at: datetime | None = None,
-    location: str = "",
-    description: str = "",
-) -> EventSession:
+def add_session(session: Session, *, actor: User, data: EventSessionCreate) -> EventSession:
     require_role(actor, *STAFF)
-    event = get_active(session, Event, event_id, label="event")
-    title = clean_text(title, label="The session's title", max_len=TITLE_MAX, field="title")
-    kind = choice(kind, SessionKind, label="The session's kind", field="kind")
-    starts_at = _wall_clock(starts_at, label="The start time")
-    ends_at = _wall_clock(ends_at, label="The end time")
-    date_order(starts_at, ends_at, what="The session's times")
-    _check_inside_event(event, starts_at, ends_at)
-    location = clean_text(location, label="The location", max_len=TITLE_MAX, required=False)
-    description = clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    _refuse_duplicate_session(session, event, title, starts_at, None)
-    row = EventSession(
-        event_id=event.id,
-        title=title,
-        kind=kind,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        location=location,
-        description=description,
-    )
+    event = get_active(session, Event, data.event_id, label="event")
+    _check_inside_event(event, data.starts_at, data.ends_at)
+    _refuse_duplicate_session(session, event, data.title, data.starts_at, None)
+    row = EventSession(**data.model_dump())
     session.add(row)
-    commit(session, conflict=f"The session '{title}' could not be saved.")
+    commit(session, conflict=f"The session '{data.title}' could not be saved.")
     return row
 
 
 def update_session(
-    session: Session,
-    *,
-    actor: User,
-    session_id: int,
-    title: str | None = None,
-    kind: str | None = None,
-    starts_at: datetime | None = KEEP,
-    ends_at: datetime | None = KEEP,
-    location: str | None = None,
-    description: str | None = None,
+    session: Session, *, actor: User, session_id: int, data: EventSessionUpdate
 ) -> EventSession:
-    """Change the fields given; for the times, None clears and leaving them out keeps."""
+    """Change the fields given (``starts_at=None`` clears the start time); the result is
+    checked as a whole session (times in order, within the event's dates)."""
     require_role(actor, *STAFF)
     row = get(session, EventSession, session_id, label="session")
     event = get(session, Event, row.event_id, label="event")
-    new_title = (
-        row.title
-        if title is None
-        else clean_text(title, label="The session's title", max_len=TITLE_MAX, field="title")
-    )
-    new_kind = row.kind if kind is None else choice(kind, SessionKind, label="The session's kind")
-    new_start = (
-        row.starts_at if starts_at is KEEP else _wall_clock(starts_at, label="The start time")
-    )
-    new_end = row.ends_at if ends_at is KEEP else _wall_clock(ends_at, label="The end time")
-    date_order(new_start, new_end, what="The session's times")
-    _check_inside_event(event, new_start, new_end)
-    new_location = (
-        row.location
-        if location is None
-        else clean_text(location, label="The location", max_len=TITLE_MAX, required=False)
-    )
-    new_description = (
-        row.description
-        if description is None
-        else clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    )
-    _refuse_duplicate_session(session, event, new_title, new_start, row.id)
-    row.title, row.kind, row.starts_at, row.ends_at = new_title, new_kind, new_start, new_end
-    row.location, row.description = new_location, new_description
+    stored = {field: getattr(row, field) for field in EventSessionCreate.model_fields}
+    result = EventSessionCreate(**(stored | data.changes()))
+    _check_inside_event(event, result.starts_at, result.ends_at)
+    _refuse_duplicate_session(session, event, result.title, result.starts_at, row.id)
+    for field, value in result.model_dump().items():
+        setattr(row, field, value)
     session.add(row)
-    commit(session, conflict=f"The session '{new_title}' could not be saved.")
+    commit(session, conflict=f"The session '{result.title}' could not be saved.")
     return row
 
 
@@ -386,10 +257,10 @@ def list_sessions(
 # --- take-aways -------------------------------------------------------------------
 
 
-def add_takeaway(session: Session, *, actor: User, session_id: int, text: str) -> Takeaway:
+def add_takeaway(session: Session, *, actor: User, data: TakeawayCreate) -> Takeaway:
     require_role(actor, *STAFF)
-    row = get_active(session, EventSession, session_id, label="session")
-    text = clean_text(text, label="The take-away", max_len=TEXT_MAX, field="text")
+    row = get_active(session, EventSession, data.session_id, label="session")
+    text = data.text
     last = session.scalar(select(func.max(Takeaway.position)).where(Takeaway.session_id == row.id))
     takeaway = Takeaway(session_id=row.id, text=text, position=0 if last is None else last + 1)
     session.add(takeaway)
@@ -397,11 +268,13 @@ def add_takeaway(session: Session, *, actor: User, session_id: int, text: str) -
     return takeaway
 
 
-def update_takeaway(session: Session, *, actor: User, takeaway_id: int, text: str) -> Takeaway:
+def update_takeaway(
+    session: Session, *, actor: User, takeaway_id: int, data: TakeawayUpdate
+) -> Takeaway:
     require_role(actor, *STAFF)
     takeaway = get(session, Takeaway, takeaway_id, label="take-away")
-    text = clean_text(text, label="The take-away", max_len=TEXT_MAX, field="text")
-    takeaway.text = text
+    for field, value in data.changes().items():
+        setattr(takeaway, field, value)
     session.add(takeaway)
     commit(session, conflict="The take-away could not be saved.")
     return takeaway

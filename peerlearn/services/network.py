@@ -6,7 +6,6 @@ The coordinator writes; anyone signed in with an active account reads.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,30 +15,36 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
+from peerlearn.inputs import Input
 from peerlearn.models import (
-    NAME_MAX,
-    TEXT_MAX,
     Category,
+    CategoryCreate,
+    CategoryUpdate,
     Challenge,
     City,
+    CityCreate,
+    CityUpdate,
     Membership,
     Milestone,
     Network,
+    NetworkCreate,
+    NetworkUpdate,
     Participant,
     Role,
     Tandem,
     TandemCity,
     Theme,
+    ThemeCreate,
+    ThemeUpdate,
     User,
     UserRole,
     Vote,
+    missing,
 )
 from peerlearn.names import loose_key
 from peerlearn.services._common import (
-    KEEP,
     STAFF,
     choice,
-    clean_text,
     commit,
     get,
     get_active,
@@ -83,30 +88,12 @@ def _archived_hint(row) -> str:
     return " (it is archived; restore it instead)" if row.archived_at is not None else ""
 
 
-def _text_fields(name: str | None, description: str | None, *, what: str) -> dict[str, str]:
-    """Cleaned ``name``/``description``, leaving out those not given (KEEP)."""
-    values: dict[str, str] = {}
-    if name is not KEEP:
-        values["name"] = clean_text(name, label=f"The {what} name", max_len=NAME_MAX, field="name")
-    if description is not KEEP:
-        values["description"] = clean_text(
-            description,
-            label="The description",
-            max_len=TEXT_MAX,
-            required=False,
-            field="description",
-        )
-    return values
-
-
 # --- things with a unique name: networks, themes, categories ----------------------
 
 
-def _add_named(
-    session: Session, model: type[M], *, actor: User, what: str, name: str, description: str
-) -> M:
+def _add_named(session: Session, model: type[M], *, actor: User, what: str, data: Input) -> M:
     require_coordinator(actor)
-    values = _text_fields(name, description, what=what)
+    values = data.model_dump()
     if clash := find_name_clash(session, model, values["name"]):
         raise Conflict(
             f"A {what} named '{clash.name}' already exists{_archived_hint(clash)}.", field="name"
@@ -124,12 +111,11 @@ def _update_named(
     *,
     actor: User,
     what: str,
-    name: str,
-    description: str,
+    data: Input,
 ) -> M:
     require_coordinator(actor)
     row = get_active(session, model, ident, label=what)
-    values = _text_fields(name, description, what=what)
+    values = data.changes()
     if "name" in values and (
         clash := find_name_clash(session, model, values["name"], exclude_id=row.id)
     ):
@@ -174,24 +160,14 @@ def _list_named(
 # --- networks ---------------------------------------------------------------------
 
 
-def add_network(session: Session, *, actor: User, name: str, description: str = "") -> Network:
-    return _add_named(
-        session, Network, actor=actor, what="network", name=name, description=description
-    )
+def add_network(session: Session, *, actor: User, data: NetworkCreate) -> Network:
+    return _add_named(session, Network, actor=actor, what="network", data=data)
 
 
 def update_network(
-    session: Session, *, actor: User, network_id: int, name: str = KEEP, description: str = KEEP
+    session: Session, *, actor: User, network_id: int, data: NetworkUpdate
 ) -> Network:
-    return _update_named(
-        session,
-        Network,
-        network_id,
-        actor=actor,
-        what="network",
-        name=name,
-        description=description,
-    )
+    return _update_named(session, Network, network_id, actor=actor, what="network", data=data)
 
 
 def archive_network(session: Session, *, actor: User, network_id: int) -> Network:
@@ -211,16 +187,12 @@ def list_networks(
 # --- themes -----------------------------------------------------------------------
 
 
-def add_theme(session: Session, *, actor: User, name: str, description: str = "") -> Theme:
-    return _add_named(session, Theme, actor=actor, what="theme", name=name, description=description)
+def add_theme(session: Session, *, actor: User, data: ThemeCreate) -> Theme:
+    return _add_named(session, Theme, actor=actor, what="theme", data=data)
 
 
-def update_theme(
-    session: Session, *, actor: User, theme_id: int, name: str = KEEP, description: str = KEEP
-) -> Theme:
-    return _update_named(
-        session, Theme, theme_id, actor=actor, what="theme", name=name, description=description
-    )
+def update_theme(session: Session, *, actor: User, theme_id: int, data: ThemeUpdate) -> Theme:
+    return _update_named(session, Theme, theme_id, actor=actor, what="theme", data=data)
 
 
 def archive_theme(session: Session, *, actor: User, theme_id: int) -> Theme:
@@ -238,29 +210,14 @@ def list_themes(session: Session, *, actor: User, include_archived: bool = False
 # --- categories of need -----------------------------------------------------------
 
 
-def add_category(session: Session, *, actor: User, name: str, description: str = "") -> Category:
-    return _add_named(
-        session, Category, actor=actor, what="category", name=name, description=description
-    )
+def add_category(session: Session, *, actor: User, data: CategoryCreate) -> Category:
+    return _add_named(session, Category, actor=actor, what="category", data=data)
 
 
 def update_category(
-    session: Session,
-    *,
-    actor: User,
-    category_id: int,
-    name: str = KEEP,
-    description: str = KEEP,
+    session: Session, *, actor: User, category_id: int, data: CategoryUpdate
 ) -> Category:
-    return _update_named(
-        session,
-        Category,
-        category_id,
-        actor=actor,
-        what="category",
-        name=name,
-        description=description,
-    )
+    return _update_named(session, Category, category_id, actor=actor, what="category", data=data)
 
 
 def archive_category(session: Session, *, actor: User, category_id: int) -> Category:
@@ -282,65 +239,6 @@ def list_categories(
 CITY_COLUMNS = ("id", "name", "country", "latitude", "longitude")
 
 
-def _missing(value: object) -> bool:
-    """None, a blank string, NaN, or pandas' NA/NaT: what an empty editor cell holds."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    # pandas' missing markers, recognised without importing pandas into the services.
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def _coordinate(value: object, *, field: str, limit: int) -> float | None:
-    if _missing(value):
-        return None
-    label = f"The {field}"
-    if isinstance(value, bool):
-        raise InvalidInput(f"{label} must be a number (got {value!r}).", field=field)
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            f"{label} must be a number in decimal degrees, such as 43.46 (got {value!r}).",
-            field=field,
-        ) from None
-    if not -limit <= number <= limit:
-        raise InvalidInput(
-            f"{label} must be between -{limit} and {limit} degrees (got {value}).", field=field
-        )
-    return number
-
-
-def _city_values(name: object, country: object, latitude: object, longitude: object) -> dict:
-    """Cleaned values of a city; coordinates are both given or both left out."""
-    values = {
-        "name": clean_text(
-            None if _missing(name) else str(name),
-            label="The city name",
-            max_len=NAME_MAX,
-            field="name",
-        ),
-        "country": clean_text(
-            None if _missing(country) else str(country),
-            label="The country",
-            max_len=NAME_MAX,
-            field="country",
-        ),
-        "latitude": _coordinate(latitude, field="latitude", limit=90),
-        "longitude": _coordinate(longitude, field="longitude", limit=180),
-    }
-    if (values["latitude"] is None) != (values["longitude"] is None):
-        missing = "longitude" if values["longitude"] is None else "latitude"
-        raise InvalidInput(
-            f"Give both latitude and longitude, or neither; the {missing} is missing.",
-            field=missing,
-        )
-    return values
-
-
 def _city_key(name: str, country: str) -> tuple[str, str]:
     # "Malaga" and "Málaga", "Vari-Voula" and "Vari–Voula" are one city.
     return (loose_key(name), loose_key(country))
@@ -360,54 +258,41 @@ def _city_clash(
     return None
 
 
-def add_city(
-    session: Session,
-    *,
-    actor: User,
-    name: str,
-    country: str,
-    latitude: float | None = None,
-    longitude: float | None = None,
-) -> City:
+def add_city(session: Session, *, actor: User, data: CityCreate) -> City:
     require_coordinator(actor)
-    values = _city_values(name, country, latitude, longitude)
-    if clash := _city_clash(session, values["name"], values["country"]):
+    values = data.model_dump()
+    if clash := _city_clash(session, data.name, data.country):
         raise Conflict(_city_exists_message(clash), field="name")
     city = City(**values)
     session.add(city)
     commit(
         session,
-        conflict=f"A city named '{values['name']}' in {values['country']} already exists.",
+        conflict=f"A city named '{data.name}' in {data.country} already exists.",
     )
     return city
 
 
-def update_city(
-    session: Session,
-    *,
-    actor: User,
-    city_id: int,
-    name: str = KEEP,
-    country: str = KEEP,
-    latitude: float | None = KEEP,
-    longitude: float | None = KEEP,
-) -> City:
+def update_city(session: Session, *, actor: User, city_id: int, data: CityUpdate) -> City:
     """Change the fields given; ``latitude=None, longitude=None`` clears the position."""
     require_coordinator(actor)
     city = get_active(session, City, city_id, label="city")
-    given = {"name": name, "country": country, "latitude": latitude, "longitude": longitude}
-    values = _city_values(
-        **{field: getattr(city, field) if v is KEEP else v for field, v in given.items()}
-    )
-    if clash := _city_clash(session, values["name"], values["country"], exclude_id=city.id):
+    result = city_result(city, data)
+    if clash := _city_clash(session, result.name, result.country, exclude_id=city.id):
         raise Conflict(_city_exists_message(clash), field="name")
-    for field, value in values.items():
+    for field, value in result.model_dump().items():
         setattr(city, field, value)
     commit(
         session,
-        conflict=f"A city named '{values['name']}' in {values['country']} already exists.",
+        conflict=f"A city named '{result.name}' in {result.country} already exists.",
     )
     return city
+
+
+def city_result(city: City | None, data: CityUpdate) -> CityCreate:
+    """The whole city ``data`` leaves, checked as a new one (coordinates both or neither)."""
+    # A new row's blank name reads "must not be blank", as an empty cell would.
+    stored = {f: None if city is None else getattr(city, f) for f in CityCreate.model_fields}
+    return CityCreate(**(stored | data.changes()))
 
 
 def archive_city(session: Session, *, actor: User, city_id: int) -> City:
@@ -480,7 +365,7 @@ class BulkResult:
 
 
 def _row_id(value: object) -> int | None:
-    if _missing(value):
+    if missing(value):
         return None
     if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
@@ -515,6 +400,9 @@ def bulk_update_cities(
     by the city it edits (name and id; a new row by its number, from 1) and column,
     and nothing is saved. Columns a row leaves out keep their stored value. Rows that
     change nothing are not counted.
+
+    The rows are the editor's records, cells as it gives them: each becomes a
+    CityUpdate here, so that a bad cell is reported by the row it is in.
     """
     require_coordinator(actor)
     stored = {city.id: city for city in session.exec(select(City))}
@@ -550,13 +438,8 @@ def bulk_update_cities(
                 seen_ids[ident] = number
             else:
                 label = _row_label(number, None)
-            given = {}
-            for field in CITY_COLUMNS[1:]:
-                if field in row:
-                    given[field] = row[field]
-                else:
-                    given[field] = getattr(city, field) if city is not None else None
-            values = _city_values(**given)
+            cells = {field: row[field] for field in CITY_COLUMNS[1:] if field in row}
+            values = city_result(city, CityUpdate(**cells)).model_dump()
         except InvalidInput as error:
             raise _row_error(label, error) from None
         plan.append((city, values))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +15,6 @@ from sqlmodel import Session, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
 from peerlearn.models import (
-    NAME_MAX,
-    TEXT_MAX,
     Challenge,
     City,
     Membership,
@@ -26,11 +23,12 @@ from peerlearn.models import (
     Roadmap,
     Tandem,
     TandemCity,
+    TandemCreate,
+    TandemUpdate,
     Theme,
     User,
 )
 from peerlearn.services._common import (
-    clean_text,
     commit,
     get,
     get_active,
@@ -38,7 +36,6 @@ from peerlearn.services._common import (
     refuse_if_used,
 )
 from peerlearn.services.network import (
-    KEEP,
     find_name_clash,
     require_coordinator,
     require_reader,
@@ -49,17 +46,6 @@ from peerlearn.services.network import (
 
 def _city_label(city: City) -> str:
     return f"{city.name} ({city.country})"
-
-
-def _deadline(value: object) -> date | None:
-    if value is None:
-        return None
-    # datetime is a date too; a deadline is a day, so refuse a time of day.
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInput(
-            f"The deadline must be a date such as 2024-12-31 (got {value!r}).", field="deadline"
-        )
-    return value
 
 
 def _theme_id(session: Session, theme_id: int | None, *, current: int | None = None) -> int | None:
@@ -81,11 +67,6 @@ def _partner_cities(
     Cities already in the tandem (``current``) may stay even if since archived.
     """
     ids = list(city_ids or [])
-    for ident in ids:
-        if isinstance(ident, bool) or not isinstance(ident, int):
-            raise InvalidInput(
-                f"Partner cities are given by their ids (got {ident!r}).", field="city_ids"
-            )
     cities = {c.id: c for c in session.exec(select(City).where(City.id.in_(ids)))} if ids else {}
     for ident in ids:
         city = cities.get(ident)
@@ -138,8 +119,9 @@ def _refuse_name_clash(
         )
 
 
-def _refuse_leaving_partners(session: Session, tandem: Tandem, leaving: set[int]) -> None:
-    """A city may not leave a tandem whose challenges or milestones name it."""
+def refuse_leaving_partners(session: Session, tandem: Tandem, leaving: set[int]) -> None:
+    """Conflict when a city in ``leaving`` is named by the tandem's challenges or
+    milestones: it may not leave the tandem (the Excel import asks this too)."""
     if not leaving:
         return
     challenges = dict(
@@ -184,34 +166,19 @@ def _flush(session: Session, *, conflict: str) -> None:
 # --- writes -----------------------------------------------------------------------
 
 
-def add_tandem(
-    session: Session,
-    *,
-    actor: User,
-    network_id: int,
-    name: str,
-    city_ids: Iterable[int],
-    theme_id: int | None = None,
-    deadline: date | None = None,
-    description: str = "",
-) -> Tandem:
+def add_tandem(session: Session, *, actor: User, data: TandemCreate) -> Tandem:
     require_coordinator(actor)
-    network = get_active(session, Network, network_id, label="network")
-    name = clean_text(name, label="The tandem name", max_len=NAME_MAX, field="name")
-    description = clean_text(
-        description, label="The description", max_len=TEXT_MAX, required=False, field="description"
-    )
-    theme_id = _theme_id(session, theme_id)
-    deadline = _deadline(deadline)
-    cities = _partner_cities(session, network, city_ids)
-    _refuse_name_clash(session, network, name)
-    conflict = f"A tandem named '{name}' already exists in the network '{network.name}'."
+    network = get_active(session, Network, data.network_id, label="network")
+    theme_id = _theme_id(session, data.theme_id)
+    cities = _partner_cities(session, network, data.city_ids)
+    _refuse_name_clash(session, network, data.name)
+    conflict = f"A tandem named '{data.name}' already exists in the network '{network.name}'."
     tandem = Tandem(
         network_id=network.id,
-        name=name,
+        name=data.name,
         theme_id=theme_id,
-        deadline=deadline,
-        description=description,
+        deadline=data.deadline,
+        description=data.description,
     )
     session.add(tandem)
     _flush(session, conflict=conflict)
@@ -220,17 +187,7 @@ def add_tandem(
     return tandem
 
 
-def update_tandem(
-    session: Session,
-    *,
-    actor: User,
-    tandem_id: int,
-    name: str = KEEP,
-    theme_id: int | None = KEEP,
-    deadline: date | None = KEEP,
-    description: str = KEEP,
-    city_ids: Iterable[int] = KEEP,
-) -> Tandem:
+def update_tandem(session: Session, *, actor: User, tandem_id: int, data: TandemUpdate) -> Tandem:
     """Change the fields given; ``theme_id=None`` or ``deadline=None`` clears them.
 
     ``city_ids`` replaces the partner cities; a city named by the tandem's challenges
@@ -239,31 +196,21 @@ def update_tandem(
     require_coordinator(actor)
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
     network = get(session, Network, tandem.network_id, label="network")
-    values: dict[str, object] = {}
-    if name is not KEEP:
-        values["name"] = clean_text(name, label="The tandem name", max_len=NAME_MAX, field="name")
+    values = data.changes()
+    city_ids = values.pop("city_ids", None)
+    if "name" in values:
         _refuse_name_clash(session, network, values["name"], exclude_id=tandem.id)
-    if description is not KEEP:
-        values["description"] = clean_text(
-            description,
-            label="The description",
-            max_len=TEXT_MAX,
-            required=False,
-            field="description",
-        )
-    if theme_id is not KEEP:
-        values["theme_id"] = _theme_id(session, theme_id, current=tandem.theme_id)
-    if deadline is not KEEP:
-        values["deadline"] = _deadline(deadline)
+    if "theme_id" in values:
+        values["theme_id"] = _theme_id(session, values["theme_id"], current=tandem.theme_id)
     joining: set[int] = set()
     leaving: set[int] = set()
-    if city_ids is not KEEP:
+    if "city_ids" in data.changes():
         current = set(
             session.exec(select(TandemCity.city_id).where(TandemCity.tandem_id == tandem.id))
         )
         wanted = {city.id for city in _partner_cities(session, network, city_ids, current=current)}
         joining, leaving = wanted - current, current - wanted
-        _refuse_leaving_partners(session, tandem, leaving)
+        refuse_leaving_partners(session, tandem, leaving)
 
     for field, value in values.items():
         setattr(tandem, field, value)

@@ -11,7 +11,6 @@ Coordinators manage accounts. Two callers have no signed-in actor:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -21,11 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from peerlearn.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
-from peerlearn.models import EMAIL_MAX, NAME_MAX, Tandem, User, UserRole, UserTandem
+from peerlearn.models import Tandem, User, UserCreate, UserRole, UserTandem
 from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
 from peerlearn.services._common import (
     choice,
-    clean_text,
     commit,
     get,
     get_active,
@@ -35,9 +33,6 @@ from peerlearn.services._common import (
 
 WRONG_CREDENTIALS = "Wrong email or password."
 DEACTIVATED = "This account has been deactivated; ask a coordinator to reactivate it."
-
-# Something, an @, a domain with at least one dot: a typo check, not RFC 5322.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 @dataclass(frozen=True)
@@ -49,18 +44,6 @@ class UserListing:
 
 
 # --- lookups ----------------------------------------------------------------------
-
-
-def normalise_email(email: str | None) -> str:
-    """``email`` stripped and lower-cased; InvalidInput when it is not an address."""
-    address = clean_text(email, label="The email address", max_len=EMAIL_MAX, field="email")
-    address = address.lower()
-    if not _EMAIL.match(address):
-        raise InvalidInput(
-            f"'{address}' is not an email address; write it like name@example.org.",
-            field="email",
-        )
-    return address
 
 
 def _find(session: Session, address: str) -> User | None:
@@ -139,35 +122,27 @@ def _link_tandems(session: Session, user: User, tandems: list[Tandem]) -> None:
 
 
 def add_user(
-    session: Session,
-    *,
-    actor: User | None,
-    email: str,
-    role: str,
-    password: str | None = None,
-    name: str = "",
-    tandem_ids: Iterable[int] = (),
-    system: bool = False,
+    session: Session, *, actor: User | None, data: UserCreate, system: bool = False
 ) -> User:
-    """Create an account. ``password=None`` makes one that signs in only by single sign-on."""
+    """Create an account (``data.password=None``: one that signs in only by single sign-on)."""
     first_run = not system and actor is None and is_first_run(session)
     if not system and not first_run:
         require_role(actor, UserRole.COORDINATOR)
-    role = UserRole(choice(role, UserRole, label="The role", field="role"))
+    role = UserRole(data.role)
     if first_run and role != UserRole.COORDINATOR:
         raise InvalidInput(
             "The first account must be a coordinator, who can then add the others.",
             field="role",
         )
-    address = normalise_email(email)
+    address = data.email
     duplicate = f"There is already an account for {address}."
     if _find(session, address) is not None:
         raise Conflict(duplicate, field="email")
-    name = clean_text(name, label="The name", max_len=NAME_MAX, required=False, field="name")
-    tandems = _tandems(session, role, tandem_ids)
+    tandems = _tandems(session, role, data.tandem_ids)
+    password = data.password
     password_hash = _checked_password(password, address) if password is not None else None
 
-    user = User(email=address, name=name, role=role, password_hash=password_hash)
+    user = User(email=address, name=data.name, role=role, password_hash=password_hash)
     session.add(user)
     try:
         session.flush()  # the id, for the tandem links

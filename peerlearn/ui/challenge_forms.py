@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from peerlearn.models import User
+from peerlearn.models import ChallengeCreate, ChallengeUpdate, User
 from peerlearn.services import challenges as challenge_service
 from peerlearn.services.challenges import PRIORITIES, ChallengeRow
 from peerlearn.services.tandems import TandemListing
@@ -70,13 +70,15 @@ def challenge_form(
                 lambda s: challenge_service.add_challenge(
                     s,
                     actor=user,
-                    tandem_id=tandem_id,
-                    text=text,
-                    city_id=city_id,
-                    category_id=category_id,
-                    theme_id=theme_id,
-                    session_id=session_id,
-                    priority=priority,
+                    data=ChallengeCreate(
+                        tandem_id=tandem_id,
+                        text=text,
+                        city_id=city_id,
+                        category_id=category_id,
+                        theme_id=theme_id,
+                        session_id=session_id,
+                        priority=priority,
+                    ),
                 ),
                 success="Challenge recorded",
                 reset=ADD_FIELDS,
@@ -115,10 +117,9 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
                         s,
                         actor=user,
                         challenge_id=row.id,
-                        text=text,
-                        category_id=category_id,
-                        theme_id=theme_id,
-                        priority=priority,
+                        data=ChallengeUpdate(
+                            text=text, category_id=category_id, theme_id=theme_id, priority=priority
+                        ),
                     ),
                     success="Challenge saved",
                     rerun=True,

@@ -9,9 +9,24 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from peerlearn.models import User
+from peerlearn.models import (
+    CategoryCreate,
+    CategoryUpdate,
+    NetworkCreate,
+    NetworkUpdate,
+    ThemeCreate,
+    ThemeUpdate,
+    User,
+)
 from peerlearn.services import network as net
 from peerlearn.ui.widgets import FORGET, act, pick, prefill, read, refill
+
+# The input models (create, update) of each vocabulary these forms edit.
+INPUTS = {
+    "network": (NetworkCreate, NetworkUpdate),
+    "theme": (ThemeCreate, ThemeUpdate),
+    "category": (CategoryCreate, CategoryUpdate),
+}
 
 
 def network_form(user: User) -> None:
@@ -21,7 +36,9 @@ def network_form(user: User) -> None:
         about = st.text_area("About", key="net_network_about")
         if st.form_submit_button("Add network", type="primary"):
             act(
-                lambda s: net.add_network(s, actor=user, name=name, description=about),
+                lambda s: net.add_network(
+                    s, actor=user, data=NetworkCreate(name=name, description=about)
+                ),
                 success="Network added",
                 reset={"net_network_name": "", "net_network_about": ""},
             )
@@ -88,7 +105,12 @@ def edit_named(
                 )
             else:
                 act(
-                    lambda s: update(s, actor=user, name=new_name, description=new_about, **ident),
+                    lambda s: update(
+                        s,
+                        actor=user,
+                        data=INPUTS[kind][1](name=new_name, description=new_about),
+                        **ident,
+                    ),
                     success=f"{kind.capitalize()} saved",
                     reset=refill(form),
                 )
@@ -125,7 +147,7 @@ def named_items(
         about = st.text_input("Description", key=f"net_{kind}_about")
         if st.form_submit_button(f"Add {kind}", type="primary"):
             act(
-                lambda s: add(s, actor=user, name=name, description=about),
+                lambda s: add(s, actor=user, data=INPUTS[kind][0](name=name, description=about)),
                 success=f"{kind.capitalize()} added",
                 reset={f"net_{kind}_name": "", f"net_{kind}_about": ""},
             )

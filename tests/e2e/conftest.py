@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from peerlearn.db import make_engine, upgrade
 from peerlearn.demo import load_demo
-from peerlearn.models import Tandem, UserRole
+from peerlearn.models import Tandem, UserCreate, UserRole
 from peerlearn.services import users as user_service
 from tests import serving
 
@@ -78,11 +78,13 @@ def database(tmp_path_factory) -> str:
                 session,
                 actor=None,
                 system=True,
-                email=email,
-                role=UserRole(role),
-                password=PASSWORD,
-                name=name,
-                tandem_ids=[tandem_id] if role == "tandem" else (),
+                data=UserCreate(
+                    email=email,
+                    role=UserRole(role),
+                    password=PASSWORD,
+                    name=name,
+                    tandem_ids=[tandem_id] if role == "tandem" else (),
+                ),
             )
     engine.dispose()
     return url
@@ -221,10 +223,12 @@ def live_db(database, tmp_path) -> str:
             session,
             actor=None,
             system=True,
-            email=FACILITATOR,
-            role=UserRole.FACILITATOR,
-            password=PASSWORD,
-            name="Fiona Facilitator",
+            data=UserCreate(
+                email=FACILITATOR,
+                role=UserRole.FACILITATOR,
+                password=PASSWORD,
+                name="Fiona Facilitator",
+            ),
         )
     engine.dispose()
     return url

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from peerlearn import models as m
 from peerlearn.db import make_engine, upgrade
 from peerlearn.demo import load_demo
-from peerlearn.models import UserRole
+from peerlearn.models import UserCreate, UserRole
 from peerlearn.services import users as user_service
 from tests.e2e.conftest import (
     ACCOUNTS,
@@ -49,10 +49,7 @@ def own_database(tmp_path_factory) -> str:
             session,
             actor=None,
             system=True,
-            email=email,
-            role=UserRole.COORDINATOR,
-            password=PASSWORD,
-            name=name,
+            data=UserCreate(email=email, role=UserRole.COORDINATOR, password=PASSWORD, name=name),
         )
     engine.dispose()
     return url

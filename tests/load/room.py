@@ -50,6 +50,7 @@ from peerlearn.db import make_engine, upgrade
 from peerlearn.demo import load_demo
 from peerlearn.live import lifecycle, screens
 from peerlearn.live import quiz as live_quiz
+from peerlearn.models import UserCreate
 from peerlearn.services import users as user_service
 from tests import serving
 from tests.load.stclient import StClient, Widget, connect
@@ -344,10 +345,12 @@ def prepare(url: str, questions: int) -> Room:
             session,
             actor=None,
             system=True,
-            email="facilitator@example.org",
-            role=m.UserRole.COORDINATOR,
-            password="Room-load-2026-steps",
-            name="Room facilitator",
+            data=UserCreate(
+                email="facilitator@example.org",
+                role=m.UserRole.COORDINATOR,
+                password="Room-load-2026-steps",
+                name="Room facilitator",
+            ),
         )
         workshop = session.scalars(
             select(m.EventSession)

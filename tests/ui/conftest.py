@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from peerlearn.db import ENV_VAR, make_engine, upgrade
 from peerlearn.demo import load_demo
-from peerlearn.models import Tandem, User, UserRole, UserTandem
+from peerlearn.models import Tandem, User, UserCreate, UserRole, UserTandem
 from peerlearn.services import users as user_service
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -35,11 +35,13 @@ def _add_users(session: Session) -> None:
             session,
             actor=None,
             system=True,
-            email=email,
-            role=UserRole(role),
-            password=PASSWORD,
-            name=f"Test {role}",
-            tandem_ids=[tandem.id] if role == "tandem" else (),
+            data=UserCreate(
+                email=email,
+                role=UserRole(role),
+                password=PASSWORD,
+                name=f"Test {role}",
+                tandem_ids=[tandem.id] if role == "tandem" else (),
+            ),
         )
 
 

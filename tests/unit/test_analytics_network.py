@@ -12,6 +12,7 @@ from peerlearn.analytics import network as glance_data
 from peerlearn.analytics import report
 from peerlearn.demo import load_demo
 from peerlearn.errors import PermissionDenied
+from peerlearn.models import ChallengeCreate
 from peerlearn.services import challenges, common_challenges, roadmaps, tandems
 
 TODAY = date(2024, 6, 1)
@@ -79,7 +80,7 @@ def test_a_tandem_member_sees_only_their_own_tandems_deadlines(session, world, p
 def test_the_most_common_challenges_are_ranked_by_grouped_challenges(session, world):
     def add(tandem, text):
         return challenges.add_challenge(
-            session, actor=world.coordinator, tandem_id=tandem.id, text=text
+            session, actor=world.coordinator, data=ChallengeCreate(tandem_id=tandem.id, text=text)
         ).id
 
     funding = [add(world.tandem, "No budget"), add(world.other_tandem, "Grants are slow")]

@@ -15,6 +15,7 @@ from peerlearn.backup import MANIFEST, backup, restore
 from peerlearn.db import make_engine, table_counts, upgrade
 from peerlearn.demo import load_demo
 from peerlearn.errors import InvalidInput
+from peerlearn.models import CityCreate
 from peerlearn.services import network as network_svc
 
 LOGIN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
@@ -105,7 +106,9 @@ def test_restore_gives_identical_content_and_ids_continue(filled, empty_database
         coordinator = session.exec(
             select(m.User).where(m.User.email == "clara@example.org")
         ).scalar_one()
-        city = network_svc.add_city(session, actor=coordinator, name="Bergen", country="Norway")
+        city = network_svc.add_city(
+            session, actor=coordinator, data=CityCreate(name="Bergen", country="Norway")
+        )
         assert city.id == counts["city"] + 1
 
 

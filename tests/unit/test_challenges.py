@@ -5,13 +5,16 @@ from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn.errors import InvalidInput, NotFound, PermissionDenied
+from peerlearn.models import ChallengeCreate, ChallengeUpdate
 from peerlearn.services import challenges as svc
 
 
 def add(session, world, actor=None, **kwargs):
     kwargs.setdefault("tandem_id", world.tandem.id)
     kwargs.setdefault("text", "We lack funding for sensors")
-    return svc.add_challenge(session, actor=actor or world.facilitator, **kwargs)
+    return svc.add_challenge(
+        session, actor=actor or world.facilitator, data=ChallengeCreate(**kwargs)
+    )
 
 
 # --- add ----------------------------------------------------------------------------
@@ -106,11 +109,16 @@ def test_add_challenge_refuses_archived_tandem_and_category(session, world, unch
 def test_update_challenge_changes_only_given_fields(session, world):
     challenge = add(session, world, city_id=world.arezzo.id)
     svc.update_challenge(
-        session, actor=world.member, challenge_id=challenge.id, text="Staff", priority=3
+        session,
+        actor=world.member,
+        challenge_id=challenge.id,
+        data=ChallengeUpdate(text="Staff", priority=3),
     )
     stored = session.get(m.Challenge, challenge.id)
     assert (stored.text, stored.priority, stored.city_id) == ("Staff", 3, world.arezzo.id)
-    svc.update_challenge(session, actor=world.member, challenge_id=challenge.id, city_id=None)
+    svc.update_challenge(
+        session, actor=world.member, challenge_id=challenge.id, data=ChallengeUpdate(city_id=None)
+    )
     assert session.get(m.Challenge, challenge.id).city_id is None
 
 
@@ -125,7 +133,9 @@ def test_update_challenge_refuses_bad_input_and_outsider(session, world, unchang
     ]
     for actor, fields, error in cases:
         with unchanged(), pytest.raises(error):
-            svc.update_challenge(session, actor=actor, challenge_id=challenge.id, **fields)
+            svc.update_challenge(
+                session, actor=actor, challenge_id=challenge.id, data=ChallengeUpdate(**fields)
+            )
         session.expire_all()
         stored = session.get(m.Challenge, challenge.id)
         assert (stored.text, stored.priority, stored.city_id, stored.tandem_id) == (
@@ -135,7 +145,9 @@ def test_update_challenge_refuses_bad_input_and_outsider(session, world, unchang
             world.tandem.id,
         )
     with unchanged(), pytest.raises(NotFound):
-        svc.update_challenge(session, actor=world.member, challenge_id=9999, text="x")
+        svc.update_challenge(
+            session, actor=world.member, challenge_id=9999, data=ChallengeUpdate(text="x")
+        )
 
 
 def test_archive_and_restore(session, world):
@@ -146,7 +158,9 @@ def test_archive_and_restore(session, world):
     with pytest.raises(InvalidInput, match="already archived"):
         svc.archive_challenge(session, actor=world.member, challenge_id=challenge.id)
     with pytest.raises(InvalidInput, match="restore it"):
-        svc.update_challenge(session, actor=world.member, challenge_id=challenge.id, text="x")
+        svc.update_challenge(
+            session, actor=world.member, challenge_id=challenge.id, data=ChallengeUpdate(text="x")
+        )
     with pytest.raises(PermissionDenied):
         svc.restore_challenge(session, actor=world.outsider, challenge_id=challenge.id)
     svc.restore_challenge(session, actor=world.member, challenge_id=challenge.id)

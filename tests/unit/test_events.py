@@ -5,15 +5,22 @@ from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from peerlearn.models import (
+    EventCreate,
+    EventSessionCreate,
+    EventSessionUpdate,
+    EventUpdate,
+    TakeawayCreate,
+    TakeawayUpdate,
+)
 from peerlearn.services import events as ev
 from peerlearn.services import quizzes
 
 DAY1 = datetime(2023, 10, 23, 9, 0)
 
 
-def _event(session, world, **changes):
+def _event(session, world, actor=None, **changes):
     fields = dict(
-        actor=world.facilitator,
         network_id=world.network.id,
         title="Smarter Together peer exchange",
         place="Lyon",
@@ -23,7 +30,7 @@ def _event(session, world, **changes):
         description="Two days on urban data platforms.",
     )
     fields.update(changes)
-    return ev.add_event(session, **fields)
+    return ev.add_event(session, actor=actor or world.facilitator, data=EventCreate(**fields))
 
 
 # --- events -----------------------------------------------------------------------
@@ -76,12 +83,18 @@ def test_tandem_members_cannot_write_events(session, world, unchanged, who):
     with unchanged(), pytest.raises(PermissionDenied):
         _event(session, world, actor=actor)
     for call in (
-        lambda: ev.update_event(session, actor=actor, event_id=world.event.id, title="Mine"),
+        lambda: ev.update_event(
+            session, actor=actor, event_id=world.event.id, data=EventUpdate(title="Mine")
+        ),
         lambda: ev.archive_event(session, actor=actor, event_id=world.event.id),
         lambda: ev.add_session(
-            session, actor=actor, event_id=world.event.id, title="Mine", kind="panel"
+            session,
+            actor=actor,
+            data=EventSessionCreate(event_id=world.event.id, title="Mine", kind="panel"),
         ),
-        lambda: ev.add_takeaway(session, actor=actor, session_id=world.workshop.id, text="x"),
+        lambda: ev.add_takeaway(
+            session, actor=actor, data=TakeawayCreate(session_id=world.workshop.id, text="x")
+        ),
     ):
         with unchanged(), pytest.raises(PermissionDenied):
             call()
@@ -91,7 +104,12 @@ def test_tandem_members_cannot_write_events(session, world, unchanged, who):
 
 
 def test_update_event_changes_given_fields_only(session, world):
-    ev.update_event(session, actor=world.coordinator, event_id=world.event.id, place="Berlin-Mitte")
+    ev.update_event(
+        session,
+        actor=world.coordinator,
+        event_id=world.event.id,
+        data=EventUpdate(place="Berlin-Mitte"),
+    )
     session.expire_all()
     event = session.get(m.Event, world.event.id)
     assert event.place == "Berlin-Mitte"
@@ -100,13 +118,18 @@ def test_update_event_changes_given_fields_only(session, world):
 
 
 def test_update_event_refuses_dates_that_leave_sessions_outside(session, world):
-    ev.update_session(session, actor=world.facilitator, session_id=world.plenary.id, starts_at=DAY1)
+    ev.update_session(
+        session,
+        actor=world.facilitator,
+        session_id=world.plenary.id,
+        data=EventSessionUpdate(starts_at=DAY1),
+    )
     with pytest.raises(InvalidInput, match="1 session"):
         ev.update_event(
             session,
             actor=world.facilitator,
             event_id=world.event.id,
-            start_date=date(2023, 10, 24),
+            data=EventUpdate(start_date=date(2023, 10, 24)),
         )
     session.rollback()
     session.expire_all()
@@ -116,7 +139,10 @@ def test_update_event_refuses_dates_that_leave_sessions_outside(session, world):
 def test_update_event_refuses_end_before_start(session, world):
     with pytest.raises(InvalidInput, match="end"):
         ev.update_event(
-            session, actor=world.facilitator, event_id=world.event.id, end_date=date(2023, 10, 1)
+            session,
+            actor=world.facilitator,
+            event_id=world.event.id,
+            data=EventUpdate(end_date=date(2023, 10, 1)),
         )
     session.rollback()
     session.expire_all()
@@ -135,7 +161,9 @@ def test_archive_hides_event_from_list(session, world):
     # An archived event takes no new sessions.
     with pytest.raises(NotFound, match="archived"):
         ev.add_session(
-            session, actor=world.facilitator, event_id=world.event.id, title="Late", kind="panel"
+            session,
+            actor=world.facilitator,
+            data=EventSessionCreate(event_id=world.event.id, title="Late", kind="panel"),
         )
 
 
@@ -159,12 +187,14 @@ def test_add_session_inside_event(session, world):
     row = ev.add_session(
         session,
         actor=world.facilitator,
-        event_id=world.event.id,
-        title="Site visit: Tempelhof",
-        kind="site visit",
-        starts_at=datetime(2023, 10, 24, 14, 0),
-        ends_at=datetime(2023, 10, 24, 16, 30),
-        location="Tempelhofer Feld",
+        data=EventSessionCreate(
+            event_id=world.event.id,
+            title="Site visit: Tempelhof",
+            kind="site visit",
+            starts_at=datetime(2023, 10, 24, 14, 0),
+            ends_at=datetime(2023, 10, 24, 16, 30),
+            location="Tempelhofer Feld",
+        ),
     )
     stored = session.get(m.EventSession, row.id)
     assert stored.kind == m.SessionKind.SITE_VISIT
@@ -189,10 +219,10 @@ def test_add_session_inside_event(session, world):
     ],
 )
 def test_add_session_refuses_bad_input(session, world, unchanged, changes, error):
-    fields = dict(actor=world.facilitator, event_id=world.event.id, title="Panel", kind="panel")
+    fields = dict(event_id=world.event.id, title="Panel", kind="panel")
     fields.update(changes)
     with unchanged(), pytest.raises(error):
-        ev.add_session(session, **fields)
+        ev.add_session(session, actor=world.facilitator, data=EventSessionCreate(**fields))
 
 
 def test_out_of_range_message_names_the_event_dates(session, world):
@@ -200,10 +230,12 @@ def test_out_of_range_message_names_the_event_dates(session, world):
         ev.add_session(
             session,
             actor=world.facilitator,
-            event_id=world.event.id,
-            title="Too early",
-            kind="panel",
-            starts_at=datetime(2023, 10, 20, 9, 0),
+            data=EventSessionCreate(
+                event_id=world.event.id,
+                title="Too early",
+                kind="panel",
+                starts_at=datetime(2023, 10, 20, 9, 0),
+            ),
         )
 
 
@@ -212,14 +244,23 @@ def test_update_session_keeps_or_clears_times(session, world):
         session,
         actor=world.facilitator,
         session_id=world.workshop.id,
-        starts_at=DAY1,
-        ends_at=datetime(2023, 10, 23, 11, 0),
+        data=EventSessionUpdate(starts_at=DAY1, ends_at=datetime(2023, 10, 23, 11, 0)),
     )
-    ev.update_session(session, actor=world.facilitator, session_id=world.workshop.id, title="Needs")
+    ev.update_session(
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        data=EventSessionUpdate(title="Needs"),
+    )
     session.expire_all()
     row = session.get(m.EventSession, world.workshop.id)
     assert (row.title, row.starts_at) == ("Needs", DAY1)
-    ev.update_session(session, actor=world.facilitator, session_id=world.workshop.id, ends_at=None)
+    ev.update_session(
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        data=EventSessionUpdate(ends_at=None),
+    )
     session.expire_all()
     row = session.get(m.EventSession, world.workshop.id)
     assert (row.starts_at, row.ends_at) == (DAY1, None)
@@ -227,14 +268,17 @@ def test_update_session_keeps_or_clears_times(session, world):
 
 def test_update_session_refuses_end_before_kept_start(session, world):
     ev.update_session(
-        session, actor=world.facilitator, session_id=world.workshop.id, starts_at=DAY1
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        data=EventSessionUpdate(starts_at=DAY1),
     )
     with pytest.raises(InvalidInput, match="before the start"):
         ev.update_session(
             session,
             actor=world.facilitator,
             session_id=world.workshop.id,
-            ends_at=datetime(2023, 10, 23, 8, 0),
+            data=EventSessionUpdate(ends_at=datetime(2023, 10, 23, 8, 0)),
         )
     session.rollback()
     session.expire_all()
@@ -243,7 +287,12 @@ def test_update_session_refuses_end_before_kept_start(session, world):
 
 def test_update_session_wrong_actor(session, world):
     with pytest.raises(PermissionDenied):
-        ev.update_session(session, actor=world.member, session_id=world.workshop.id, title="X")
+        ev.update_session(
+            session,
+            actor=world.member,
+            session_id=world.workshop.id,
+            data=EventSessionUpdate(title="X"),
+        )
     session.rollback()
     session.expire_all()
     assert session.get(m.EventSession, world.workshop.id).title == "Needs and challenges"
@@ -253,21 +302,24 @@ def test_list_sessions_is_an_agenda(session, world):
     afternoon = ev.add_session(
         session,
         actor=world.facilitator,
-        event_id=world.event.id,
-        title="Panel",
-        kind="panel",
-        starts_at=datetime(2023, 10, 23, 14, 0),
+        data=EventSessionCreate(
+            event_id=world.event.id,
+            title="Panel",
+            kind="panel",
+            starts_at=datetime(2023, 10, 23, 14, 0),
+        ),
     )
     morning = ev.add_session(
         session,
         actor=world.facilitator,
-        event_id=world.event.id,
-        title="Welcome",
-        kind="plenary",
-        starts_at=DAY1,
+        data=EventSessionCreate(
+            event_id=world.event.id, title="Welcome", kind="plenary", starts_at=DAY1
+        ),
     )
     archived = ev.add_session(
-        session, actor=world.facilitator, event_id=world.event.id, title="Old", kind="webinar"
+        session,
+        actor=world.facilitator,
+        data=EventSessionCreate(event_id=world.event.id, title="Old", kind="webinar"),
     )
     ev.archive_session(session, actor=world.facilitator, session_id=archived.id)
     ids = [s.id for s in ev.list_sessions(session, event_id=world.event.id)]
@@ -299,7 +351,11 @@ def test_delete_unused_session(session, world):
 def test_archived_session_takes_no_takeaways(session, world, unchanged):
     ev.archive_session(session, actor=world.facilitator, session_id=world.workshop.id)
     with unchanged(), pytest.raises(NotFound, match="archived"):
-        ev.add_takeaway(session, actor=world.facilitator, session_id=world.workshop.id, text="x")
+        ev.add_takeaway(
+            session,
+            actor=world.facilitator,
+            data=TakeawayCreate(session_id=world.workshop.id, text="x"),
+        )
 
 
 # --- take-aways -------------------------------------------------------------------
@@ -307,16 +363,24 @@ def test_archived_session_takes_no_takeaways(session, world, unchanged):
 
 def test_takeaways_good_path(session, world):
     first = ev.add_takeaway(
-        session, actor=world.facilitator, session_id=world.workshop.id, text=" Funding first "
+        session,
+        actor=world.facilitator,
+        data=TakeawayCreate(session_id=world.workshop.id, text=" Funding first "),
     )
     second = ev.add_takeaway(
-        session, actor=world.facilitator, session_id=world.workshop.id, text="Pair up early"
+        session,
+        actor=world.facilitator,
+        data=TakeawayCreate(session_id=world.workshop.id, text="Pair up early"),
     )
     other = ev.add_takeaway(
-        session, actor=world.coordinator, session_id=world.plenary.id, text="Vote with dots"
+        session,
+        actor=world.coordinator,
+        data=TakeawayCreate(session_id=world.plenary.id, text="Vote with dots"),
     )
     assert (first.text, first.position, second.position) == ("Funding first", 0, 1)
-    ev.update_takeaway(session, actor=world.facilitator, takeaway_id=second.id, text="Pair up")
+    ev.update_takeaway(
+        session, actor=world.facilitator, takeaway_id=second.id, data=TakeawayUpdate(text="Pair up")
+    )
     in_session = ev.list_takeaways(session, session_id=world.workshop.id)
     assert [t.text for t in in_session] == ["Funding first", "Pair up"]
     in_event = ev.list_takeaways(session, event_id=world.event.id)
@@ -327,23 +391,34 @@ def test_takeaways_good_path(session, world):
 
 def test_takeaways_bad_input(session, world, unchanged):
     kept = ev.add_takeaway(
-        session, actor=world.facilitator, session_id=world.workshop.id, text="Keep me"
+        session,
+        actor=world.facilitator,
+        data=TakeawayCreate(session_id=world.workshop.id, text="Keep me"),
     )
-    with unchanged(), pytest.raises(InvalidInput):
-        ev.add_takeaway(session, actor=world.facilitator, session_id=world.workshop.id, text=" ")
     with unchanged(), pytest.raises(InvalidInput):
         ev.add_takeaway(
             session,
             actor=world.facilitator,
-            session_id=world.workshop.id,
-            text="t" * (m.TEXT_MAX + 1),
+            data=TakeawayCreate(session_id=world.workshop.id, text=" "),
+        )
+    with unchanged(), pytest.raises(InvalidInput):
+        ev.add_takeaway(
+            session,
+            actor=world.facilitator,
+            data=TakeawayCreate(session_id=world.workshop.id, text="t" * (m.TEXT_MAX + 1)),
         )
     with unchanged(), pytest.raises(NotFound):
-        ev.add_takeaway(session, actor=world.facilitator, session_id=9999, text="x")
+        ev.add_takeaway(
+            session, actor=world.facilitator, data=TakeawayCreate(session_id=9999, text="x")
+        )
     with unchanged(), pytest.raises(InvalidInput):
-        ev.update_takeaway(session, actor=world.facilitator, takeaway_id=kept.id, text="")
+        ev.update_takeaway(
+            session, actor=world.facilitator, takeaway_id=kept.id, data=TakeawayUpdate(text="")
+        )
     with unchanged(), pytest.raises(PermissionDenied):
-        ev.update_takeaway(session, actor=world.member, takeaway_id=kept.id, text="Mine")
+        ev.update_takeaway(
+            session, actor=world.member, takeaway_id=kept.id, data=TakeawayUpdate(text="Mine")
+        )
     with unchanged(), pytest.raises(PermissionDenied):
         ev.delete_takeaway(session, actor=world.member, takeaway_id=kept.id)
     with unchanged(), pytest.raises(InvalidInput, match="either"):
@@ -357,7 +432,7 @@ def test_takeaways_bad_input(session, world, unchanged):
     [
         lambda s, a: ev.archive_event(s, actor=a, event_id=999_999),
         lambda s, a: ev.delete_session(s, actor=a, session_id=999_999),
-        lambda s, a: ev.add_takeaway(s, actor=a, session_id=999_999, text="x"),
+        lambda s, a: ev.add_takeaway(s, actor=a, data=TakeawayCreate(session_id=999_999, text="x")),
         lambda s, a: quizzes.delete_quiz(s, actor=a, quiz_id=999_999),
     ],
     ids=["archive event", "delete session", "add take-away", "delete quiz"],

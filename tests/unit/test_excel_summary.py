@@ -18,6 +18,7 @@ from peerlearn.excel.summary import SHEETS, build_summary
 from peerlearn.live import answers as live_answers
 from peerlearn.live import joining, lifecycle
 from peerlearn.live import quiz as live_quiz
+from peerlearn.models import ChallengeCreate
 
 GENERATED = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
 TODAY = GENERATED.date()
@@ -325,8 +326,9 @@ def test_text_that_looks_like_a_formula_stays_text(session, world, coordinator):
     challenges.add_challenge(
         session,
         actor=coordinator,
-        tandem_id=world.tandem.id,
-        text='=HYPERLINK("http://example.org","click")',
+        data=ChallengeCreate(
+            tandem_id=world.tandem.id, text='=HYPERLINK("http://example.org","click")'
+        ),
     )
     content = build_summary(
         session, actor=coordinator, network_id=world.network.id, generated_at=GENERATED
@@ -619,10 +621,12 @@ def test_an_event_scope_keeps_the_cities_and_tandems_that_took_part(session, wor
     challenges.add_challenge(
         session,
         actor=coordinator,
-        tandem_id=world.tandem.id,
-        city_id=world.arezzo.id,
-        session_id=world.workshop.id,
-        text="No budget line for the pilot.",
+        data=ChallengeCreate(
+            tandem_id=world.tandem.id,
+            city_id=world.arezzo.id,
+            session_id=world.workshop.id,
+            text="No budget line for the pilot.",
+        ),
     )
     book = _book(session, coordinator, event_id=world.event.id)
     assert {row["City"] for row in _rows(book["Cities"])} == {"Utrecht", "Arezzo"}

@@ -16,6 +16,7 @@ from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peerlearn.excel import import_files
 from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
+from peerlearn.models import ChallengeCreate, CityCreate
 from peerlearn.services import challenges as challenge_svc
 from peerlearn.services import network as network_svc
 
@@ -126,7 +127,9 @@ def test_windows_1252_csv_keeps_accents(session, world):
 
 
 def test_decomposed_accents_match_the_stored_city(session, world):
-    network_svc.add_city(session, actor=world.coordinator, name="Malmö", country="Sweden")
+    network_svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Malmö", country="Sweden")
+    )
     decomposed = "Malmo\u0308"  # o + combining diaeresis, as some Mac files have it
     content = f"City,Country\n{decomposed},Sweden\n".encode()
     result = preview(session, world.coordinator, "cities", content, filename="c.csv")
@@ -134,7 +137,9 @@ def test_decomposed_accents_match_the_stored_city(session, world):
 
 
 def test_a_city_spelled_without_its_accent_is_not_added_twice(session, world, unchanged):
-    network_svc.add_city(session, actor=world.coordinator, name="Málaga", country="Spain")
+    network_svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Málaga", country="Spain")
+    )
     content = b"City,Country\nMalaga,Spain\nSofia,Bulgaria\n"
     with unchanged():
         result = preview(session, world.coordinator, "cities", content, filename="c.csv")
@@ -322,9 +327,7 @@ def test_bad_tandem_rows(session, world, unchanged):
     challenge_svc.add_challenge(
         session,
         actor=world.coordinator,
-        tandem_id=world.tandem.id,
-        text="Data",
-        city_id=world.arnsberg.id,
+        data=ChallengeCreate(tandem_id=world.tandem.id, text="Data", city_id=world.arnsberg.id),
     )
     content = (
         "Network,Tandem,Partner cities,Theme,Deadline\n"
@@ -614,7 +617,9 @@ def test_bad_challenge_rows(session, world, unchanged):
 def test_a_stale_preview_is_refused(session, world, unchanged):
     content = b"City,Country\nBergen,Norway\n"
     result = preview(session, world.coordinator, "cities", content, filename="c.csv")
-    network_svc.add_city(session, actor=world.coordinator, name="Bergen", country="Norway")
+    network_svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Bergen", country="Norway")
+    )
     with unchanged(), pytest.raises(Conflict, match="changed since this preview"):
         apply_import(session, actor=world.coordinator, preview=result)
 

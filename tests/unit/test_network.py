@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from peerlearn.models import CityCreate, CityUpdate, NetworkCreate, NetworkUpdate
 from peerlearn.services import network as svc
 
 LONG_NAME = "x" * (m.NAME_MAX + 1)
@@ -50,7 +51,9 @@ def city_names(listings) -> list[str]:
 
 def test_add_network_strips_and_stores(session, world):
     network = svc.add_network(
-        session, actor=world.coordinator, name="  Smarter Together ", description=" EU project "
+        session,
+        actor=world.coordinator,
+        data=NetworkCreate(name="  Smarter Together ", description=" EU project "),
     )
     stored = fresh(session, network)
     assert (stored.name, stored.description) == ("Smarter Together", "EU project")
@@ -69,71 +72,102 @@ def test_add_network_strips_and_stores(session, world):
 )
 def test_add_network_refuses_bad_text(session, world, unchanged, name, description, field):
     with unchanged(), pytest.raises(InvalidInput) as caught:
-        svc.add_network(session, actor=world.coordinator, name=name, description=description)
+        svc.add_network(
+            session, actor=world.coordinator, data=NetworkCreate(name=name, description=description)
+        )
     assert caught.value.field == field
 
 
 def test_add_network_refuses_duplicate_ignoring_case(session, world, unchanged):
     with unchanged(), pytest.raises(Conflict, match="'#connectedinEurope' already exists"):
-        svc.add_network(session, actor=world.coordinator, name=" #CONNECTEDINEUROPE ")
+        svc.add_network(
+            session, actor=world.coordinator, data=NetworkCreate(name=" #CONNECTEDINEUROPE ")
+        )
 
 
 def test_duplicate_check_folds_non_ascii_case(session, world, unchanged):
-    svc.add_network(session, actor=world.coordinator, name="Łódź Alliance")
+    svc.add_network(session, actor=world.coordinator, data=NetworkCreate(name="Łódź Alliance"))
     with unchanged(), pytest.raises(Conflict, match="Łódź Alliance"):
-        svc.add_network(session, actor=world.coordinator, name="łÓDŹ alliance")
+        svc.add_network(session, actor=world.coordinator, data=NetworkCreate(name="łÓDŹ alliance"))
 
 
 def test_add_network_refuses_wrong_actor(session, intruder, unchanged):
     with unchanged(), pytest.raises(PermissionDenied):
-        svc.add_network(session, actor=intruder, name="mySMARTLife")
+        svc.add_network(session, actor=intruder, data=NetworkCreate(name="mySMARTLife"))
 
 
 def test_update_network_changes_only_given_fields(session, world):
     world.network.description = "Tandems"
     session.commit()
     svc.update_network(
-        session, actor=world.coordinator, network_id=world.network.id, name="#CIE 2024"
+        session,
+        actor=world.coordinator,
+        network_id=world.network.id,
+        data=NetworkUpdate(name="#CIE 2024"),
     )
     stored = fresh(session, world.network)
     assert (stored.name, stored.description) == ("#CIE 2024", "Tandems")
     svc.update_network(
-        session, actor=world.coordinator, network_id=world.network.id, description=""
+        session,
+        actor=world.coordinator,
+        network_id=world.network.id,
+        data=NetworkUpdate(description=""),
     )
     assert fresh(session, world.network).description == ""
 
 
 def test_update_network_may_change_case_of_its_own_name(session, world):
     svc.update_network(
-        session, actor=world.coordinator, network_id=world.network.id, name="#ConnectedInEurope"
+        session,
+        actor=world.coordinator,
+        network_id=world.network.id,
+        data=NetworkUpdate(name="#ConnectedInEurope"),
     )
     assert fresh(session, world.network).name == "#ConnectedInEurope"
 
 
 def test_update_network_refuses_duplicate_and_blank(session, world, unchanged):
-    other = svc.add_network(session, actor=world.coordinator, name="Sharing Cities")
+    other = svc.add_network(
+        session, actor=world.coordinator, data=NetworkCreate(name="Sharing Cities")
+    )
     with unchanged(), pytest.raises(Conflict, match="already named '#connectedinEurope'"):
         svc.update_network(
-            session, actor=world.coordinator, network_id=other.id, name="#connectedineurope"
+            session,
+            actor=world.coordinator,
+            network_id=other.id,
+            data=NetworkUpdate(name="#connectedineurope"),
         )
     with unchanged(), pytest.raises(InvalidInput, match="must not be blank"):
-        svc.update_network(session, actor=world.coordinator, network_id=other.id, name=" ")
+        svc.update_network(
+            session, actor=world.coordinator, network_id=other.id, data=NetworkUpdate(name=" ")
+        )
     assert fresh(session, other).name == "Sharing Cities"
 
 
 def test_update_network_refuses_unknown_archived_and_wrong_actor(session, world, intruder):
     with pytest.raises(NotFound, match="No network with id 999"):
-        svc.update_network(session, actor=world.coordinator, network_id=999, name="X")
+        svc.update_network(
+            session, actor=world.coordinator, network_id=999, data=NetworkUpdate(name="X")
+        )
     with pytest.raises(PermissionDenied):
-        svc.update_network(session, actor=intruder, network_id=world.network.id, name="X")
+        svc.update_network(
+            session, actor=intruder, network_id=world.network.id, data=NetworkUpdate(name="X")
+        )
     svc.archive_network(session, actor=world.coordinator, network_id=world.network.id)
     with pytest.raises(NotFound, match="is archived"):
-        svc.update_network(session, actor=world.coordinator, network_id=world.network.id, name="X")
+        svc.update_network(
+            session,
+            actor=world.coordinator,
+            network_id=world.network.id,
+            data=NetworkUpdate(name="X"),
+        )
     assert fresh(session, world.network).name == "#connectedinEurope"
 
 
 def test_archive_and_restore_network(session, world):
-    other = svc.add_network(session, actor=world.coordinator, name="Sharing Cities")
+    other = svc.add_network(
+        session, actor=world.coordinator, data=NetworkCreate(name="Sharing Cities")
+    )
     svc.archive_network(session, actor=world.coordinator, network_id=world.network.id)
     assert fresh(session, world.network).archived_at is not None
     assert [n.name for n in svc.list_networks(session, actor=world.coordinator)] == [other.name]
@@ -154,8 +188,8 @@ def test_archive_network_refuses_wrong_actor(session, world, intruder):
 
 
 def test_list_networks_for_readers_sorted_by_name(session, world, reader):
-    svc.add_network(session, actor=world.coordinator, name="mySMARTLife")
-    svc.add_network(session, actor=world.coordinator, name="Sharing Cities")
+    svc.add_network(session, actor=world.coordinator, data=NetworkCreate(name="mySMARTLife"))
+    svc.add_network(session, actor=world.coordinator, data=NetworkCreate(name="Sharing Cities"))
     names = [n.name for n in svc.list_networks(session, actor=reader)]
     assert names == ["#connectedinEurope", "mySMARTLife", "Sharing Cities"]
 
@@ -179,9 +213,14 @@ def kind(request, world):
     existing = world.theme if what == "theme" else world.category
     k = type("Kind", (), {})()
     k.what, k.model, k.existing = what, type(existing), existing
-    k.add = getattr(svc, f"add_{what}")
+    create, update = (
+        (m.ThemeCreate, m.ThemeUpdate) if what == "theme" else (m.CategoryCreate, m.CategoryUpdate)
+    )
+    k.add = lambda session, *, actor, **kw: getattr(svc, f"add_{what}")(
+        session, actor=actor, data=create(**kw)
+    )
     k.update = lambda session, *, actor, ident, **kw: getattr(svc, f"update_{what}")(
-        session, actor=actor, **{f"{what}_id": ident}, **kw
+        session, actor=actor, **{f"{what}_id": ident}, data=update(**kw)
     )
     k.archive = lambda session, *, actor, ident: getattr(svc, f"archive_{what}")(
         session, actor=actor, **{f"{what}_id": ident}
@@ -271,10 +310,8 @@ def test_list_theme_or_category_for_readers(session, world, kind, reader):
 
 
 def test_add_city_with_and_without_position(session, world):
-    berlin = svc.add_city(
-        session, actor=world.coordinator, name=" Berlin ", country=" Germany ",
-        latitude=52.52, longitude=13.40,
-    )  # fmt: skip
+    data = CityCreate(name=" Berlin ", country=" Germany ", latitude=52.52, longitude=13.40)
+    berlin = svc.add_city(session, actor=world.coordinator, data=data)
     stored = fresh(session, berlin)
     assert (stored.name, stored.country, stored.latitude, stored.longitude) == (
         "Berlin",
@@ -282,15 +319,15 @@ def test_add_city_with_and_without_position(session, world):
         52.52,
         13.40,
     )
-    vienna = svc.add_city(session, actor=world.coordinator, name="Vienna", country="Austria")
+    vienna = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Vienna", country="Austria")
+    )
     assert (fresh(session, vienna).latitude, fresh(session, vienna).longitude) == (None, None)
 
 
 def test_add_city_accepts_the_extremes(session, world):
-    city = svc.add_city(
-        session, actor=world.coordinator, name="Pole", country="Nowhere", latitude=-90,
-        longitude=180,
-    )  # fmt: skip
+    data = CityCreate(name="Pole", country="Nowhere", latitude=-90, longitude=180)
+    city = svc.add_city(session, actor=world.coordinator, data=data)
     assert (fresh(session, city).latitude, fresh(session, city).longitude) == (-90, 180)
 
 
@@ -316,7 +353,7 @@ def test_add_city_accepts_the_extremes(session, world):
 def test_add_city_refuses_bad_input(session, world, unchanged, fields, field):
     values = {"name": "Berlin", "country": "Germany"} | fields
     with unchanged(), pytest.raises(InvalidInput) as caught:
-        svc.add_city(session, actor=world.coordinator, **values)
+        svc.add_city(session, actor=world.coordinator, data=CityCreate(**values))
     assert caught.value.field == field
 
 
@@ -325,31 +362,42 @@ def test_add_city_refuses_duplicate_ignoring_case_and_spaces(session, world, unc
         unchanged(),
         pytest.raises(Conflict, match="A city named 'Arezzo' in Italy already exists."),
     ):
-        svc.add_city(session, actor=world.coordinator, name="  arezzo ", country="ITALY ")
+        svc.add_city(
+            session, actor=world.coordinator, data=CityCreate(name="  arezzo ", country="ITALY ")
+        )
 
 
 def test_add_city_refuses_the_same_city_spelled_with_other_accents(session, world, unchanged):
-    svc.add_city(session, actor=world.coordinator, name="Málaga", country="Spain")
+    svc.add_city(session, actor=world.coordinator, data=CityCreate(name="Málaga", country="Spain"))
     with unchanged(), pytest.raises(Conflict, match="A city named 'Málaga' in Spain"):
-        svc.add_city(session, actor=world.coordinator, name="Malaga", country="Spain")
+        svc.add_city(
+            session, actor=world.coordinator, data=CityCreate(name="Malaga", country="Spain")
+        )
 
 
 def test_add_city_same_name_in_another_country_is_fine(session, world):
-    city = svc.add_city(session, actor=world.coordinator, name="Arezzo", country="Spain")
+    city = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Arezzo", country="Spain")
+    )
     assert fresh(session, city).country == "Spain"
 
 
 def test_add_city_refuses_wrong_actor(session, intruder, unchanged):
     with unchanged(), pytest.raises(PermissionDenied):
-        svc.add_city(session, actor=intruder, name="Berlin", country="Germany")
+        svc.add_city(session, actor=intruder, data=CityCreate(name="Berlin", country="Germany"))
 
 
 def test_update_city_changes_only_given_fields(session, world):
-    svc.update_city(session, actor=world.coordinator, city_id=world.arezzo.id, name="Arezzo AR")
+    svc.update_city(
+        session, actor=world.coordinator, city_id=world.arezzo.id, data=CityUpdate(name="Arezzo AR")
+    )
     stored = fresh(session, world.arezzo)
     assert (stored.name, stored.country, stored.latitude) == ("Arezzo AR", "Italy", 43.46)
     svc.update_city(
-        session, actor=world.coordinator, city_id=world.arezzo.id, latitude=None, longitude=None
+        session,
+        actor=world.coordinator,
+        city_id=world.arezzo.id,
+        data=CityUpdate(latitude=None, longitude=None),
     )
     stored = fresh(session, world.arezzo)
     assert (stored.latitude, stored.longitude) == (None, None)
@@ -367,7 +415,9 @@ def test_update_city_changes_only_given_fields(session, world):
 )
 def test_update_city_refuses_bad_input(session, world, unchanged, fields, error):
     with unchanged(), pytest.raises(error):
-        svc.update_city(session, actor=world.coordinator, city_id=world.arezzo.id, **fields)
+        svc.update_city(
+            session, actor=world.coordinator, city_id=world.arezzo.id, data=CityUpdate(**fields)
+        )
     stored = fresh(session, world.arezzo)
     assert (stored.name, stored.country, stored.latitude, stored.longitude) == (
         "Arezzo",
@@ -379,12 +429,14 @@ def test_update_city_refuses_bad_input(session, world, unchanged, fields, error)
 
 def test_update_city_refuses_unknown_archived_and_wrong_actor(session, world, intruder):
     with pytest.raises(NotFound, match="No city with id 999"):
-        svc.update_city(session, actor=world.coordinator, city_id=999, name="X")
+        svc.update_city(session, actor=world.coordinator, city_id=999, data=CityUpdate(name="X"))
     with pytest.raises(PermissionDenied):
-        svc.update_city(session, actor=intruder, city_id=world.arezzo.id, name="X")
+        svc.update_city(session, actor=intruder, city_id=world.arezzo.id, data=CityUpdate(name="X"))
     svc.archive_city(session, actor=world.coordinator, city_id=world.arezzo.id)
     with pytest.raises(NotFound, match="'Arezzo' is archived"):
-        svc.update_city(session, actor=world.coordinator, city_id=world.arezzo.id, name="X")
+        svc.update_city(
+            session, actor=world.coordinator, city_id=world.arezzo.id, data=CityUpdate(name="X")
+        )
     assert fresh(session, world.arezzo).name == "Arezzo"
 
 
@@ -406,14 +458,18 @@ def test_archive_and_restore_city(session, world, intruder):
 
 
 def test_delete_unused_city(session, world):
-    city = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    city = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     svc.delete_city(session, actor=world.coordinator, city_id=city.id)
     session.expire_all()
     assert session.get(m.City, city.id) is None
 
 
 def test_delete_archived_unused_city(session, world):
-    city = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    city = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     svc.archive_city(session, actor=world.coordinator, city_id=city.id)
     svc.delete_city(session, actor=world.coordinator, city_id=city.id)
     session.expire_all()
@@ -466,7 +522,9 @@ REFERENCES = {
 
 @pytest.mark.parametrize("reference", list(REFERENCES))
 def test_delete_city_refused_while_referenced(session, world, unchanged, reference):
-    city = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    city = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     REFERENCES[reference](session, world, city)
     session.commit()
     with unchanged(), pytest.raises(Conflict) as caught:
@@ -486,7 +544,9 @@ def test_delete_city_names_every_kind_of_reference(session, world, unchanged):
 
 
 def test_delete_city_refuses_unknown_and_wrong_actor(session, world, intruder, unchanged):
-    city = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    city = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     with unchanged(), pytest.raises(NotFound):
         svc.delete_city(session, actor=world.coordinator, city_id=999)
     with unchanged(), pytest.raises(PermissionDenied):
@@ -494,15 +554,21 @@ def test_delete_city_refuses_unknown_and_wrong_actor(session, world, intruder, u
 
 
 def test_list_cities_all_sorted(session, world, reader):
-    svc.add_city(session, actor=world.coordinator, name="berlin", country="Germany")
+    svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="berlin", country="Germany")
+    )
     listing = svc.list_cities(session, actor=reader)
     assert city_names(listing) == ["Arezzo", "Arnsberg", "berlin", "Pirna", "Utrecht"]
     assert {entry.role for entry in listing} == {None}
 
 
 def test_list_cities_of_a_network_with_roles(session, world, reader):
-    other = svc.add_network(session, actor=world.coordinator, name="Smarter Together")
-    berlin = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    other = svc.add_network(
+        session, actor=world.coordinator, data=NetworkCreate(name="Smarter Together")
+    )
+    berlin = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     svc.set_membership(
         session, actor=world.coordinator, network_id=other.id, city_id=berlin.id,
         role=m.Role.LIGHTHOUSE,
@@ -702,7 +768,9 @@ def _memberships(session, network) -> dict[str, str]:
 
 
 def test_set_membership_adds_then_changes_role(session, world):
-    berlin = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    berlin = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     membership = svc.set_membership(
         session, actor=world.coordinator, network_id=world.network.id, city_id=berlin.id,
         role=" Lighthouse ",
@@ -738,7 +806,9 @@ def test_set_membership_refuses_unknown_or_archived(session, world, unchanged):
         attempt(999, world.arezzo.id)
     with unchanged(), pytest.raises(NotFound, match="No city"):
         attempt(world.network.id, 999)
-    berlin = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    berlin = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     svc.archive_city(session, actor=world.coordinator, city_id=berlin.id)
     with unchanged(), pytest.raises(NotFound, match="'Berlin' is archived"):
         attempt(world.network.id, berlin.id)
@@ -758,7 +828,9 @@ def test_set_membership_refuses_wrong_actor(session, world, intruder, unchanged)
 
 
 def test_remove_membership(session, world):
-    berlin = svc.add_city(session, actor=world.coordinator, name="Berlin", country="Germany")
+    berlin = svc.add_city(
+        session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
+    )
     svc.set_membership(
         session, actor=world.coordinator, network_id=world.network.id, city_id=berlin.id,
         role="member",

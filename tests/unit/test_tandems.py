@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from peerlearn.models import CityCreate, NetworkCreate, TandemCreate, TandemUpdate
 from peerlearn.services import network as net
 from peerlearn.services import tandems as svc
 
@@ -57,11 +58,13 @@ def add(session, world, **fields) -> m.Tandem:
         "name": "Arezzo–Utrecht",
         "city_ids": [world.arezzo.id, world.utrecht.id],
     } | fields
-    return svc.add_tandem(session, actor=world.coordinator, **values)
+    return svc.add_tandem(session, actor=world.coordinator, data=TandemCreate(**values))
 
 
 def add_city(session, world, name="Berlin", country="Germany", member=True) -> m.City:
-    city = net.add_city(session, actor=world.coordinator, name=name, country=country)
+    city = net.add_city(
+        session, actor=world.coordinator, data=CityCreate(name=name, country=country)
+    )
     if member:
         net.set_membership(
             session,
@@ -167,7 +170,9 @@ def test_add_tandem_refuses_archived_city_theme_and_network(session, world, unch
 
 
 def test_tandem_names_are_unique_per_network_only(session, world):
-    other = net.add_network(session, actor=world.coordinator, name="Smarter Together")
+    other = net.add_network(
+        session, actor=world.coordinator, data=NetworkCreate(name="Smarter Together")
+    )
     for city in (world.arezzo, world.arnsberg):
         net.set_membership(
             session, actor=world.coordinator, network_id=other.id, city_id=city.id, role="fellow"
@@ -187,9 +192,11 @@ def test_add_tandem_refuses_wrong_actor(session, world, intruder, unchanged):
         svc.add_tandem(
             session,
             actor=intruder,
-            network_id=world.network.id,
-            name="Arezzo–Utrecht",
-            city_ids=[world.arezzo.id, world.utrecht.id],
+            data=TandemCreate(
+                network_id=world.network.id,
+                name="Arezzo–Utrecht",
+                city_ids=[world.arezzo.id, world.utrecht.id],
+            ),
         )
 
 
@@ -198,7 +205,10 @@ def test_add_tandem_refuses_wrong_actor(session, world, intruder, unchanged):
 
 def test_update_tandem_changes_only_given_fields(session, world):
     svc.update_tandem(
-        session, actor=world.coordinator, tandem_id=world.tandem.id, name="Arezzo & Arnsberg"
+        session,
+        actor=world.coordinator,
+        tandem_id=world.tandem.id,
+        data=TandemUpdate(name="Arezzo & Arnsberg"),
     )
     stored = fresh(session, world.tandem)
     assert (stored.name, stored.theme_id, stored.deadline) == (
@@ -210,9 +220,7 @@ def test_update_tandem_changes_only_given_fields(session, world):
         session,
         actor=world.coordinator,
         tandem_id=world.tandem.id,
-        theme_id=None,
-        deadline=None,
-        description="Energy",
+        data=TandemUpdate(theme_id=None, deadline=None, description="Energy"),
     )
     stored = fresh(session, world.tandem)
     assert (stored.name, stored.theme_id, stored.deadline, stored.description) == (
@@ -229,7 +237,7 @@ def test_update_tandem_replaces_partner_cities(session, world):
         session,
         actor=world.coordinator,
         tandem_id=world.tandem.id,
-        city_ids=[world.arezzo.id, world.utrecht.id, world.pirna.id],
+        data=TandemUpdate(city_ids=[world.arezzo.id, world.utrecht.id, world.pirna.id]),
     )
     assert partner_names(session, world.tandem) == ["Arezzo", "Pirna", "Utrecht"]
     # The other tandem keeps its own partners.
@@ -244,9 +252,9 @@ def test_update_tandem_keeps_an_archived_theme_and_partner_it_already_has(sessio
         session,
         actor=world.coordinator,
         tandem_id=world.tandem.id,
-        name="Renamed",
-        theme_id=world.theme.id,
-        city_ids=[world.arezzo.id, world.arnsberg.id],
+        data=TandemUpdate(
+            name="Renamed", theme_id=world.theme.id, city_ids=[world.arezzo.id, world.arnsberg.id]
+        ),
     )
     stored = fresh(session, world.tandem)
     assert (stored.name, stored.theme_id) == ("Renamed", world.theme.id)
@@ -271,7 +279,12 @@ def test_update_tandem_refuses_bad_input(session, world, unchanged, fields, erro
         ids = [getattr(world, c).id if isinstance(c, str) else c for c in fields["city_ids"]]
         fields = fields | {"city_ids": ids}
     with unchanged(), pytest.raises(error, match=message):
-        svc.update_tandem(session, actor=world.coordinator, tandem_id=world.tandem.id, **fields)
+        svc.update_tandem(
+            session,
+            actor=world.coordinator,
+            tandem_id=world.tandem.id,
+            data=TandemUpdate(**fields),
+        )
     stored = fresh(session, world.tandem)
     assert (stored.name, stored.deadline, stored.description) == ("Arezzo–Arnsberg", DEADLINE, "")
     assert partner_names(session, world.tandem) == ["Arezzo", "Arnsberg"]
@@ -284,7 +297,7 @@ def test_update_tandem_refuses_a_city_outside_the_network(session, world, unchan
             session,
             actor=world.coordinator,
             tandem_id=world.tandem.id,
-            city_ids=[world.arezzo.id, world.arnsberg.id, berlin.id],
+            data=TandemUpdate(city_ids=[world.arezzo.id, world.arnsberg.id, berlin.id]),
         )
     assert partner_names(session, world.tandem) == ["Arezzo", "Arnsberg"]
 
@@ -297,7 +310,7 @@ def test_a_city_named_by_challenges_cannot_leave_the_tandem(session, world, unch
             session,
             actor=world.coordinator,
             tandem_id=world.tandem.id,
-            city_ids=[world.arezzo.id, world.utrecht.id],
+            data=TandemUpdate(city_ids=[world.arezzo.id, world.utrecht.id]),
         )
     assert str(caught.value).startswith(
         "Arnsberg (Germany) cannot leave the tandem 'Arezzo–Arnsberg': 1 challenge(s)"
@@ -312,19 +325,25 @@ def test_a_city_owning_milestones_cannot_leave_the_tandem(session, world, unchan
             session,
             actor=world.coordinator,
             tandem_id=world.tandem.id,
-            city_ids=[world.arnsberg.id, world.pirna.id],
+            data=TandemUpdate(city_ids=[world.arnsberg.id, world.pirna.id]),
         )
     assert partner_names(session, world.tandem) == ["Arezzo", "Arnsberg"]
 
 
 def test_update_tandem_refuses_unknown_archived_and_wrong_actor(session, world, intruder):
     with pytest.raises(NotFound, match="No tandem with id 999"):
-        svc.update_tandem(session, actor=world.coordinator, tandem_id=999, name="X")
+        svc.update_tandem(
+            session, actor=world.coordinator, tandem_id=999, data=TandemUpdate(name="X")
+        )
     with pytest.raises(PermissionDenied):
-        svc.update_tandem(session, actor=intruder, tandem_id=world.tandem.id, name="X")
+        svc.update_tandem(
+            session, actor=intruder, tandem_id=world.tandem.id, data=TandemUpdate(name="X")
+        )
     svc.archive_tandem(session, actor=world.coordinator, tandem_id=world.tandem.id)
     with pytest.raises(NotFound, match="'Arezzo–Arnsberg' is archived"):
-        svc.update_tandem(session, actor=world.coordinator, tandem_id=world.tandem.id, name="X")
+        svc.update_tandem(
+            session, actor=world.coordinator, tandem_id=world.tandem.id, data=TandemUpdate(name="X")
+        )
     assert fresh(session, world.tandem).name == "Arezzo–Arnsberg"
 
 
@@ -413,7 +432,9 @@ def test_list_tandems_with_cities_theme_and_network(session, world, reader):
 
 
 def test_list_tandems_filters_by_network_and_archive(session, world):
-    other = net.add_network(session, actor=world.coordinator, name="Sharing Cities")
+    other = net.add_network(
+        session, actor=world.coordinator, data=NetworkCreate(name="Sharing Cities")
+    )
     for city in (world.arezzo, world.pirna):
         net.set_membership(
             session, actor=world.coordinator, network_id=other.id, city_id=city.id, role="member"
@@ -462,7 +483,9 @@ def test_list_tandems_refuses_unknown_network_and_signed_out(session, world):
 
 
 def test_list_tandems_of_a_network_without_tandems(session, world):
-    other = net.add_network(session, actor=world.coordinator, name="Sharing Cities")
+    other = net.add_network(
+        session, actor=world.coordinator, data=NetworkCreate(name="Sharing Cities")
+    )
     assert svc.list_tandems(session, actor=world.coordinator, network_id=other.id) == []
 
 

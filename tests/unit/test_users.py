@@ -15,6 +15,7 @@ from peerlearn.errors import (
     NotFound,
     PermissionDenied,
 )
+from peerlearn.models import UserCreate
 from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
 from peerlearn.services import users
 from peerlearn.services._common import now
@@ -35,7 +36,9 @@ def _links(session, user) -> set[int]:
 
 
 def _add(session, actor, email, role=m.UserRole.FACILITATOR, password=GOOD, **kwargs):
-    return users.add_user(session, actor=actor, email=email, role=role, password=password, **kwargs)
+    system = kwargs.pop("system", False)
+    data = UserCreate(email=email, role=role, password=password, **kwargs)
+    return users.add_user(session, actor=actor, data=data, system=system)
 
 
 @pytest.fixture

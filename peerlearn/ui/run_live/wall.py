@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from peerlearn.live import ballot, wall
-from peerlearn.models import User
+from peerlearn.models import ChallengeUpdate, User
 from peerlearn.services import challenges as challenge_service
 from peerlearn.ui.follow import follow
 from peerlearn.ui.live import snapshot
@@ -93,7 +93,7 @@ def tab(user: User, session_id: int, activity: str) -> None:
             if st.form_submit_button("Save text"):
                 change(
                     lambda s: challenge_service.update_challenge(
-                        s, actor=user, challenge_id=item.id, text=text
+                        s, actor=user, challenge_id=item.id, data=ChallengeUpdate(text=text)
                     ),
                     success="Challenge saved",
                     reset=done,
