@@ -7,12 +7,15 @@ schema is the same on SQLite and PostgreSQL and adding a value needs no type cha
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from pydantic import NaiveDatetime
+from pydantic import ConfigDict, NaiveDatetime, field_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from peerlearn.inputs import Input
 
 # Text limits shared by models and services (services give the readable message).
 NAME_MAX = 120
@@ -458,6 +461,111 @@ class Milestone(SQLModel, table=True):
     position: int = 0
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# A field a create needs, told apart from one given blank (the messages differ).
+_NOT_GIVEN = object()
+
+
+def _one_of(value: object, allowed: type[StrEnum], label: str) -> str:
+    """``value`` as one of ``allowed`` (any case); otherwise a message listing them."""
+    names = [str(a) for a in allowed]
+    text = (str(value) if value is not None else "").strip().lower()
+    for name in names:
+        if text == name.lower():
+            return name
+    raise ValueError(f"{label} must be one of: {', '.join(names)} (got {value!r}).")
+
+
+def _due_date(value: object) -> date:
+    if value is _NOT_GIVEN:
+        raise ValueError("A new milestone needs a due date.")
+    # Spreadsheets and DataFrames hand over datetimes; only the day matters.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None or value == "":
+        raise ValueError("The due date must not be blank.")
+    raise ValueError(f"The due date must be a date (got {value!r}).")
+
+
+def _id_list(value: object, label: str) -> list[int]:
+    if isinstance(value, int | str) or not isinstance(value, Iterable):
+        raise ValueError(f"The {label} must be a list of ids (got {value!r}).")
+    ids = list(dict.fromkeys(value))
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+        raise ValueError(f"The {label} must be a list of ids (got {value!r}).")
+    return ids
+
+
+class MilestoneUpdate(Input):
+    """What an edit of a milestone may change; links replace the current ones.
+
+    Whether the owner is a partner city and the linked challenges belong to the tandem
+    is checked by the roadmaps service (it needs the database).
+    """
+
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX, title="The title")
+    due_date: date | None = Field(default=None, title="The due date")
+    owner_city_id: int | None = Field(default=None, title="The owner city")
+    description: str | None = Field(default=None, max_length=TEXT_MAX, title="The description")
+    partner_contribution: str | None = Field(
+        default=None, max_length=TEXT_MAX, title="The partner contribution"
+    )
+    status: str | None = Field(default=None, title="The status")
+    challenge_ids: list[int] | None = Field(default=None, title="The challenges")
+    common_challenge_ids: list[int] | None = Field(default=None, title="The common challenges")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title_given(cls, value: object) -> object:
+        if value is _NOT_GIVEN:
+            raise ValueError("A new milestone needs a title.")
+        # A blank cell of a table is None: the title must not be blank.
+        return "" if value is None else value
+
+    @field_validator("description", "partner_contribution", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("due_date", mode="before")
+    @classmethod
+    def _day(cls, value: object) -> date:
+        return _due_date(value)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: object) -> str:
+        return _one_of(value, MilestoneStatus, "The status")
+
+    @field_validator("challenge_ids", mode="before")
+    @classmethod
+    def _challenges(cls, value: object) -> list[int]:
+        return _id_list(value, "challenges")
+
+    @field_validator("common_challenge_ids", mode="before")
+    @classmethod
+    def _common(cls, value: object) -> list[int]:
+        return _id_list(value, "common challenges")
+
+
+class MilestoneCreate(MilestoneUpdate):
+    """A new milestone of a tandem's roadmap: a title and a due date at least."""
+
+    # Defaults are validated too, so a title or due date left out is named.
+    model_config = ConfigDict(**Input.model_config, validate_default=True)
+
+    title: str = Field(default=_NOT_GIVEN, min_length=1, max_length=TITLE_MAX, title="The title")
+    due_date: date = Field(default=_NOT_GIVEN, title="The due date")
+    description: str = Field(default="", max_length=TEXT_MAX, title="The description")
+    partner_contribution: str = Field(
+        default="", max_length=TEXT_MAX, title="The partner contribution"
+    )
+    status: str = Field(default=MilestoneStatus.PLANNED, title="The status")
+    challenge_ids: list[int] = Field(default_factory=list, title="The challenges")
+    common_challenge_ids: list[int] = Field(default_factory=list, title="The common challenges")
 
 
 class MilestoneChallenge(SQLModel, table=True):

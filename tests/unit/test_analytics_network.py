@@ -6,6 +6,7 @@ import pytest
 
 from peerlearn.analytics import network as glance_data
 from peerlearn.errors import PermissionDenied
+from peerlearn.models import MilestoneCreate
 from peerlearn.services import challenges, common_challenges, roadmaps
 
 TODAY = date(2024, 6, 1)
@@ -14,10 +15,14 @@ TODAY = date(2024, 6, 1)
 @pytest.fixture
 def planned(session, world):
     add = dict(actor=world.coordinator, tandem_id=world.tandem.id)
-    roadmaps.add_milestone(session, title="Done", due_date=TODAY, status="done", **add)
-    roadmaps.add_milestone(session, title="Late", due_date=TODAY - timedelta(days=3), **add)
-    roadmaps.add_milestone(session, title="Soon", due_date=TODAY + timedelta(days=10), **add)
-    roadmaps.add_milestone(session, title="Later", due_date=TODAY + timedelta(days=90), **add)
+    for title, due, status in (
+        ("Done", TODAY, "done"),
+        ("Late", TODAY - timedelta(days=3), "planned"),
+        ("Soon", TODAY + timedelta(days=10), "planned"),
+        ("Later", TODAY + timedelta(days=90), "planned"),
+    ):
+        data = MilestoneCreate(title=title, due_date=due, status=status)
+        roadmaps.add_milestone(session, data=data, **add)
 
 
 def test_the_glance_counts_milestones_by_state(session, world, planned):
