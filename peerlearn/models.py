@@ -382,6 +382,34 @@ class CommonChallenge(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CommonChallengeCreate(Input):
+    """A new group of a network's challenges; the service checks that they may join it."""
+
+    network_id: int
+    name: str = Field(min_length=1, max_length=TITLE_MAX, title="The name")
+    challenge_ids: list[int] = Field(default_factory=list, title="The challenges")
+    session_id: int | None = None
+    category_id: int | None = None
+    description: str = Field(default="", max_length=TEXT_MAX, title="The description")
+
+    @field_validator("name", "description", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+
+class CommonChallengeUpdate(Input):
+    """A new name or description for a group (its challenges move by their own calls)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX, title="The name")
+    description: str | None = Field(default=None, max_length=TEXT_MAX, title="The description")
+
+    @field_validator("name", "description", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+
 class Challenge(SQLModel, table=True):
     __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 3", name="ck_challenge_priority"),)
 

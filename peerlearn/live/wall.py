@@ -23,6 +23,7 @@ from peerlearn.models import (
     Challenge,
     City,
     CommonChallenge,
+    CommonChallengeCreate,
     Event,
     Tandem,
     TandemCity,
@@ -137,14 +138,10 @@ def group_wall_challenges(
         into = _group_named(session, event.network_id, name)
     if into is None:
         # Formed here, so on this session's ballot from the start (one transaction).
-        return common_challenges.create_common_challenge(
-            session,
-            actor=actor,
-            network_id=event.network_id,
-            name=name or "",
-            challenge_ids=ids,
-            session_id=row.id,
+        data = CommonChallengeCreate(
+            network_id=event.network_id, name=name or "", challenge_ids=ids, session_id=row.id
         )
+        return common_challenges.create_common_challenge(session, actor=actor, data=data)
     group = common_challenges.add_to_common_challenge(
         session, actor=actor, common_challenge_id=into, challenge_ids=ids
     )

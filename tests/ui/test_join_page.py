@@ -385,10 +385,12 @@ def _ballot(control, *names: str) -> list[int]:
             common_challenges.create_common_challenge(
                 session,
                 actor=user_of(engine, "facilitator"),
-                network_id=network_id,
-                name=name,
-                challenge_ids=[challenge],
-                session_id=row_id,
+                data=m.CommonChallengeCreate(
+                    network_id=network_id,
+                    name=name,
+                    challenge_ids=[challenge],
+                    session_id=row_id,
+                ),
             ).id
             for name, challenge in zip(names, loose, strict=False)
         ]

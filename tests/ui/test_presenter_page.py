@@ -288,10 +288,12 @@ def _group_on_the_vote(control) -> int:
         return common_challenges.create_common_challenge(
             session,
             actor=user_of(engine, "facilitator"),
-            network_id=network_id,
-            name="Funding the next exchange",
-            challenge_ids=[loose],
-            session_id=row_id,
+            data=m.CommonChallengeCreate(
+                network_id=network_id,
+                name="Funding the next exchange",
+                challenge_ids=[loose],
+                session_id=row_id,
+            ),
         ).id
 
 

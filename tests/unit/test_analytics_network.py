@@ -6,7 +6,7 @@ import pytest
 
 from peerlearn.analytics import network as glance_data
 from peerlearn.errors import PermissionDenied
-from peerlearn.models import MilestoneCreate
+from peerlearn.models import CommonChallengeCreate, MilestoneCreate
 from peerlearn.services import challenges, common_challenges, roadmaps
 
 TODAY = date(2024, 6, 1)
@@ -83,11 +83,9 @@ def test_the_most_common_challenges_are_ranked_by_grouped_challenges(session, wo
 
     funding = [add(world.tandem, "No budget"), add(world.other_tandem, "Grants are slow")]
     skills = [add(world.tandem, "No data scientists")]
-    group = dict(actor=world.coordinator, network_id=world.network.id)
-    common_challenges.create_common_challenge(session, name="Skills", challenge_ids=skills, **group)
-    common_challenges.create_common_challenge(
-        session, name="Funding", challenge_ids=funding, **group
-    )
+    for name, ids in (("Skills", skills), ("Funding", funding)):
+        data = CommonChallengeCreate(network_id=world.network.id, name=name, challenge_ids=ids)
+        common_challenges.create_common_challenge(session, actor=world.coordinator, data=data)
     table = glance_data.top_common_challenges(
         session, actor=world.coordinator, network_id=world.network.id
     )
