@@ -107,6 +107,19 @@ class UserRole(StrEnum):
     TANDEM = "tandem"
 
 
+# --- input helpers ----------------------------------------------------------------
+
+
+def _one_of(value: object, allowed: type[StrEnum], label: str) -> str:
+    """``value`` as one of ``allowed`` (any case); otherwise a message listing them."""
+    names = [str(a) for a in allowed]
+    text = (str(value) if value is not None else "").strip().lower()
+    for name in names:
+        if text == name.lower():
+            return name
+    raise ValueError(f"{label} must be one of: {', '.join(names)} (got {value!r}).")
+
+
 # --- the network ------------------------------------------------------------------
 
 
@@ -290,6 +303,22 @@ class Quiz(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class QuizCreate(Input):
+    session_id: int
+    title: str = Field(min_length=1, max_length=TITLE_MAX, title="The quiz's title")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+
+class QuizUpdate(Input):
+    title: str | None = Field(
+        default=None, min_length=1, max_length=TITLE_MAX, title="The quiz's title"
+    )
+
+
 class Question(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(
@@ -313,6 +342,38 @@ class Question(SQLModel, table=True):
     # Optional countdown: answers close by themselves at this instant.
     countdown_seconds: int | None = None
     closes_at: datetime | None = None
+
+
+class QuestionUpdate(Input):
+    """What an edit of a question may change (its kind stays; left out or None keeps).
+
+    Options, correct marks and scale depend on the question's kind, which an edit does
+    not carry: the quizzes service checks them for both doors, against the kind.
+    """
+
+    text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX, title="The question")
+    options: list[str] | None = Field(default=None, title="The options")
+    correct: list[int] | None = Field(default=None, title="The correct options")
+    scale_min: int | None = Field(default=None, title="The bottom of the scale")
+    scale_max: int | None = Field(default=None, title="The top of the scale")
+
+
+class QuestionCreate(QuestionUpdate):
+    """A new question at the end of a quiz; ``correct`` holds option indexes from 0."""
+
+    quiz_id: int
+    kind: str = Field(title="The question's kind")
+    text: str = Field(min_length=1, max_length=TEXT_MAX, title="The question")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> str:
+        return _one_of(value, QuestionKind, "The question's kind")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
 
 
 class Option(SQLModel, table=True):
@@ -493,16 +554,6 @@ class Milestone(SQLModel, table=True):
 
 # A field a create needs, told apart from one given blank (the messages differ).
 _NOT_GIVEN = object()
-
-
-def _one_of(value: object, allowed: type[StrEnum], label: str) -> str:
-    """``value`` as one of ``allowed`` (any case); otherwise a message listing them."""
-    names = [str(a) for a in allowed]
-    text = (str(value) if value is not None else "").strip().lower()
-    for name in names:
-        if text == name.lower():
-            return name
-    raise ValueError(f"{label} must be one of: {', '.join(names)} (got {value!r}).")
 
 
 def _due_date(value: object) -> date:
