@@ -15,6 +15,7 @@ from pydantic import ConfigDict, NaiveDatetime, field_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from peerlearn import rules
 from peerlearn.inputs import Input
 
 # Text limits shared by models and services (services give the readable message).
@@ -269,6 +270,37 @@ class EventSession(SQLModel, table=True):
     run_started_at: datetime | None = None
 
 
+class LiveSettingsUpdate(Input):
+    """Run live's settings of a session; a setting left out (or None) stays as it is."""
+
+    count_mode: str | None = Field(default=None, title="Counting")
+    results_hidden: bool | None = None
+    vote_mode: str | None = Field(default=None, title="Votes")
+    vote_budget: int | None = Field(default=None, title="The number of dots")
+    tally_hidden: bool | None = None
+
+    @field_validator("count_mode", mode="before")
+    @classmethod
+    def _counting(cls, value: object) -> str | None:
+        return None if value is None else _one_of(value, CountMode, "Counting")
+
+    @field_validator("vote_mode", mode="before")
+    @classmethod
+    def _votes(cls, value: object) -> str | None:
+        return None if value is None else _one_of(value, CountMode, "Votes")
+
+    @field_validator("vote_budget", mode="before")
+    @classmethod
+    def _dots(cls, value: object) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("The number of dots must be a whole number.")
+        if not 1 <= value <= rules.MAX_DOTS:
+            raise ValueError(f"The number of dots must be from 1 to {rules.MAX_DOTS}.")
+        return value
+
+
 class LiveClock(SQLModel, table=True):
     """How far a live session has moved: each change adds one (peerlearn.live.clock)."""
 
@@ -489,6 +521,20 @@ class Challenge(SQLModel, table=True):
     is_example: bool = False
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class WallPostCreate(Input):
+    """A challenge a participant posts from a phone to the live wall; the live service
+    checks the tandem is one of their city's and the category exists."""
+
+    text: str = Field(min_length=1, max_length=TEXT_MAX, title="The challenge")
+    category_id: int | None = None
+    tandem_id: int | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
 
 
 class Ballot(SQLModel, table=True):

@@ -244,9 +244,13 @@ def test_the_presenter_view_shows_the_wall_without_hidden_challenges(control):
     token = join(engine, row_id)
     with Session(engine) as session:
         tandem = wall.participant_tandems(session, token=token)[0]
-        post = dict(token=token, tandem_id=tandem.id)
-        wall.post_challenge(session, text="Shown on the wall", **post)
-        hidden = wall.post_challenge(session, text="Not for the wall", **post)
+
+        def post(text):
+            data = m.WallPostCreate(text=text, tandem_id=tandem.id)
+            return wall.post_challenge(session, token=token, data=data)
+
+        post("Shown on the wall")
+        hidden = post("Not for the wall")
         challenges.set_hidden(
             session, actor=user_of(engine, "facilitator"), challenge_id=hidden.id, hidden=True
         )
@@ -261,7 +265,9 @@ def test_the_wall_shows_the_common_challenges_as_they_are_grouped(control):
     with Session(engine) as session:
         tandem = wall.participant_tandems(session, token=token)[0]
         posted = [
-            wall.post_challenge(session, token=token, text=t, tandem_id=tandem.id).id
+            wall.post_challenge(
+                session, token=token, data=m.WallPostCreate(text=t, tandem_id=tandem.id)
+            ).id
             for t in ("Too few data engineers", "No budget for sensors")
         ]
     at = presenter(control, row_id)
