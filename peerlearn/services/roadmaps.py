@@ -221,7 +221,11 @@ def _set_links(session: Session, milestone: Milestone, values: dict[str, object]
 
 
 def _record_status(
-    session: Session, milestone: Milestone, old_status: str | None, changed_by_id: int | None
+    session: Session,
+    milestone: Milestone,
+    old_status: str | None,
+    changed_by_id: int | None,
+    at: datetime | None = None,
 ) -> None:
     """The one place a milestone's status history is written."""
     session.add(
@@ -230,13 +234,17 @@ def _record_status(
             old_status=old_status,
             new_status=milestone.status,
             changed_by_id=changed_by_id,
-            changed_at=now(),
+            changed_at=at or now(),
         )
     )
 
 
 def _apply(
-    session: Session, changed_by_id: int | None, milestone: Milestone, values: dict[str, object]
+    session: Session,
+    changed_by_id: int | None,
+    milestone: Milestone,
+    values: dict[str, object],
+    at: datetime | None = None,
 ) -> None:
     """Write checked ``values`` and record a status change when there is one."""
     values = dict(values)
@@ -245,7 +253,7 @@ def _apply(
     for key, value in values.items():
         setattr(milestone, key, value)
     if milestone.status != old_status:
-        _record_status(session, milestone, old_status, changed_by_id)
+        _record_status(session, milestone, old_status, changed_by_id, at)
 
 
 def _roadmap(session: Session, tandem: Tandem, title: str | None = None) -> Roadmap:
@@ -263,6 +271,7 @@ def _new_milestone(
     roadmap: Roadmap,
     values: dict[str, object],
     position: int,
+    at: datetime | None = None,
 ) -> Milestone:
     values = dict(values)
     links = {k: values.pop(k) for k in ("challenge_ids", "common_challenge_ids") if k in values}
@@ -270,7 +279,7 @@ def _new_milestone(
     session.add(milestone)
     session.flush()
     _set_links(session, milestone, links)
-    _record_status(session, milestone, None, changed_by_id)
+    _record_status(session, milestone, None, changed_by_id, at)
     return milestone
 
 
@@ -424,13 +433,15 @@ def import_milestones(
     adds: Sequence[tuple[int, MilestoneCreate]] = (),
     updates: Sequence[tuple[int, MilestoneUpdate]] = (),
     system: bool = False,
+    at: datetime | None = None,
 ) -> list[Milestone]:
     """Write an import's milestones: ``adds`` as (tandem id, data), ``updates`` as
     (milestone id, data), in the caller's transaction (the import commits once).
 
     New milestones go at the end of each tandem's roadmap, created if missing. The
     trusted command line passes ``system=True``: no permission check, and no person in
-    the status history.
+    the status history. ``at`` dates the status history (now when None), for a loader
+    that replays a roadmap's past.
     """
     changed_by_id = None if system or actor is None else actor.id
     tandems: dict[int, Tandem] = {}
@@ -454,7 +465,7 @@ def import_milestones(
         position = _next_position(session, roadmap)
         for offset, values in enumerate(values_list):
             written.append(
-                _new_milestone(session, changed_by_id, roadmap, values, position + offset)
+                _new_milestone(session, changed_by_id, roadmap, values, position + offset, at)
             )
     for milestone_id, data in updates:
         milestone = get(session, Milestone, milestone_id, label="milestone")
@@ -463,7 +474,7 @@ def import_milestones(
         roadmap = get(session, Roadmap, milestone.roadmap_id, label="roadmap")
         values = data.changes()
         _check(session, tandem_of(roadmap.tandem_id), values, milestone=milestone)
-        _apply(session, changed_by_id, milestone, values)
+        _apply(session, changed_by_id, milestone, values, at)
         written.append(milestone)
     session.flush()
     return written

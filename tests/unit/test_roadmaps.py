@@ -1,5 +1,5 @@
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -468,3 +468,36 @@ def test_milestone_history_is_written_in_one_place():
         if re.search(r"(?<!class )MilestoneStatusChange\(", path.read_text(encoding="utf-8"))
     )
     assert writers == ["services/roadmaps.py"]
+
+
+def test_import_milestones_is_the_import_door(session, world, unchanged):
+    """Adds go at the end of the roadmap, updates record their status change, and the
+    trusted command line (system) puts no person in the history, dated as asked."""
+    first = add(session, world, title="First")
+    at = datetime(2024, 1, 2, 12, 0, tzinfo=UTC)
+    written = svc.import_milestones(
+        session,
+        actor=None,
+        system=True,
+        adds=[(world.tandem.id, m.MilestoneCreate(title="Imported", due_date=DUE, status="done"))],
+        updates=[(first.id, m.MilestoneUpdate(status="blocked"))],
+        at=at,
+    )
+    session.commit()
+    imported = written[0]
+    assert (imported.title, imported.position) == ("Imported", first.position + 1)
+    assert history(session, imported.id) == [(None, "done", None)]
+    assert history(session, first.id)[-1] == ("planned", "blocked", None)
+    stamps = session.exec(
+        select(m.MilestoneStatusChange.changed_at).where(
+            m.MilestoneStatusChange.milestone_id == imported.id
+        )
+    ).all()
+    assert [s if s.tzinfo else s.replace(tzinfo=UTC) for s in stamps] == [at]
+
+    data = m.MilestoneCreate(title="Theirs", due_date=DUE)
+    with unchanged(), pytest.raises(PermissionDenied):
+        svc.import_milestones(session, actor=world.outsider, adds=[(world.tandem.id, data)])
+    foreign_owner = m.MilestoneCreate(title="X", due_date=DUE, owner_city_id=world.pirna.id)
+    with unchanged(), pytest.raises(InvalidInput, match="Pirna is not a city"):
+        svc.import_milestones(session, actor=world.member, adds=[(world.tandem.id, foreign_owner)])
