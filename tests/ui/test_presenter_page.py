@@ -131,7 +131,9 @@ def test_the_presenter_counts_who_joins(control):
 
 def test_the_presenter_view_shows_the_question_and_coverage(control):
     engine, row_id = control.engine, control.row_id
-    drive(engine, row_id, lifecycle.update_settings, results_hidden=False)
+    drive(
+        engine, row_id, lifecycle.update_settings, data=m.LiveSettingsUpdate(results_hidden=False)
+    )
     drive(engine, row_id, live_quiz.fresh_quiz_run)  # without the 2023 answers
     question = _show(control, 0, "open")
     at = presenter(control, row_id)
@@ -322,7 +324,7 @@ def test_the_presenter_ranks_the_dots(control):
 def test_a_hidden_tally_shows_only_how_many_dots_are_placed(control):
     engine, row_id = control.engine, control.row_id
     group_id = _group_on_the_vote(control)
-    drive(engine, row_id, lifecycle.update_settings, tally_hidden=True)
+    drive(engine, row_id, lifecycle.update_settings, data=m.LiveSettingsUpdate(tally_hidden=True))
     drive(engine, row_id, lifecycle.set_activity, activity="voting")
     token = join(engine, row_id)
     with Session(engine) as session:
