@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from peerlearn.models import SessionKind, UserRole
+from peerlearn.models import QuizCreate, QuizUpdate, SessionKind, UserRole
 from peerlearn.services import quizzes as quiz_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.quiz_forms import question_card, question_form
@@ -27,7 +27,9 @@ with st.expander("Add a quiz to this session", expanded=not quizzes), st.form("q
     title = st.text_input("Title", key="qz_quiz_title")
     if st.form_submit_button("Add quiz", type="primary"):
         quiz = act(
-            lambda s: quiz_service.add_quiz(s, actor=user, session_id=session_id, title=title)
+            lambda s: quiz_service.add_quiz(
+                s, actor=user, data=QuizCreate(session_id=session_id, title=title)
+            )
         )
         if quiz is not None:
             # The new quiz is the one shown, ready for its questions.
@@ -58,7 +60,9 @@ with manage_tab:
         new_title = st.text_input("Title", key="qz_rename_title")
         if st.form_submit_button("Rename"):
             act(
-                lambda s: quiz_service.rename_quiz(s, actor=user, quiz_id=quiz_id, title=new_title),
+                lambda s: quiz_service.update_quiz(
+                    s, actor=user, quiz_id=quiz_id, data=QuizUpdate(title=new_title)
+                ),
                 success="Quiz renamed",
                 reset=refill("qz_rename"),
             )

@@ -7,6 +7,8 @@ person can act on, naming the field, exactly like the services' own checks.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ConfigDict, ValidationError
@@ -62,3 +64,34 @@ def message(model: type[Input], error: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(context.get("error", error["msg"]))
     return f"{name}: {error['msg'].lower()} (got {error.get('input')!r})."
+
+
+# --- checks the input models share ---------------------------------------------
+
+
+def one_of(value: object, allowed: Iterable[str], *, label: str) -> str:
+    """``value`` as spelled in ``allowed`` (case and spaces ignored), else ValueError."""
+    options = [str(a) for a in allowed]
+    text = (str(value) if value is not None else "").strip().lower()
+    for option in options:
+        if text == option.lower():
+            return option
+    raise ValueError(f"{label} must be one of: {', '.join(options)} (got {value!r}).")
+
+
+def missing(value: object) -> bool:
+    """None, a blank string, NaN, or pandas' NA/NaT: what an empty editor or sheet cell holds."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas' missing markers, recognised without importing pandas here.
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def in_order(start, end, *, what: str) -> None:
+    """ValueError when ``end`` comes before ``start`` (either may be missing)."""
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{what}: the end ({end}) is before the start ({start}).")

@@ -7,20 +7,19 @@ schema is the same on SQLite and PostgreSQL and adding a value needs no type cha
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import NaiveDatetime, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, NaiveDatetime, StringConstraints, field_validator, model_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from peerlearn import rules
 from peerlearn.errors import InvalidInput
-from peerlearn.inputs import Input
+from peerlearn.inputs import Input, in_order, missing, one_of
 
 # Text limits shared by models and services (services give the readable message).
 NAME_MAX = 120
@@ -32,34 +31,6 @@ EMAIL_MAX = 254
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (the database stores instants in UTC)."""
     return datetime.now(UTC)
-
-
-def one_of(value: object, allowed: Iterable[str], *, label: str) -> str:
-    """``value`` as spelled in ``allowed`` (case and spaces ignored), else ValueError."""
-    options = [str(a) for a in allowed]
-    text = (str(value) if value is not None else "").strip().lower()
-    for option in options:
-        if text == option.lower():
-            return option
-    raise ValueError(f"{label} must be one of: {', '.join(options)} (got {value!r}).")
-
-
-def missing(value: object) -> bool:
-    """None, a blank string, NaN, or pandas' NA/NaT: what an empty editor or sheet cell holds."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    # pandas' missing markers, recognised without importing pandas here.
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def in_order(start, end, *, what: str) -> None:
-    """ValueError when ``end`` comes before ``start`` (either may be missing)."""
-    if start is not None and end is not None and end < start:
-        raise ValueError(f"{what}: the end ({end}) is before the start ({start}).")
 
 
 def fk(target: str, *, nullable: bool = False, ondelete: str | None = None, index: bool = True):
@@ -513,6 +484,37 @@ class EventSessionUpdate(EventSessionFields):
     description: str = Field(default=None, title="The description", max_length=TEXT_MAX)
 
 
+class LiveSettingsUpdate(Input):
+    """Run live's settings of a session; a setting left out (or None) stays as it is."""
+
+    count_mode: str | None = Field(default=None, title="Counting")
+    results_hidden: bool | None = None
+    vote_mode: str | None = Field(default=None, title="Votes")
+    vote_budget: int | None = Field(default=None, title="The number of dots")
+    tally_hidden: bool | None = None
+
+    @field_validator("count_mode", mode="before")
+    @classmethod
+    def _counting(cls, value: object) -> str | None:
+        return None if value is None else one_of(value, CountMode, label="Counting")
+
+    @field_validator("vote_mode", mode="before")
+    @classmethod
+    def _votes(cls, value: object) -> str | None:
+        return None if value is None else one_of(value, CountMode, label="Votes")
+
+    @field_validator("vote_budget", mode="before")
+    @classmethod
+    def _dots(cls, value: object) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("The number of dots must be a whole number.")
+        if not 1 <= value <= rules.MAX_DOTS:
+            raise ValueError(f"The number of dots must be from 1 to {rules.MAX_DOTS}.")
+        return value
+
+
 class LiveClock(SQLModel, table=True):
     """How far a live session has moved: each change adds one (peerlearn.live.clock)."""
 
@@ -556,6 +558,22 @@ class Quiz(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class QuizCreate(Input):
+    session_id: int
+    title: str = Field(min_length=1, max_length=TITLE_MAX, title="The quiz's title")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+
+class QuizUpdate(Input):
+    title: str | None = Field(
+        default=None, min_length=1, max_length=TITLE_MAX, title="The quiz's title"
+    )
+
+
 class Question(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(
@@ -579,6 +597,38 @@ class Question(SQLModel, table=True):
     # Optional countdown: answers close by themselves at this instant.
     countdown_seconds: int | None = None
     closes_at: datetime | None = None
+
+
+class QuestionUpdate(Input):
+    """What an edit of a question may change (its kind stays; left out or None keeps).
+
+    Options, correct marks and scale depend on the question's kind, which an edit does
+    not carry: the quizzes service checks them for both doors, against the kind.
+    """
+
+    text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX, title="The question")
+    options: list[str] | None = Field(default=None, title="The options")
+    correct: list[int] | None = Field(default=None, title="The correct options")
+    scale_min: int | None = Field(default=None, title="The bottom of the scale")
+    scale_max: int | None = Field(default=None, title="The top of the scale")
+
+
+class QuestionCreate(QuestionUpdate):
+    """A new question at the end of a quiz; ``correct`` holds option indexes from 0."""
+
+    quiz_id: int
+    kind: str = Field(title="The question's kind")
+    text: str = Field(min_length=1, max_length=TEXT_MAX, title="The question")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> str:
+        return one_of(value, QuestionKind, label="The question's kind")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
 
 
 class Option(SQLModel, table=True):
@@ -648,6 +698,34 @@ class CommonChallenge(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CommonChallengeCreate(Input):
+    """A new group of a network's challenges; the service checks that they may join it."""
+
+    network_id: int
+    name: str = Field(min_length=1, max_length=TITLE_MAX, title="The name")
+    challenge_ids: list[int] = Field(default_factory=list, title="The challenges")
+    session_id: int | None = None
+    category_id: int | None = None
+    description: str = Field(default="", max_length=TEXT_MAX, title="The description")
+
+    @field_validator("name", "description", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+
+class CommonChallengeUpdate(Input):
+    """A new name or description for a group (its challenges move by their own calls)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX, title="The name")
+    description: str | None = Field(default=None, max_length=TEXT_MAX, title="The description")
+
+    @field_validator("name", "description", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+
 class Challenge(SQLModel, table=True):
     __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 3", name="ck_challenge_priority"),)
 
@@ -703,6 +781,20 @@ class ChallengeUpdate(ChallengeFields):
     theme_id: int | None = None
     session_id: int | None = None
     priority: int = None
+
+
+class WallPostCreate(Input):
+    """A challenge a participant posts from a phone to the live wall; the live service
+    checks the tandem is one of their city's and the category exists."""
+
+    text: str = Field(min_length=1, max_length=TEXT_MAX, title="The challenge")
+    category_id: int | None = None
+    tandem_id: int | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
 
 
 class Ballot(SQLModel, table=True):
@@ -764,6 +856,101 @@ class Milestone(SQLModel, table=True):
     position: int = 0
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# A field a create needs, told apart from one given blank (the messages differ).
+_NOT_GIVEN = object()
+
+
+def _due_date(value: object) -> date:
+    if value is _NOT_GIVEN:
+        raise ValueError("A new milestone needs a due date.")
+    # Spreadsheets and DataFrames hand over datetimes; only the day matters.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None or value == "":
+        raise ValueError("The due date must not be blank.")
+    raise ValueError(f"The due date must be a date (got {value!r}).")
+
+
+def _id_list(value: object, label: str) -> list[int]:
+    if isinstance(value, int | str) or not isinstance(value, Iterable):
+        raise ValueError(f"The {label} must be a list of ids (got {value!r}).")
+    ids = list(dict.fromkeys(value))
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+        raise ValueError(f"The {label} must be a list of ids (got {value!r}).")
+    return ids
+
+
+class MilestoneUpdate(Input):
+    """What an edit of a milestone may change; links replace the current ones.
+
+    Whether the owner is a partner city and the linked challenges belong to the tandem
+    is checked by the roadmaps service (it needs the database).
+    """
+
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX, title="The title")
+    due_date: date | None = Field(default=None, title="The due date")
+    owner_city_id: int | None = Field(default=None, title="The owner city")
+    description: str | None = Field(default=None, max_length=TEXT_MAX, title="The description")
+    partner_contribution: str | None = Field(
+        default=None, max_length=TEXT_MAX, title="The partner contribution"
+    )
+    status: str | None = Field(default=None, title="The status")
+    challenge_ids: list[int] | None = Field(default=None, title="The challenges")
+    common_challenge_ids: list[int] | None = Field(default=None, title="The common challenges")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title_given(cls, value: object) -> object:
+        if value is _NOT_GIVEN:
+            raise ValueError("A new milestone needs a title.")
+        # A blank cell of a table is None: the title must not be blank.
+        return "" if value is None else value
+
+    @field_validator("description", "partner_contribution", mode="before")
+    @classmethod
+    def _blank_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("due_date", mode="before")
+    @classmethod
+    def _day(cls, value: object) -> date:
+        return _due_date(value)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: object) -> str:
+        return one_of(value, MilestoneStatus, label="The status")
+
+    @field_validator("challenge_ids", mode="before")
+    @classmethod
+    def _challenges(cls, value: object) -> list[int]:
+        return _id_list(value, "challenges")
+
+    @field_validator("common_challenge_ids", mode="before")
+    @classmethod
+    def _common(cls, value: object) -> list[int]:
+        return _id_list(value, "common challenges")
+
+
+class MilestoneCreate(MilestoneUpdate):
+    """A new milestone of a tandem's roadmap: a title and a due date at least."""
+
+    # Defaults are validated too, so a title or due date left out is named.
+    model_config = ConfigDict(**Input.model_config, validate_default=True)
+
+    title: str = Field(default=_NOT_GIVEN, min_length=1, max_length=TITLE_MAX, title="The title")
+    due_date: date = Field(default=_NOT_GIVEN, title="The due date")
+    description: str = Field(default="", max_length=TEXT_MAX, title="The description")
+    partner_contribution: str = Field(
+        default="", max_length=TEXT_MAX, title="The partner contribution"
+    )
+    status: str = Field(default=MilestoneStatus.PLANNED, title="The status")
+    challenge_ids: list[int] = Field(default_factory=list, title="The challenges")
+    common_challenge_ids: list[int] = Field(default_factory=list, title="The common challenges")
 
 
 class MilestoneChallenge(SQLModel, table=True):

@@ -34,8 +34,9 @@ from peerlearn.models import (
     Challenge,
     City,
     Milestone,
+    MilestoneCreate,
     MilestoneStatus,
-    MilestoneStatusChange,
+    MilestoneUpdate,
     Network,
     Roadmap,
     Tandem,
@@ -44,9 +45,9 @@ from peerlearn.models import (
     UserRole,
 )
 from peerlearn.names import loose_key, name_key
-from peerlearn.services._common import actor_tandem_ids, now
+from peerlearn.services import roadmaps
+from peerlearn.services._common import actor_tandem_ids
 from peerlearn.services.challenges import PRIORITIES
-from peerlearn.services.roadmaps import _next_position, _roadmap
 
 TANDEM = Column(
     "tandem", "Tandem", "The tandem's name.", "Arezzo–Arnsberg", ("tandem name",), required=True
@@ -319,43 +320,23 @@ def plan_milestones(context: Context, rows: list[SourceRow]) -> None:
         context.record(item, bool(item.changes))
 
 
-def _status_change(context: Context, milestone: Milestone, old: str | None) -> None:
-    actor = context.actor
-    context.session.add(
-        MilestoneStatusChange(
-            milestone_id=milestone.id,
-            old_status=old,
-            new_status=milestone.status,
-            # None for the trusted command line: no made-up person in the history.
-            changed_by_id=actor.id if actor is not None and not context.system else None,
-            changed_at=now(),
-        )
+def write_milestones(context: Context) -> None:
+    adds = [
+        (item.write["tandem_id"], MilestoneCreate(**_without(item.write, "tandem_id")))
+        for item in context.adds
+    ]
+    updates = [(item.target_id, MilestoneUpdate(**item.write)) for item in context.updates]
+    roadmaps.import_milestones(
+        context.session,
+        actor=context.actor,
+        adds=adds,
+        updates=updates,
+        system=context.system,
     )
 
 
-def write_milestones(context: Context) -> None:
-    session = context.session
-    by_tandem: dict[int, list[ImportRow]] = defaultdict(list)
-    for item in context.adds:
-        by_tandem[item.write["tandem_id"]].append(item)
-    added: list[Milestone] = []
-    for tandem_id, items in by_tandem.items():
-        roadmap = _roadmap(session, session.get(Tandem, tandem_id))
-        position = _next_position(session, roadmap)
-        for offset, item in enumerate(items):
-            values = {k: v for k, v in item.write.items() if k != "tandem_id"}
-            added.append(Milestone(roadmap_id=roadmap.id, position=position + offset, **values))
-    session.add_all(added)
-    session.flush()
-    for milestone in added:
-        _status_change(context, milestone, None)
-    for item in context.updates:
-        milestone = session.get(Milestone, item.target_id)
-        old_status = milestone.status
-        for field, value in item.write.items():
-            setattr(milestone, field, value)
-        if milestone.status != old_status:
-            _status_change(context, milestone, old_status)
+def _without(values: dict, key: str) -> dict:
+    return {k: v for k, v in values.items() if k != key}
 
 
 # --- challenges ---------------------------------------------------------------------

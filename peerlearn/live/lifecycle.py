@@ -15,7 +15,7 @@ from peerlearn import rules
 from peerlearn.errors import InvalidInput
 from peerlearn.live import clock
 from peerlearn.live.joining import is_live, new_code
-from peerlearn.models import CountMode, EventSession, LiveActivity, Question, Quiz, User
+from peerlearn.models import EventSession, LiveActivity, LiveSettingsUpdate, Question, Quiz, User
 from peerlearn.services._common import STAFF, choice, commit, get_active, now, require_role
 
 
@@ -81,33 +81,15 @@ def set_activity(session: Session, *, actor: User, session_id: int, activity: st
 
 
 def update_settings(
-    session: Session,
-    *,
-    actor: User,
-    session_id: int,
-    count_mode: str | None = None,
-    results_hidden: bool | None = None,
-    vote_mode: str | None = None,
-    vote_budget: int | None = None,
-    tally_hidden: bool | None = None,
+    session: Session, *, actor: User, session_id: int, data: LiveSettingsUpdate
 ) -> EventSession:
     """Counting per person or per city, hiding results until the reveal, the dot
     budget and whether the tally waits for the end of voting."""
     row = staff_session(session, actor, session_id)
-    if count_mode is not None:
-        row.count_mode = choice(count_mode, list(CountMode), label="Counting")
-    if vote_mode is not None:
-        row.vote_mode = choice(vote_mode, list(CountMode), label="Votes")
-    if results_hidden is not None:
-        row.results_hidden = bool(results_hidden)
-    if tally_hidden is not None:
-        row.tally_hidden = bool(tally_hidden)
-    if vote_budget is not None:
-        if isinstance(vote_budget, bool) or not isinstance(vote_budget, int):
-            raise InvalidInput("The number of dots must be a whole number.")
-        if not 1 <= vote_budget <= rules.MAX_DOTS:
-            raise InvalidInput(f"The number of dots must be from 1 to {rules.MAX_DOTS}.")
-        row.vote_budget = vote_budget
+    for key, value in data.changes().items():
+        # None cannot clear a setting: it keeps it, like leaving it out.
+        if value is not None:
+            setattr(row, key, value)
     session.add(row)
     clock.bump(session, row.id, stage=True)
     commit(session)

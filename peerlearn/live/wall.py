@@ -18,18 +18,19 @@ from peerlearn.live import ballot, clock
 from peerlearn.live.joining import participant_and_session, participant_in_live_session
 from peerlearn.live.lifecycle import staff_session
 from peerlearn.models import (
-    TEXT_MAX,
     Category,
     Challenge,
     City,
     CommonChallenge,
+    CommonChallengeCreate,
     Event,
     Tandem,
     TandemCity,
     User,
+    WallPostCreate,
 )
 from peerlearn.services import common_challenges
-from peerlearn.services._common import clean_text, commit, get, get_active
+from peerlearn.services._common import commit, get, get_active
 
 
 @dataclass(frozen=True)
@@ -57,19 +58,12 @@ def participant_tandems(session: Session, *, token: str) -> list[TandemChoice]:
     return [TandemChoice(i, n) for i, n in session.execute(statement)]
 
 
-def post_challenge(
-    session: Session,
-    *,
-    token: str,
-    text: str,
-    category_id: int | None = None,
-    tandem_id: int | None = None,
-) -> Challenge:
+def post_challenge(session: Session, *, token: str, data: WallPostCreate) -> Challenge:
     """A challenge from a phone, for the participant's tandem, shown on the wall at once."""
     participant, row = participant_in_live_session(session, token=token)
     if participant.city_id is None:
         raise InvalidInput("Say which city you speak for before posting a challenge.")
-    words = clean_text(text, label="The challenge", max_len=TEXT_MAX, field="text")
+    words, category_id, tandem_id = data.text, data.category_id, data.tandem_id
     tandems = participant_tandems(session, token=token)
     if not tandems:
         city = get(session, City, participant.city_id, label="city")
@@ -137,14 +131,10 @@ def group_wall_challenges(
         into = _group_named(session, event.network_id, name)
     if into is None:
         # Formed here, so on this session's ballot from the start (one transaction).
-        return common_challenges.create_common_challenge(
-            session,
-            actor=actor,
-            network_id=event.network_id,
-            name=name or "",
-            challenge_ids=ids,
-            session_id=row.id,
+        data = CommonChallengeCreate(
+            network_id=event.network_id, name=name or "", challenge_ids=ids, session_id=row.id
         )
+        return common_challenges.create_common_challenge(session, actor=actor, data=data)
     group = common_challenges.add_to_common_challenge(
         session, actor=actor, common_challenge_id=into, challenge_ids=ids
     )

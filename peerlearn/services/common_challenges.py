@@ -16,13 +16,13 @@ from sqlmodel import Session, select
 from peerlearn.errors import Conflict, InvalidInput, NotFound
 from peerlearn.live import clock
 from peerlearn.models import (
-    TEXT_MAX,
-    TITLE_MAX,
     Ballot,
     Category,
     Challenge,
     City,
     CommonChallenge,
+    CommonChallengeCreate,
+    CommonChallengeUpdate,
     Event,
     EventSession,
     MilestoneCommonChallenge,
@@ -35,7 +35,6 @@ from peerlearn.models import (
 from peerlearn.services._common import (
     STAFF,
     actor_tandem_ids,
-    clean_text,
     commit,
     get,
     get_active,
@@ -173,65 +172,46 @@ def _tell_screens(session: Session, group_ids, challenges=()) -> None:
 
 
 def create_common_challenge(
-    session: Session,
-    *,
-    actor: User,
-    network_id: int,
-    name: str,
-    challenge_ids: Iterable[int],
-    session_id: int | None = None,
-    category_id: int | None = None,
-    description: str = "",
+    session: Session, *, actor: User, data: CommonChallengeCreate
 ) -> CommonChallenge:
     """Group challenges of one network under a common name."""
     require_role(actor, *STAFF)
-    network = get_active(session, Network, network_id, label="network")
-    name = clean_text(name, label="The name", max_len=TITLE_MAX, field="name")
-    description = clean_text(description, label="The description", max_len=TEXT_MAX, required=False)
-    _check_session(session, network, session_id)
-    if category_id is not None:
-        get_active(session, Category, category_id, label="category")
-    _check_unique_name(session, network.id, name)
-    challenges = _groupable(session, network.id, challenge_ids, into=None)
+    network = get_active(session, Network, data.network_id, label="network")
+    _check_session(session, network, data.session_id)
+    if data.category_id is not None:
+        get_active(session, Category, data.category_id, label="category")
+    _check_unique_name(session, network.id, data.name)
+    challenges = _groupable(session, network.id, data.challenge_ids, into=None)
     group = CommonChallenge(
         network_id=network.id,
-        session_id=session_id,
-        name=name,
-        description=description,
-        category_id=category_id,
+        session_id=data.session_id,
+        name=data.name,
+        description=data.description,
+        category_id=data.category_id,
     )
     session.add(group)
     session.flush()
     for challenge in challenges:
         challenge.common_challenge_id = group.id
-    if session_id is not None:
+    if data.session_id is not None:
         # Formed in a session: voted on there.
-        session.add(Ballot(session_id=session_id, common_challenge_id=group.id))
+        session.add(Ballot(session_id=data.session_id, common_challenge_id=group.id))
     _tell_screens(session, [group.id], challenges)
     commit(session, conflict="The common challenge could not be saved; reload and try again.")
     return group
 
 
-def rename_common_challenge(
-    session: Session,
-    *,
-    actor: User,
-    common_challenge_id: int,
-    name: str,
-    description: str | None = None,
+def update_common_challenge(
+    session: Session, *, actor: User, common_challenge_id: int, data: CommonChallengeUpdate
 ) -> CommonChallenge:
-    """Rename a group (and replace its description when one is given)."""
+    """Rename a group and/or replace its description (what is left out stays)."""
     require_role(actor, *STAFF)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
-    name = clean_text(name, label="The name", max_len=TITLE_MAX, field="name")
-    if description is not None:
-        description = clean_text(
-            description, label="The description", max_len=TEXT_MAX, required=False
-        )
-    _check_unique_name(session, group.network_id, name, except_id=group.id)
-    group.name = name
-    if description is not None:
-        group.description = description
+    changes = data.changes()
+    if "name" in changes:
+        _check_unique_name(session, group.network_id, changes["name"], except_id=group.id)
+    for key, value in changes.items():
+        setattr(group, key, value)
     _tell_screens(session, [group.id])
     commit(session)
     return group

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
-from peerlearn.inputs import Input
+from peerlearn.inputs import Input, missing
 from peerlearn.models import (
     Category,
     CategoryCreate,
@@ -39,7 +39,6 @@ from peerlearn.models import (
     User,
     UserRole,
     Vote,
-    missing,
 )
 from peerlearn.names import loose_key
 from peerlearn.services._common import (

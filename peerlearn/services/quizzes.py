@@ -15,19 +15,21 @@ from sqlmodel import Session
 from peerlearn.errors import Conflict, InvalidInput
 from peerlearn.live import clock
 from peerlearn.models import (
-    TEXT_MAX,
     TITLE_MAX,
     Answer,
     EventSession,
     Option,
     Question,
+    QuestionCreate,
     QuestionKind,
+    QuestionUpdate,
     Quiz,
+    QuizCreate,
+    QuizUpdate,
     User,
 )
 from peerlearn.services._common import (
     STAFF,
-    choice,
     clean_text,
     commit,
     count,
@@ -186,27 +188,27 @@ def _add_options(session: Session, question_id: int, options: list[tuple[str, bo
 # --- quizzes ----------------------------------------------------------------------
 
 
-def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Quiz:
+def add_quiz(session: Session, *, actor: User, data: QuizCreate) -> Quiz:
     require_role(actor, *STAFF)
-    event_session = get_active(session, EventSession, session_id, label="session")
-    title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
-    _refuse_duplicate_title(session, event_session.id, title)
-    quiz = Quiz(session_id=event_session.id, title=title)
+    event_session = get_active(session, EventSession, data.session_id, label="session")
+    _refuse_duplicate_title(session, event_session.id, data.title)
+    quiz = Quiz(session_id=event_session.id, title=data.title)
     session.add(quiz)
     clock.bump(session, event_session.id, stage=True)
-    commit(session, conflict=f"The quiz '{title}' could not be saved.")
+    commit(session, conflict=f"The quiz '{data.title}' could not be saved.")
     return quiz
 
 
-def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Quiz:
+def update_quiz(session: Session, *, actor: User, quiz_id: int, data: QuizUpdate) -> Quiz:
+    """Rename a quiz (a title left out or None keeps it)."""
     require_role(actor, *STAFF)
     quiz = get(session, Quiz, quiz_id, label="quiz")
-    title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
-    _refuse_duplicate_title(session, quiz.session_id, title, exclude_id=quiz.id)
-    quiz.title = title
+    if data.title is not None:
+        _refuse_duplicate_title(session, quiz.session_id, data.title, exclude_id=quiz.id)
+        quiz.title = data.title
     session.add(quiz)
     clock.bump(session, quiz.session_id, stage=True)
-    commit(session, conflict=f"The quiz '{title}' could not be saved.")
+    commit(session, conflict=f"The quiz '{quiz.title}' could not be saved.")
     return quiz
 
 
@@ -321,28 +323,13 @@ def _free_copy_title(session: Session, session_id: int, original: str) -> str:
 # --- questions --------------------------------------------------------------------
 
 
-def add_question(
-    session: Session,
-    *,
-    actor: User,
-    quiz_id: int,
-    kind: str,
-    text: str,
-    options: Sequence[str] | None = None,
-    correct: Sequence[int] | None = None,
-    scale_min: int | None = None,
-    scale_max: int | None = None,
-) -> Question:
-    """Add a question at the end of the quiz.
-
-    ``correct`` holds the indexes (from 0) of the correct options, if any.
-    """
+def add_question(session: Session, *, actor: User, data: QuestionCreate) -> Question:
+    """Add a question at the end of the quiz."""
     require_role(actor, *STAFF)
-    quiz = get(session, Quiz, quiz_id, label="quiz")
-    kind = choice(kind, QuestionKind, label="The question's kind", field="kind")
-    text = clean_text(text, label="The question", max_len=TEXT_MAX, field="text")
-    cleaned = _clean_options(kind, options, correct)
-    low, high = _scale(kind, scale_min, scale_max)
+    quiz = get(session, Quiz, data.quiz_id, label="quiz")
+    kind, text = data.kind, data.text
+    cleaned = _clean_options(kind, data.options, data.correct)
+    low, high = _scale(kind, data.scale_min, data.scale_max)
     last = session.scalar(select(func.max(Question.position)).where(Question.quiz_id == quiz.id))
     question = Question(
         quiz_id=quiz.id,
@@ -361,17 +348,9 @@ def add_question(
 
 
 def update_question(
-    session: Session,
-    *,
-    actor: User,
-    question_id: int,
-    text: str | None = None,
-    options: Sequence[str] | None = None,
-    correct: Sequence[int] | None = None,
-    scale_min: int | None = None,
-    scale_max: int | None = None,
+    session: Session, *, actor: User, question_id: int, data: QuestionUpdate
 ) -> Question:
-    """Change what is given (None keeps it).
+    """Change what is given (left out or None keeps it).
 
     ``options`` replaces all options and is refused once the question has answers,
     unless their texts are the same as now (then only ``correct`` is applied);
@@ -379,11 +358,9 @@ def update_question(
     """
     require_role(actor, *STAFF)
     question = get(session, Question, question_id, label="question")
-    new_text = (
-        question.text
-        if text is None
-        else clean_text(text, label="The question", max_len=TEXT_MAX, field="text")
-    )
+    options, correct = data.options, data.correct
+    scale_min, scale_max = data.scale_min, data.scale_max
+    new_text = question.text if data.text is None else data.text
     answered = _answer_count(session, question.id)
     current = _options_of(session, question.id)
     new_options = None

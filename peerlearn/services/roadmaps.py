@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PeerlearnError
 from peerlearn.models import (
-    TEXT_MAX,
     TITLE_MAX,
     Challenge,
     City,
@@ -24,8 +23,9 @@ from peerlearn.models import (
     Milestone,
     MilestoneChallenge,
     MilestoneCommonChallenge,
-    MilestoneStatus,
+    MilestoneCreate,
     MilestoneStatusChange,
+    MilestoneUpdate,
     Roadmap,
     Tandem,
     User,
@@ -34,7 +34,6 @@ from peerlearn.models import (
 from peerlearn.services._common import (
     STAFF,
     actor_tandem_ids,
-    choice,
     clean_text,
     commit,
     get,
@@ -44,18 +43,6 @@ from peerlearn.services._common import (
     require_tandem_access,
 )
 from peerlearn.services.challenges import tandem_city_ids
-
-COLUMNS = (
-    "title",
-    "due_date",
-    "owner_city_id",
-    "description",
-    "partner_contribution",
-    "status",
-    "challenge_ids",
-    "common_challenge_ids",
-)
-REQUIRED = ("title", "due_date")
 
 
 @dataclass(frozen=True)
@@ -79,7 +66,7 @@ class MilestoneRow:
     common_challenge_ids: tuple[int, ...] = ()
 
 
-# --- validation -------------------------------------------------------------------
+# --- checks that need the database -----------------------------------------------
 
 
 @contextmanager
@@ -91,26 +78,6 @@ def _column(name: str) -> Iterator[None]:
         if error.field is None:
             error.field = name
         raise
-
-
-def _due_date(value: object) -> date:
-    # Spreadsheets and DataFrames hand over datetimes; only the day matters.
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if value is None or value == "":
-        raise InvalidInput("The due date must not be blank.")
-    raise InvalidInput(f"The due date must be a date (got {value!r}).")
-
-
-def _ids(value: object, label: str) -> list[int]:
-    if isinstance(value, int | str) or not isinstance(value, Iterable):
-        raise InvalidInput(f"The {label} must be a list of ids (got {value!r}).")
-    ids = list(dict.fromkeys(value))
-    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
-        raise InvalidInput(f"The {label} must be a list of ids (got {value!r}).")
-    return ids
 
 
 def _check_links(
@@ -139,57 +106,27 @@ def _check_links(
             raise InvalidInput(f"The {label} #{ident} is archived; restore it first.")
 
 
-def _clean(
+def _check(
     session: Session,
     tandem: Tandem,
-    fields: Mapping[str, object],
+    values: Mapping[str, object],
     *,
     milestone: Milestone | None = None,
-) -> dict[str, object]:
-    """Validated values for ``fields``; every error names its column."""
-    unknown = [key for key in fields if key not in COLUMNS]
-    if unknown:
-        with _column(unknown[0]):
-            raise InvalidInput(
-                f"A milestone has no column '{unknown[0]}'; these can be set: {', '.join(COLUMNS)}."
-            )
-    if milestone is None:
-        for key in REQUIRED:
-            if key not in fields:
-                with _column(key):
-                    raise InvalidInput(f"A new milestone needs a {key.replace('_', ' ')}.")
-    values: dict[str, object] = {}
-    texts = {
-        "title": ("The title", TITLE_MAX, True),
-        "description": ("The description", TEXT_MAX, False),
-        "partner_contribution": ("The partner contribution", TEXT_MAX, False),
-    }
-    for key, (label, max_len, required) in texts.items():
-        if key in fields:
-            with _column(key):
-                values[key] = clean_text(
-                    fields[key], label=label, max_len=max_len, required=required
-                )
-    if "due_date" in fields:
-        with _column("due_date"):
-            values["due_date"] = _due_date(fields["due_date"])
-    if "status" in fields:
-        with _column("status"):
-            values["status"] = choice(fields["status"], MilestoneStatus, label="The status")
-    if "owner_city_id" in fields:
-        city_id = fields["owner_city_id"]
+) -> None:
+    """Refuse an owner outside the tandem and links to challenges that are not its own
+    (the input models checked the rest); every error names its column."""
+    city_id = values.get("owner_city_id")
+    if city_id is not None:
         with _column("owner_city_id"):
-            if city_id is not None:
-                city = get(session, City, city_id, label="city")
-                if city.id not in tandem_city_ids(session, tandem.id):
-                    raise InvalidInput(
-                        f"{city.name} is not a city of the tandem '{tandem.name}'; "
-                        "the owner must be one of its partner cities."
-                    )
-        values["owner_city_id"] = city_id
-    if "challenge_ids" in fields:
+            city = get(session, City, city_id, label="city")
+            if city.id not in tandem_city_ids(session, tandem.id):
+                raise InvalidInput(
+                    f"{city.name} is not a city of the tandem '{tandem.name}'; "
+                    "the owner must be one of its partner cities."
+                )
+    if values.get("challenge_ids"):
+        ids = values["challenge_ids"]
         with _column("challenge_ids"):
-            ids = _ids(fields["challenge_ids"], "challenges")
             tandem_challenges = session.exec(
                 select(Challenge.id).where(Challenge.tandem_id == tandem.id, Challenge.id.in_(ids))
             )
@@ -202,10 +139,9 @@ def _clean(
                 label="challenge",
                 owner=f"the tandem '{tandem.name}'",
             )
-        values["challenge_ids"] = ids
-    if "common_challenge_ids" in fields:
+    if values.get("common_challenge_ids"):
+        ids = values["common_challenge_ids"]
         with _column("common_challenge_ids"):
-            ids = _ids(fields["common_challenge_ids"], "common challenges")
             network_groups = session.exec(
                 select(CommonChallenge.id).where(
                     CommonChallenge.network_id == tandem.network_id,
@@ -221,8 +157,6 @@ def _clean(
                 label="common challenge",
                 owner="the tandem's network",
             )
-        values["common_challenge_ids"] = ids
-    return values
 
 
 def _linked(
@@ -260,23 +194,40 @@ def _set_links(session: Session, milestone: Milestone, values: dict[str, object]
             session.add(link(milestone_id=milestone.id, **{column: ident}))
 
 
-def _apply(session: Session, actor: User, milestone: Milestone, values: dict[str, object]) -> None:
-    """Write validated ``values`` and record a status change when there is one."""
+def _record_status(
+    session: Session,
+    milestone: Milestone,
+    old_status: str | None,
+    changed_by_id: int | None,
+    at: datetime | None = None,
+) -> None:
+    """The one place a milestone's status history is written."""
+    session.add(
+        MilestoneStatusChange(
+            milestone_id=milestone.id,
+            old_status=old_status,
+            new_status=milestone.status,
+            changed_by_id=changed_by_id,
+            changed_at=at or now(),
+        )
+    )
+
+
+def _apply(
+    session: Session,
+    changed_by_id: int | None,
+    milestone: Milestone,
+    values: dict[str, object],
+    at: datetime | None = None,
+) -> None:
+    """Write checked ``values`` and record a status change when there is one."""
     values = dict(values)
     _set_links(session, milestone, values)
     old_status = milestone.status
     for key, value in values.items():
         setattr(milestone, key, value)
     if milestone.status != old_status:
-        session.add(
-            MilestoneStatusChange(
-                milestone_id=milestone.id,
-                old_status=old_status,
-                new_status=milestone.status,
-                changed_by_id=actor.id,
-                changed_at=now(),
-            )
-        )
+        _record_status(session, milestone, old_status, changed_by_id, at)
 
 
 def _roadmap(session: Session, tandem: Tandem, title: str | None = None) -> Roadmap:
@@ -289,7 +240,12 @@ def _roadmap(session: Session, tandem: Tandem, title: str | None = None) -> Road
 
 
 def _new_milestone(
-    session: Session, actor: User, roadmap: Roadmap, values: dict[str, object], position: int
+    session: Session,
+    changed_by_id: int | None,
+    roadmap: Roadmap,
+    values: dict[str, object],
+    position: int,
+    at: datetime | None = None,
 ) -> Milestone:
     values = dict(values)
     links = {k: values.pop(k) for k in ("challenge_ids", "common_challenge_ids") if k in values}
@@ -297,15 +253,7 @@ def _new_milestone(
     session.add(milestone)
     session.flush()
     _set_links(session, milestone, links)
-    session.add(
-        MilestoneStatusChange(
-            milestone_id=milestone.id,
-            old_status=None,
-            new_status=milestone.status,
-            changed_by_id=actor.id,
-            changed_at=now(),
-        )
-    )
+    _record_status(session, milestone, None, changed_by_id, at)
     return milestone
 
 
@@ -339,35 +287,15 @@ def get_or_create_roadmap(
 
 
 def add_milestone(
-    session: Session,
-    *,
-    actor: User,
-    tandem_id: int,
-    title: str,
-    due_date: date,
-    owner_city_id: int | None = None,
-    description: str = "",
-    partner_contribution: str = "",
-    status: str = MilestoneStatus.PLANNED,
-    challenge_ids: Iterable[int] = (),
-    common_challenge_ids: Iterable[int] = (),
+    session: Session, *, actor: User, tandem_id: int, data: MilestoneCreate
 ) -> Milestone:
     """Add a milestone to the tandem's roadmap (created if missing)."""
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
     require_tandem_access(session, actor, tandem)
-    fields = {
-        "title": title,
-        "due_date": due_date,
-        "owner_city_id": owner_city_id,
-        "description": description,
-        "partner_contribution": partner_contribution,
-        "status": status,
-        "challenge_ids": challenge_ids,
-        "common_challenge_ids": common_challenge_ids,
-    }
-    values = _clean(session, tandem, fields)
+    values = data.model_dump()
+    _check(session, tandem, values)
     roadmap = _roadmap(session, tandem)
-    milestone = _new_milestone(session, actor, roadmap, values, _next_position(session, roadmap))
+    milestone = _new_milestone(session, actor.id, roadmap, values, _next_position(session, roadmap))
     commit(session, conflict="The milestone could not be saved; reload and try again.")
     return milestone
 
@@ -381,14 +309,15 @@ def _editable(session: Session, actor: User, milestone_id: int) -> tuple[Milesto
 
 
 def update_milestone(
-    session: Session, *, actor: User, milestone_id: int, **fields: object
+    session: Session, *, actor: User, milestone_id: int, data: MilestoneUpdate
 ) -> Milestone:
-    """Change any of COLUMNS; a change of status is recorded in the history."""
+    """Change the fields given; a change of status is recorded in the history."""
     milestone, tandem = _editable(session, actor, milestone_id)
     if milestone.archived_at is not None:
         raise InvalidInput("This milestone is archived; it can no longer be changed.")
-    values = _clean(session, tandem, fields, milestone=milestone)
-    _apply(session, actor, milestone, values)
+    values = data.changes()
+    _check(session, tandem, values, milestone=milestone)
+    _apply(session, actor.id, milestone, values)
     commit(session, conflict="The milestone could not be saved; reload and try again.")
     return milestone
 
@@ -403,10 +332,12 @@ def bulk_update_milestones(
 ) -> list[Milestone]:
     """Save an edited roadmap table: rows with an ``id`` update, rows without add.
 
-    Every row is checked before anything is written; if any is bad, nothing is saved
-    and the message names each bad row and column: a stored milestone by its title
-    (a data editor shows no row numbers), another row by its number (from 1), a
-    column by ``column_labels`` (the table's headers) where given.
+    Each row becomes a MilestoneUpdate (with an id) or a MilestoneCreate here, not in
+    the caller, so that one message can name every bad row at once. Every row is
+    checked before anything is written; if any is bad, nothing is saved and the
+    message names each bad row and column: a stored milestone by its title (a data
+    editor shows no row numbers), another row by its number (from 1), a column by
+    ``column_labels`` (the table's headers) where given.
     """
     column_labels = column_labels or {}
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
@@ -441,7 +372,12 @@ def bulk_update_milestones(
                     if ident in seen:
                         raise InvalidInput(f"The milestone #{ident} appears twice.")
                     seen.add(ident)
-            planned.append((milestone, _clean(session, tandem, fields, milestone=milestone)))
+            if milestone is None:
+                values = MilestoneCreate(**fields).model_dump()
+            else:
+                values = MilestoneUpdate(**fields).changes()
+            _check(session, tandem, values, milestone=milestone)
+            planned.append((milestone, values))
         except PeerlearnError as error:
             column = column_labels.get(error.field, error.field)
             problems.append(f"{label}, column '{column}': {error.message}")
@@ -455,12 +391,66 @@ def bulk_update_milestones(
     written = []
     for milestone, values in planned:
         if milestone is None:
-            milestone = _new_milestone(session, actor, roadmap, values, position)
+            milestone = _new_milestone(session, actor.id, roadmap, values, position)
             position += 1
         else:
-            _apply(session, actor, milestone, values)
+            _apply(session, actor.id, milestone, values)
         written.append(milestone)
     commit(session, conflict="The roadmap changed meanwhile; reload it and save again.")
+    return written
+
+
+def import_milestones(
+    session: Session,
+    *,
+    actor: User | None,
+    adds: Sequence[tuple[int, MilestoneCreate]] = (),
+    updates: Sequence[tuple[int, MilestoneUpdate]] = (),
+    system: bool = False,
+    at: datetime | None = None,
+) -> list[Milestone]:
+    """Write an import's milestones: ``adds`` as (tandem id, data), ``updates`` as
+    (milestone id, data), in the caller's transaction (the import commits once).
+
+    New milestones go at the end of each tandem's roadmap, created if missing. The
+    trusted command line passes ``system=True``: no permission check, and no person in
+    the status history. ``at`` dates the status history (now when None), for a loader
+    that replays a roadmap's past.
+    """
+    changed_by_id = None if system or actor is None else actor.id
+    tandems: dict[int, Tandem] = {}
+
+    def tandem_of(tandem_id: int) -> Tandem:
+        if tandem_id not in tandems:
+            tandem = get_active(session, Tandem, tandem_id, label="tandem")
+            if not system:
+                require_tandem_access(session, actor, tandem)
+            tandems[tandem_id] = tandem
+        return tandems[tandem_id]
+
+    written: list[Milestone] = []
+    by_tandem: dict[int, list[dict[str, object]]] = {}
+    for tandem_id, data in adds:
+        values = data.model_dump()
+        _check(session, tandem_of(tandem_id), values)
+        by_tandem.setdefault(tandem_id, []).append(values)
+    for tandem_id, values_list in by_tandem.items():
+        roadmap = _roadmap(session, tandems[tandem_id])
+        position = _next_position(session, roadmap)
+        for offset, values in enumerate(values_list):
+            written.append(
+                _new_milestone(session, changed_by_id, roadmap, values, position + offset, at)
+            )
+    for milestone_id, data in updates:
+        milestone = get(session, Milestone, milestone_id, label="milestone")
+        if milestone.archived_at is not None:
+            raise InvalidInput(f"The milestone '{milestone.title}' is archived.")
+        roadmap = get(session, Roadmap, milestone.roadmap_id, label="roadmap")
+        values = data.changes()
+        _check(session, tandem_of(roadmap.tandem_id), values, milestone=milestone)
+        _apply(session, changed_by_id, milestone, values, at)
+        written.append(milestone)
+    session.flush()
     return written
 
 

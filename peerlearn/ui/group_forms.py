@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from peerlearn.models import User
+from peerlearn.models import CommonChallengeCreate, CommonChallengeUpdate, User
 from peerlearn.services import common_challenges as group_service
 from peerlearn.services.common_challenges import CommonChallengeRow
 from peerlearn.ui.widgets import (
@@ -83,11 +83,13 @@ def group_form(
             lambda s: group_service.create_common_challenge(
                 s,
                 actor=user,
-                network_id=network_id,
-                name=name,
-                challenge_ids=chosen,
-                session_id=session_id,
-                category_id=category_id,
+                data=CommonChallengeCreate(
+                    network_id=network_id,
+                    name=name,
+                    challenge_ids=chosen,
+                    session_id=session_id,
+                    category_id=category_id,
+                ),
             ),
             success="Common challenge created",
             reset=reset,
@@ -134,8 +136,11 @@ def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
         about = st.text_area("Description", key="cc_rename_description", height=80)
         if st.form_submit_button("Rename"):
             act(
-                lambda s: group_service.rename_common_challenge(
-                    s, actor=user, common_challenge_id=group.id, name=name, description=about
+                lambda s: group_service.update_common_challenge(
+                    s,
+                    actor=user,
+                    common_challenge_id=group.id,
+                    data=CommonChallengeUpdate(name=name, description=about),
                 ),
                 success="Renamed",
                 reset=refill("cc_rename"),

@@ -16,7 +16,7 @@ from peerlearn.charts.live import PHONE, answers_chart, tally_chart, words_chart
 from peerlearn.errors import PeerlearnError
 from peerlearn.live import answers, screens, votes, wall
 from peerlearn.live.snapshot import CurrentQuestion, Snapshot
-from peerlearn.models import CountMode, QuestionKind
+from peerlearn.models import CountMode, QuestionKind, WallPostCreate
 from peerlearn.ui.live import big, chart
 from peerlearn.ui.widgets import plain, read
 
@@ -282,7 +282,9 @@ def _post(token: str) -> None:
     )
     _run(
         lambda s: wall.post_challenge(
-            s, token=token, text=text, category_id=category, tandem_id=tandem
+            s,
+            token=token,
+            data=WallPostCreate(text=text, category_id=category, tandem_id=tandem),
         ),
         success="Challenge posted",
         where="wall",

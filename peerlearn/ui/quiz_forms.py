@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from peerlearn.models import Question, QuestionKind, User
+from peerlearn.models import Question, QuestionCreate, QuestionKind, QuestionUpdate, User
 from peerlearn.services import quizzes as quiz_service
 from peerlearn.ui.widgets import act, act_and_refresh
 
@@ -74,7 +74,7 @@ def question_form(user: User, quiz_id: int, question: Question | None = None, op
     if question:
         act(
             lambda s: quiz_service.update_question(
-                s, actor=user, question_id=question.id, **fields
+                s, actor=user, question_id=question.id, data=QuestionUpdate(**fields)
             ),
             success="Question saved",
             rerun=True,
@@ -82,7 +82,7 @@ def question_form(user: User, quiz_id: int, question: Question | None = None, op
     else:
         act(
             lambda s: quiz_service.add_question(
-                s, actor=user, quiz_id=quiz_id, kind=kind, **fields
+                s, actor=user, data=QuestionCreate(quiz_id=quiz_id, kind=kind, **fields)
             ),
             success="Question added",
             # The type stays, for the next question of the same kind.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from peerlearn.models import MilestoneStatus, User
+from peerlearn.models import MilestoneCreate, MilestoneStatus, MilestoneUpdate, User
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services.roadmaps import MilestoneRow
 from peerlearn.ui.rag import RAG_BADGE, rag_style
@@ -66,7 +66,9 @@ def milestone_form(
         st.error("Give the milestone a due date.", icon=":material/error:")
         return
     act(
-        lambda s: roadmap_service.add_milestone(s, actor=user, tandem_id=tandem_id, **fields),
+        lambda s: roadmap_service.add_milestone(
+            s, actor=user, tandem_id=tandem_id, data=MilestoneCreate(**fields)
+        ),
         success="Milestone added",
         reset=ADD_FIELDS | new_version(EDITOR),
     )
@@ -75,8 +77,8 @@ def milestone_form(
 def _milestone_fields(
     prefix: str, cities: dict[int, str], challenges: dict[int, str], groups: dict[int, str]
 ) -> dict:
-    """A milestone's fields inside a form (keys ``prefix``_title, …), as the roadmap
-    service's keyword arguments."""
+    """A milestone's fields inside a form (keys ``prefix``_title, …), as the fields of
+    MilestoneCreate / MilestoneUpdate."""
     title = st.text_input("Milestone", key=f"{prefix}_title")
     left, mid, right = st.columns(3)
     due = left.date_input("Due", value=None, format="DD.MM.YYYY", key=f"{prefix}_due")
@@ -171,7 +173,7 @@ def milestone_editor(
     else:
         act(
             lambda s: roadmap_service.update_milestone(
-                s, actor=user, milestone_id=row.id, **fields
+                s, actor=user, milestone_id=row.id, data=MilestoneUpdate(**fields)
             ),
             success="Milestone saved",
             reset=again,

@@ -385,10 +385,12 @@ def _ballot(control, *names: str) -> list[int]:
             common_challenges.create_common_challenge(
                 session,
                 actor=user_of(engine, "facilitator"),
-                network_id=network_id,
-                name=name,
-                challenge_ids=[challenge],
-                session_id=row_id,
+                data=m.CommonChallengeCreate(
+                    network_id=network_id,
+                    name=name,
+                    challenge_ids=[challenge],
+                    session_id=row_id,
+                ),
             ).id
             for name, challenge in zip(names, loose, strict=False)
         ]
@@ -454,7 +456,12 @@ def test_the_cards_keep_their_place_while_the_ranking_moves(control):
 def test_a_phone_sees_the_dots_its_city_has_left_and_why_plus_does_nothing(control):
     engine, row_id = control.engine, control.row_id
     (group_id,) = _ballot(control, "Funding the next exchange")
-    drive(engine, row_id, lifecycle.update_settings, vote_mode="per city", vote_budget=2)
+    drive(
+        engine,
+        row_id,
+        lifecycle.update_settings,
+        data=m.LiveSettingsUpdate(vote_mode="per city", vote_budget=2),
+    )
     drive(engine, row_id, lifecycle.set_activity, activity="voting")
     ana, _ = joined(engine, row_id)
     bea, _ = joined(engine, row_id)  # the same city
@@ -473,7 +480,12 @@ def test_the_phone_redraws_when_its_city_spent_dots(control):
     """What a phone follows moves with its own city's dots, not with another city's."""
     engine, row_id = control.engine, control.row_id
     (group_id,) = _ballot(control, "Funding the next exchange")
-    drive(engine, row_id, lifecycle.update_settings, vote_mode="per city", vote_budget=2)
+    drive(
+        engine,
+        row_id,
+        lifecycle.update_settings,
+        data=m.LiveSettingsUpdate(vote_mode="per city", vote_budget=2),
+    )
     drive(engine, row_id, lifecycle.set_activity, activity="voting")
     with Session(engine) as session:
         cities = [c.id for c in screens.session_cities(session, session_id=row_id)]

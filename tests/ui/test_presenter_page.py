@@ -131,7 +131,9 @@ def test_the_presenter_counts_who_joins(control):
 
 def test_the_presenter_view_shows_the_question_and_coverage(control):
     engine, row_id = control.engine, control.row_id
-    drive(engine, row_id, lifecycle.update_settings, results_hidden=False)
+    drive(
+        engine, row_id, lifecycle.update_settings, data=m.LiveSettingsUpdate(results_hidden=False)
+    )
     drive(engine, row_id, live_quiz.fresh_quiz_run)  # without the 2023 answers
     question = _show(control, 0, "open")
     at = presenter(control, row_id)
@@ -244,9 +246,13 @@ def test_the_presenter_view_shows_the_wall_without_hidden_challenges(control):
     token = join(engine, row_id)
     with Session(engine) as session:
         tandem = wall.participant_tandems(session, token=token)[0]
-        post = dict(token=token, tandem_id=tandem.id)
-        wall.post_challenge(session, text="Shown on the wall", **post)
-        hidden = wall.post_challenge(session, text="Not for the wall", **post)
+
+        def post(text):
+            data = m.WallPostCreate(text=text, tandem_id=tandem.id)
+            return wall.post_challenge(session, token=token, data=data)
+
+        post("Shown on the wall")
+        hidden = post("Not for the wall")
         challenges.set_hidden(
             session, actor=user_of(engine, "facilitator"), challenge_id=hidden.id, hidden=True
         )
@@ -261,7 +267,9 @@ def test_the_wall_shows_the_common_challenges_as_they_are_grouped(control):
     with Session(engine) as session:
         tandem = wall.participant_tandems(session, token=token)[0]
         posted = [
-            wall.post_challenge(session, token=token, text=t, tandem_id=tandem.id).id
+            wall.post_challenge(
+                session, token=token, data=m.WallPostCreate(text=t, tandem_id=tandem.id)
+            ).id
             for t in ("Too few data engineers", "No budget for sensors")
         ]
     at = presenter(control, row_id)
@@ -288,10 +296,12 @@ def _group_on_the_vote(control) -> int:
         return common_challenges.create_common_challenge(
             session,
             actor=user_of(engine, "facilitator"),
-            network_id=network_id,
-            name="Funding the next exchange",
-            challenge_ids=[loose],
-            session_id=row_id,
+            data=m.CommonChallengeCreate(
+                network_id=network_id,
+                name="Funding the next exchange",
+                challenge_ids=[loose],
+                session_id=row_id,
+            ),
         ).id
 
 
@@ -314,7 +324,7 @@ def test_the_presenter_ranks_the_dots(control):
 def test_a_hidden_tally_shows_only_how_many_dots_are_placed(control):
     engine, row_id = control.engine, control.row_id
     group_id = _group_on_the_vote(control)
-    drive(engine, row_id, lifecycle.update_settings, tally_hidden=True)
+    drive(engine, row_id, lifecycle.update_settings, data=m.LiveSettingsUpdate(tally_hidden=True))
     drive(engine, row_id, lifecycle.set_activity, activity="voting")
     token = join(engine, row_id)
     with Session(engine) as session:

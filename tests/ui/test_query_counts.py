@@ -181,7 +181,9 @@ def _fill_room(engine, row_id: int, people: int, *, question_id: int, option_id:
                 session, token=token, question_id=question_id, option_ids=[option_id]
             )
             tandem = wall.participant_tandems(session, token=token)[0]
-            wall.post_challenge(session, token=token, text=f"Post {n}", tandem_id=tandem.id)
+            wall.post_challenge(
+                session, token=token, data=m.WallPostCreate(text=f"Post {n}", tandem_id=tandem.id)
+            )
             votes.add_dots(session, token=token, common_challenge_id=group_id, by=1)
         tokens.append(token)
     return tokens

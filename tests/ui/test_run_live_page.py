@@ -494,7 +494,10 @@ def _wall_posts(at, *posts: str) -> list[int]:
     with Session(engine) as session:
         tandem = wall.participant_tandems(session, token=token)[0]
         posted = [
-            wall.post_challenge(session, token=token, text=t, tandem_id=tandem.id).id for t in posts
+            wall.post_challenge(
+                session, token=token, data=m.WallPostCreate(text=t, tandem_id=tandem.id)
+            ).id
+            for t in posts
         ]
     at.token, at.tandem_id = token, tandem.id
     return posted
@@ -538,7 +541,11 @@ def test_hiding_acts_on_the_selected_challenge_when_others_come_and_go(control):
     assert any("1 selected" in c.value for c in at.caption)
     # Before the click, a new post comes in and the first one is archived elsewhere.
     with Session(engine) as session:
-        wall.post_challenge(session, token=at.token, text="Third post", tandem_id=at.tandem_id)
+        wall.post_challenge(
+            session,
+            token=at.token,
+            data=m.WallPostCreate(text="Third post", tandem_id=at.tandem_id),
+        )
         challenges.archive_challenge(
             session, actor=user_of(engine, "facilitator"), challenge_id=first
         )

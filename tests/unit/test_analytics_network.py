@@ -12,7 +12,7 @@ from peerlearn.analytics import network as glance_data
 from peerlearn.analytics import report
 from peerlearn.demo import load_demo
 from peerlearn.errors import PermissionDenied
-from peerlearn.models import ChallengeCreate
+from peerlearn.models import ChallengeCreate, CommonChallengeCreate, MilestoneCreate
 from peerlearn.services import challenges, common_challenges, roadmaps, tandems
 
 TODAY = date(2024, 6, 1)
@@ -21,10 +21,14 @@ TODAY = date(2024, 6, 1)
 @pytest.fixture
 def planned(session, world):
     add = dict(actor=world.coordinator, tandem_id=world.tandem.id)
-    roadmaps.add_milestone(session, title="Done", due_date=TODAY, status="done", **add)
-    roadmaps.add_milestone(session, title="Late", due_date=TODAY - timedelta(days=3), **add)
-    roadmaps.add_milestone(session, title="Soon", due_date=TODAY + timedelta(days=10), **add)
-    roadmaps.add_milestone(session, title="Later", due_date=TODAY + timedelta(days=90), **add)
+    for title, due, status in (
+        ("Done", TODAY, "done"),
+        ("Late", TODAY - timedelta(days=3), "planned"),
+        ("Soon", TODAY + timedelta(days=10), "planned"),
+        ("Later", TODAY + timedelta(days=90), "planned"),
+    ):
+        data = MilestoneCreate(title=title, due_date=due, status=status)
+        roadmaps.add_milestone(session, data=data, **add)
 
 
 def test_the_glance_counts_milestones_by_state(session, world, planned):
@@ -85,11 +89,9 @@ def test_the_most_common_challenges_are_ranked_by_grouped_challenges(session, wo
 
     funding = [add(world.tandem, "No budget"), add(world.other_tandem, "Grants are slow")]
     skills = [add(world.tandem, "No data scientists")]
-    group = dict(actor=world.coordinator, network_id=world.network.id)
-    common_challenges.create_common_challenge(session, name="Skills", challenge_ids=skills, **group)
-    common_challenges.create_common_challenge(
-        session, name="Funding", challenge_ids=funding, **group
-    )
+    for name, ids in (("Skills", skills), ("Funding", funding)):
+        data = CommonChallengeCreate(network_id=world.network.id, name=name, challenge_ids=ids)
+        common_challenges.create_common_challenge(session, actor=world.coordinator, data=data)
     table = glance_data.top_common_challenges(
         session, actor=world.coordinator, network_id=world.network.id
     )

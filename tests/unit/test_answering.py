@@ -26,29 +26,39 @@ def live(session, world, code):
     """A quiz in the live workshop with a question of each kind, the single choice one
     open (``show`` opens another), and one participant."""
     f = world.facilitator
-    quiz = qz.add_quiz(session, actor=f, session_id=world.workshop.id, title="Live")
+    quiz = qz.add_quiz(
+        session, actor=f, data=m.QuizCreate(session_id=world.workshop.id, title="Live")
+    )
     w = type("Live", (), {})()
     w.single = qz.add_question(
         session,
         actor=f,
-        quiz_id=quiz.id,
-        kind=m.QuestionKind.SINGLE,
-        text="First theme?",
-        options=["Energy", "Mobility", "Data"],
+        data=m.QuestionCreate(
+            quiz_id=quiz.id,
+            kind=m.QuestionKind.SINGLE,
+            text="First theme?",
+            options=["Energy", "Mobility", "Data"],
+        ),
     )
     w.multiple = qz.add_question(
         session,
         actor=f,
-        quiz_id=quiz.id,
-        kind=m.QuestionKind.MULTIPLE,
-        text="Needs?",
-        options=["Funding", "Consulting", "Staff"],
+        data=m.QuestionCreate(
+            quiz_id=quiz.id,
+            kind=m.QuestionKind.MULTIPLE,
+            text="Needs?",
+            options=["Funding", "Consulting", "Staff"],
+        ),
     )
     w.scale = qz.add_question(
-        session, actor=f, quiz_id=quiz.id, kind=m.QuestionKind.SCALE, text="Ready?"
+        session,
+        actor=f,
+        data=m.QuestionCreate(quiz_id=quiz.id, kind=m.QuestionKind.SCALE, text="Ready?"),
     )
     w.open = qz.add_question(
-        session, actor=f, quiz_id=quiz.id, kind=m.QuestionKind.OPEN, text="One word?"
+        session,
+        actor=f,
+        data=m.QuestionCreate(quiz_id=quiz.id, kind=m.QuestionKind.OPEN, text="One word?"),
     )
     w.quiz = quiz
     # One question at a time is open: the one on the screen.
@@ -111,7 +121,9 @@ def test_closing_twice_keeps_the_first_closing_time(session, world, live):
 
 def test_a_question_never_opened_cannot_be_closed(session, world, live, unchanged):
     later = qz.add_question(
-        session, actor=world.facilitator, quiz_id=live.quiz.id, kind="open text", text="?"
+        session,
+        actor=world.facilitator,
+        data=m.QuestionCreate(quiz_id=live.quiz.id, kind="open text", text="?"),
     )
     with unchanged(), pytest.raises(InvalidInput, match="not been opened"):
         _close(session, world, later)
@@ -217,7 +229,9 @@ def test_only_the_question_on_the_screen_takes_answers(session, world, live, unc
 
 def test_a_question_not_opened_yet_takes_no_answers(session, world, live, unchanged):
     later = qz.add_question(
-        session, actor=world.facilitator, quiz_id=live.quiz.id, kind="open text", text="?"
+        session,
+        actor=world.facilitator,
+        data=m.QuestionCreate(quiz_id=live.quiz.id, kind="open text", text="?"),
     )
     with unchanged(), pytest.raises(InvalidInput, match="not open yet"):
         _answer(session, live.me, later, text="Early")

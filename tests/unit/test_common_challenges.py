@@ -35,13 +35,16 @@ def ch(session, world):
 
 def create(session, world, ids, name="Funding", **kwargs):
     kwargs.setdefault("session_id", world.plenary.id)
-    return svc.create_common_challenge(
-        session,
-        actor=world.facilitator,
-        network_id=world.network.id,
-        name=name,
-        challenge_ids=ids,
-        **kwargs,
+    data = m.CommonChallengeCreate(
+        network_id=world.network.id, name=name, challenge_ids=ids, **kwargs
+    )
+    return svc.create_common_challenge(session, actor=world.facilitator, data=data)
+
+
+def rename(session, *, actor, common_challenge_id, **fields):
+    data = m.CommonChallengeUpdate(**fields)
+    return svc.update_common_challenge(
+        session, actor=actor, common_challenge_id=common_challenge_id, data=data
     )
 
 
@@ -113,7 +116,8 @@ def test_create_refuses_bad_input(session, world, ch, unchanged, which, change, 
     }[which]
     kwargs = {"network_id": world.network.id, "name": "Funding", "challenge_ids": ids} | change
     with unchanged(), pytest.raises(error, match=match):
-        svc.create_common_challenge(session, actor=world.facilitator, **kwargs)
+        data = m.CommonChallengeCreate(**kwargs)
+        svc.create_common_challenge(session, actor=world.facilitator, data=data)
     assert group_of(session, ch.a) is None
 
 
@@ -138,9 +142,9 @@ def test_create_refuses_tandem_member_and_duplicates(session, world, ch, unchang
         svc.create_common_challenge(
             session,
             actor=world.member,
-            network_id=world.network.id,
-            name="Funding",
-            challenge_ids=[ch.a.id],
+            data=m.CommonChallengeCreate(
+                network_id=world.network.id, name="Funding", challenge_ids=[ch.a.id]
+            ),
         )
     create(session, world, [ch.a.id])
     with unchanged(), pytest.raises(Conflict, match="'FUNDING' already exists"):
@@ -152,7 +156,7 @@ def test_create_refuses_tandem_member_and_duplicates(session, world, ch, unchang
 def test_rename(session, world, ch, unchanged):
     group = create(session, world, [ch.a.id])
     other = create(session, world, [ch.b.id], name="Skills")
-    svc.rename_common_challenge(
+    rename(
         session,
         actor=world.coordinator,
         common_challenge_id=group.id,
@@ -162,22 +166,16 @@ def test_rename(session, world, ch, unchanged):
     stored = session.get(m.CommonChallenge, group.id)
     assert (stored.name, stored.description) == ("Funding pilots", "For sensors")
     # Same name again, different case: allowed for the group itself.
-    svc.rename_common_challenge(
-        session, actor=world.coordinator, common_challenge_id=group.id, name="FUNDING PILOTS"
-    )
+    rename(session, actor=world.coordinator, common_challenge_id=group.id, name="FUNDING PILOTS")
     assert session.get(m.CommonChallenge, group.id).description == "For sensors"
     with unchanged(), pytest.raises(Conflict):
-        svc.rename_common_challenge(
+        rename(
             session, actor=world.coordinator, common_challenge_id=other.id, name="funding pilots"
         )
     with unchanged(), pytest.raises(InvalidInput):
-        svc.rename_common_challenge(
-            session, actor=world.coordinator, common_challenge_id=group.id, name=""
-        )
+        rename(session, actor=world.coordinator, common_challenge_id=group.id, name="")
     with unchanged(), pytest.raises(PermissionDenied):
-        svc.rename_common_challenge(
-            session, actor=world.member, common_challenge_id=group.id, name="Mine"
-        )
+        rename(session, actor=world.member, common_challenge_id=group.id, name="Mine")
     session.expire_all()
     assert session.get(m.CommonChallenge, group.id).name == "FUNDING PILOTS"
 

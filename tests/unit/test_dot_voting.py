@@ -34,7 +34,10 @@ def groups(session, world, code):
 
 def _settings(session, world, **changes):
     lifecycle.update_settings(
-        session, actor=world.facilitator, session_id=world.workshop.id, **changes
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        data=m.LiveSettingsUpdate(**changes),
     )
 
 
@@ -233,7 +236,10 @@ def test_per_city_counts_only_the_citys_people_of_this_session(session, world, c
     _settings(session, world, vote_mode=m.CountMode.CITY, vote_budget=2)
     lifecycle.start_live(session, actor=world.facilitator, session_id=world.plenary.id)
     lifecycle.update_settings(
-        session, actor=world.facilitator, session_id=world.plenary.id, vote_mode="per city"
+        session,
+        actor=world.facilitator,
+        session_id=world.plenary.id,
+        data=m.LiveSettingsUpdate(vote_mode="per city"),
     )
     ballot.add(
         session,

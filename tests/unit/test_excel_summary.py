@@ -212,9 +212,13 @@ def test_multiple_choice_shares_are_of_the_people_answering(demo, cie):
 def test_open_answers_are_counted_alike_whatever_their_case_and_spaces(session, world, coordinator):
     from peerlearn.services import quizzes
 
-    quiz = quizzes.add_quiz(session, actor=coordinator, session_id=world.workshop.id, title="Open")
+    quiz = quizzes.add_quiz(
+        session, actor=coordinator, data=m.QuizCreate(session_id=world.workshop.id, title="Open")
+    )
     question = quizzes.add_question(
-        session, actor=coordinator, quiz_id=quiz.id, text="One word?", kind="open text"
+        session,
+        actor=coordinator,
+        data=m.QuestionCreate(quiz_id=quiz.id, text="One word?", kind="open text"),
     )
     lifecycle.start_live(session, actor=coordinator, session_id=world.workshop.id)
     live_quiz.open_question(

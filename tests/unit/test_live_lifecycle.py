@@ -82,11 +82,13 @@ def test_settings_are_saved(session, world, code):
         session,
         actor=world.facilitator,
         session_id=world.workshop.id,
-        count_mode="per city",
-        results_hidden=False,
-        vote_mode="per city",
-        vote_budget=5,
-        tally_hidden=True,
+        data=m.LiveSettingsUpdate(
+            count_mode="per city",
+            results_hidden=False,
+            vote_mode="per city",
+            vote_budget=5,
+            tally_hidden=True,
+        ),
     )
     assert (row.count_mode, row.results_hidden, row.vote_mode, row.vote_budget) == (
         m.CountMode.CITY,
@@ -97,7 +99,10 @@ def test_settings_are_saved(session, world, code):
     assert row.tally_hidden is True
     # A setting left out stays as it was.
     row = lifecycle.update_settings(
-        session, actor=world.facilitator, session_id=world.workshop.id, tally_hidden=False
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        data=m.LiveSettingsUpdate(tally_hidden=False),
     )
     assert (row.tally_hidden, row.vote_budget, row.count_mode) == (False, 5, m.CountMode.CITY)
 
@@ -112,8 +117,9 @@ def test_settings_refuse_bad_values(session, world, code, unchanged):
         dict(vote_mode="anyone"),
     ]:
         with unchanged(), pytest.raises(InvalidInput):
+            data = m.LiveSettingsUpdate(**bad)
             lifecycle.update_settings(
-                session, actor=world.facilitator, session_id=world.workshop.id, **bad
+                session, actor=world.facilitator, session_id=world.workshop.id, data=data
             )
     row = fresh(session, m.EventSession, world.workshop)
     assert (row.count_mode, row.vote_budget) == (m.CountMode.PERSON, 3)
@@ -122,7 +128,10 @@ def test_settings_refuse_bad_values(session, world, code, unchanged):
 def test_only_staff_change_the_settings(session, world, code, unchanged):
     with unchanged(), pytest.raises(PermissionDenied):
         lifecycle.update_settings(
-            session, actor=world.member, session_id=world.workshop.id, vote_budget=5
+            session,
+            actor=world.member,
+            session_id=world.workshop.id,
+            data=m.LiveSettingsUpdate(vote_budget=5),
         )
 
 

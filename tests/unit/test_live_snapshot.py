@@ -20,7 +20,10 @@ from tests.unit.live_fixtures import answer, join, open_question, snap, statemen
 
 def _settings(session, world, **changes):
     lifecycle.update_settings(
-        session, actor=world.facilitator, session_id=world.workshop.id, **changes
+        session,
+        actor=world.facilitator,
+        session_id=world.workshop.id,
+        data=m.LiveSettingsUpdate(**changes),
     )
 
 

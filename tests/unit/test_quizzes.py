@@ -17,7 +17,9 @@ SINGLE, MULTIPLE, SCALE, OPEN = (
 @pytest.fixture
 def quiz(session, world):
     return qz.add_quiz(
-        session, actor=world.facilitator, session_id=world.workshop.id, title="Warm-up"
+        session,
+        actor=world.facilitator,
+        data=m.QuizCreate(session_id=world.workshop.id, title="Warm-up"),
     )
 
 
@@ -31,7 +33,8 @@ def _single(session, world, quiz, text="Which theme matters most?", **changes):
         correct=[2],
     )
     fields.update(changes)
-    return qz.add_question(session, **fields)
+    actor = fields.pop("actor")
+    return qz.add_question(session, actor=actor, data=m.QuestionCreate(**fields))
 
 
 def _answer(session, question, option):
@@ -55,7 +58,9 @@ def question_session(session, question):
 
 def test_add_and_rename_quiz(session, world, quiz):
     assert session.get(m.Quiz, quiz.id).title == "Warm-up"
-    qz.rename_quiz(session, actor=world.coordinator, quiz_id=quiz.id, title="  Icebreaker ")
+    qz.update_quiz(
+        session, actor=world.coordinator, quiz_id=quiz.id, data=m.QuizUpdate(title="  Icebreaker ")
+    )
     session.expire_all()
     assert session.get(m.Quiz, quiz.id).title == "Icebreaker"
     assert [q.id for q in qz.list_quizzes(session, session_id=world.workshop.id)] == [quiz.id]
@@ -71,10 +76,10 @@ def test_add_and_rename_quiz(session, world, quiz):
     ],
 )
 def test_add_quiz_refuses_bad_input(session, world, quiz, unchanged, changes, error):
-    fields = dict(actor=world.facilitator, session_id=world.workshop.id, title="Another")
+    fields = dict(session_id=world.workshop.id, title="Another")
     fields.update(changes)
     with unchanged(), pytest.raises(error):
-        qz.add_quiz(session, **fields)
+        qz.add_quiz(session, actor=world.facilitator, data=m.QuizCreate(**fields))
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])
@@ -82,12 +87,18 @@ def test_tandem_members_cannot_write_quizzes(session, world, quiz, unchanged, wh
     actor = getattr(world, who)
     question = _single(session, world, quiz)
     calls = [
-        lambda: qz.add_quiz(session, actor=actor, session_id=world.workshop.id, title="Mine"),
-        lambda: qz.rename_quiz(session, actor=actor, quiz_id=quiz.id, title="Mine"),
+        lambda: qz.add_quiz(
+            session, actor=actor, data=m.QuizCreate(session_id=world.workshop.id, title="Mine")
+        ),
+        lambda: qz.update_quiz(
+            session, actor=actor, quiz_id=quiz.id, data=m.QuizUpdate(title="Mine")
+        ),
         lambda: qz.delete_quiz(session, actor=actor, quiz_id=quiz.id),
         lambda: qz.duplicate_quiz(session, actor=actor, quiz_id=quiz.id),
         lambda: _single(session, world, quiz, actor=actor),
-        lambda: qz.update_question(session, actor=actor, question_id=question.id, text="Mine"),
+        lambda: qz.update_question(
+            session, actor=actor, question_id=question.id, data=m.QuestionUpdate(text="Mine")
+        ),
         lambda: qz.delete_question(session, actor=actor, question_id=question.id),
         lambda: qz.move_question(session, actor=actor, question_id=question.id, direction=1),
     ]
@@ -101,10 +112,14 @@ def test_tandem_members_cannot_write_quizzes(session, world, quiz, unchanged, wh
 
 def test_rename_quiz_refuses_duplicate(session, world, quiz):
     other = qz.add_quiz(
-        session, actor=world.facilitator, session_id=world.workshop.id, title="Closing"
+        session,
+        actor=world.facilitator,
+        data=m.QuizCreate(session_id=world.workshop.id, title="Closing"),
     )
     with pytest.raises(Conflict, match="'Warm-up'"):
-        qz.rename_quiz(session, actor=world.facilitator, quiz_id=other.id, title="warm-up")
+        qz.update_quiz(
+            session, actor=world.facilitator, quiz_id=other.id, data=m.QuizUpdate(title="warm-up")
+        )
     session.rollback()
     session.expire_all()
     assert session.get(m.Quiz, other.id).title == "Closing"
@@ -135,26 +150,30 @@ def test_add_questions_of_every_kind(session, world, quiz):
     multiple = qz.add_question(
         session,
         actor=world.facilitator,
-        quiz_id=quiz.id,
-        kind="multiple choice",
-        text="Which needs do you have?",
-        options=["Funding", "Consulting", "Qualified staff"],
-        correct=[0, 2],
+        data=m.QuestionCreate(
+            quiz_id=quiz.id,
+            kind="multiple choice",
+            text="Which needs do you have?",
+            options=["Funding", "Consulting", "Qualified staff"],
+            correct=[0, 2],
+        ),
     )
     scale = qz.add_question(
-        session, actor=world.facilitator, quiz_id=quiz.id, kind=SCALE, text="How ready?"
+        session,
+        actor=world.facilitator,
+        data=m.QuestionCreate(quiz_id=quiz.id, kind=SCALE, text="How ready?"),
     )
     wide = qz.add_question(
         session,
         actor=world.facilitator,
-        quiz_id=quiz.id,
-        kind=SCALE,
-        text="Score 0-10",
-        scale_min=0,
-        scale_max=10,
+        data=m.QuestionCreate(
+            quiz_id=quiz.id, kind=SCALE, text="Score 0-10", scale_min=0, scale_max=10
+        ),
     )
     open_ = qz.add_question(
-        session, actor=world.facilitator, quiz_id=quiz.id, kind=OPEN, text="One word?"
+        session,
+        actor=world.facilitator,
+        data=m.QuestionCreate(quiz_id=quiz.id, kind=OPEN, text="One word?"),
     )
     view = qz.get_quiz(session, quiz_id=quiz.id)
     assert [v.question.id for v in view.questions] == [
@@ -205,7 +224,11 @@ def test_add_question_refuses_bad_input(session, world, quiz, unchanged, changes
 
 def test_add_question_to_unknown_quiz(session, world, unchanged):
     with unchanged(), pytest.raises(NotFound):
-        qz.add_question(session, actor=world.facilitator, quiz_id=9999, kind=OPEN, text="Hi?")
+        qz.add_question(
+            session,
+            actor=world.facilitator,
+            data=m.QuestionCreate(quiz_id=9999, kind=OPEN, text="Hi?"),
+        )
 
 
 def test_get_quiz_uses_few_queries(session, world, quiz, engine):
@@ -233,9 +256,7 @@ def test_update_question_text_and_options(session, world, quiz):
         session,
         actor=world.facilitator,
         question_id=question.id,
-        text="Which theme first?",
-        options=["Energy", "Data"],
-        correct=[0],
+        data=m.QuestionUpdate(text="Which theme first?", options=["Energy", "Data"], correct=[0]),
     )
     view = qz.get_quiz(session, quiz_id=quiz.id).questions[0]
     assert view.question.text == "Which theme first?"
@@ -254,7 +275,12 @@ def test_update_question_bad_input_changes_nothing(session, world, quiz, unchang
         {"scale_max": 4},
     ):
         with unchanged(), pytest.raises(InvalidInput):
-            qz.update_question(session, actor=world.facilitator, question_id=question.id, **changes)
+            qz.update_question(
+                session,
+                actor=world.facilitator,
+                question_id=question.id,
+                data=m.QuestionUpdate(**changes),
+            )
     session.expire_all()
     view = qz.get_quiz(session, quiz_id=quiz.id).questions[0]
     assert view.question.text == "Which theme matters most?"
@@ -270,16 +296,16 @@ def test_answered_question_keeps_its_options(session, world, quiz, unchanged):
             session,
             actor=world.facilitator,
             question_id=question.id,
-            options=["Water", "Air"],
+            data=m.QuestionUpdate(options=["Water", "Air"]),
         )
     # The text, and which option is correct, may still change; the option rows stay.
     qz.update_question(
         session,
         actor=world.facilitator,
         question_id=question.id,
-        text="Which theme?",
-        options=["Energy", "Mobility", "Data"],
-        correct=[1],
+        data=m.QuestionUpdate(
+            text="Which theme?", options=["Energy", "Mobility", "Data"], correct=[1]
+        ),
     )
     view = qz.get_quiz(session, quiz_id=quiz.id).questions[0]
     assert [o.id for o in view.options] == [o.id for o in options]
@@ -290,7 +316,9 @@ def test_answered_question_keeps_its_options(session, world, quiz, unchanged):
 
 def test_answered_scale_keeps_its_range(session, world, quiz):
     question = qz.add_question(
-        session, actor=world.facilitator, quiz_id=quiz.id, kind=SCALE, text="Ready?"
+        session,
+        actor=world.facilitator,
+        data=m.QuestionCreate(quiz_id=quiz.id, kind=SCALE, text="Ready?"),
     )
     participant = m.Participant(session_id=world.workshop.id, token="t-scale")
     session.add(participant)
@@ -298,7 +326,12 @@ def test_answered_scale_keeps_its_range(session, world, quiz):
     session.add(m.Answer(participant_id=participant.id, question_id=question.id, value=4))
     session.commit()
     with pytest.raises(Conflict):
-        qz.update_question(session, actor=world.facilitator, question_id=question.id, scale_max=3)
+        qz.update_question(
+            session,
+            actor=world.facilitator,
+            question_id=question.id,
+            data=m.QuestionUpdate(scale_max=3),
+        )
     session.rollback()
     session.expire_all()
     assert session.get(m.Question, question.id).scale_max == 5
@@ -356,7 +389,11 @@ def test_move_question_refuses_impossible_moves(session, world, quiz, unchanged,
 
 def test_duplicate_quiz_copies_questions_not_answers(session, world, quiz):
     question = _single(session, world, quiz)
-    qz.add_question(session, actor=world.facilitator, quiz_id=quiz.id, kind=SCALE, text="Ready?")
+    qz.add_question(
+        session,
+        actor=world.facilitator,
+        data=m.QuestionCreate(quiz_id=quiz.id, kind=SCALE, text="Ready?"),
+    )
     session.get(m.Question, question.id).opened_at = m.utcnow()
     session.commit()
     _answer(session, question, qz.get_quiz(session, quiz_id=quiz.id).questions[0].options[2])

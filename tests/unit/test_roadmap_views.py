@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from peerlearn.errors import PermissionDenied
+from peerlearn.models import MilestoneCreate, MilestoneUpdate
 from peerlearn.services import roadmaps
 from peerlearn.services.roadmap_views import tandem_history
 from peerlearn.ui.roadmap_forms import editor_rows
@@ -16,14 +17,19 @@ def test_the_history_lists_every_status_change_newest_first(session, world):
         session,
         actor=world.member,
         tandem_id=world.tandem.id,
-        title="Workshop",
-        due_date=date(2024, 5, 1),
+        data=MilestoneCreate(title="Workshop", due_date=date(2024, 5, 1)),
     )
     roadmaps.update_milestone(
-        session, actor=world.member, milestone_id=milestone.id, status="in progress"
+        session,
+        actor=world.member,
+        milestone_id=milestone.id,
+        data=MilestoneUpdate(status="in progress"),
     )
     roadmaps.update_milestone(
-        session, actor=world.coordinator, milestone_id=milestone.id, status="done"
+        session,
+        actor=world.coordinator,
+        milestone_id=milestone.id,
+        data=MilestoneUpdate(status="done"),
     )
     history = tandem_history(session, actor=world.member, tandem_id=world.tandem.id)
     assert [(h.old_status, h.new_status) for h in history][:2] == [
@@ -65,11 +71,13 @@ def test_the_history_names_an_account_without_a_name_by_its_email(session, world
         session,
         actor=world.coordinator,
         tandem_id=world.tandem.id,
-        title="Workshop",
-        due_date=date(2024, 5, 1),
+        data=MilestoneCreate(title="Workshop", due_date=date(2024, 5, 1)),
     )
     roadmaps.update_milestone(
-        session, actor=world.coordinator, milestone_id=milestone.id, status="done"
+        session,
+        actor=world.coordinator,
+        milestone_id=milestone.id,
+        data=MilestoneUpdate(status="done"),
     )
     history = tandem_history(session, actor=world.member, tandem_id=world.tandem.id)
     assert history[0].changed_by == world.coordinator.email

@@ -1,4 +1,6 @@
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -13,11 +15,20 @@ from peerlearn.services import roadmaps as svc
 DUE = date(2024, 6, 30)
 
 
-def add(session, world, actor=None, **kwargs):
-    kwargs.setdefault("tandem_id", world.tandem.id)
+def add(session, world, actor=None, tandem_id=None, **kwargs):
     kwargs.setdefault("title", "Open data portal pilot")
     kwargs.setdefault("due_date", DUE)
-    return svc.add_milestone(session, actor=actor or world.member, **kwargs)
+    return svc.add_milestone(
+        session,
+        actor=actor or world.member,
+        tandem_id=tandem_id or world.tandem.id,
+        data=m.MilestoneCreate(**kwargs),
+    )
+
+
+def update(session, *, actor, milestone_id, **fields):
+    data = m.MilestoneUpdate(**fields)
+    return svc.update_milestone(session, actor=actor, milestone_id=milestone_id, data=data)
 
 
 def history(session, milestone_id):
@@ -160,11 +171,11 @@ def test_add_milestone_wrong_actor(session, world, unchanged):
 
 def test_update_records_status_changes_only(session, world, links):
     milestone = add(session, world)
-    svc.update_milestone(session, actor=world.member, milestone_id=milestone.id, title="Renamed")
+    update(session, actor=world.member, milestone_id=milestone.id, title="Renamed")
     assert history(session, milestone.id) == [(None, "planned", world.member.id)]
-    svc.update_milestone(session, actor=world.facilitator, milestone_id=milestone.id, status="done")
-    svc.update_milestone(session, actor=world.member, milestone_id=milestone.id, status="done")
-    svc.update_milestone(session, actor=world.member, milestone_id=milestone.id, status="blocked")
+    update(session, actor=world.facilitator, milestone_id=milestone.id, status="done")
+    update(session, actor=world.member, milestone_id=milestone.id, status="done")
+    update(session, actor=world.member, milestone_id=milestone.id, status="blocked")
     assert history(session, milestone.id) == [
         (None, "planned", world.member.id),
         ("planned", "done", world.facilitator.id),
@@ -179,7 +190,7 @@ def test_update_replaces_links(session, world, links):
     session.add(second)
     session.commit()
     milestone = add(session, world, challenge_ids=[links.mine.id])
-    svc.update_milestone(
+    update(
         session,
         actor=world.member,
         milestone_id=milestone.id,
@@ -192,10 +203,8 @@ def test_update_replaces_links(session, world, links):
     # A link to a challenge archived since may be kept.
     second.archived_at = m.utcnow()
     session.commit()
-    svc.update_milestone(
-        session, actor=world.member, milestone_id=milestone.id, challenge_ids=[second.id]
-    )
-    svc.update_milestone(session, actor=world.member, milestone_id=milestone.id, challenge_ids=[])
+    update(session, actor=world.member, milestone_id=milestone.id, challenge_ids=[second.id])
+    update(session, actor=world.member, milestone_id=milestone.id, challenge_ids=[])
     (row,) = svc.list_milestones(session, actor=world.member, tandem_id=world.tandem.id)
     assert row.challenge_ids == ()
 
@@ -212,7 +221,7 @@ def test_update_refusals_change_nothing(session, world, unchanged):
     ]
     for actor, fields, error in cases:
         with unchanged(), pytest.raises(error):
-            svc.update_milestone(session, actor=actor, milestone_id=milestone.id, **fields)
+            update(session, actor=actor, milestone_id=milestone.id, **fields)
         session.expire_all()
         stored = session.get(m.Milestone, milestone.id)
         assert (stored.status, stored.due_date, stored.owner_city_id, stored.title) == (
@@ -222,7 +231,7 @@ def test_update_refusals_change_nothing(session, world, unchanged):
             "Open data portal pilot",
         )
     with unchanged(), pytest.raises(NotFound):
-        svc.update_milestone(session, actor=world.member, milestone_id=9999, title="x")
+        update(session, actor=world.member, milestone_id=9999, title="x")
 
 
 def test_archive_milestone(session, world, unchanged):
@@ -236,7 +245,7 @@ def test_archive_milestone(session, world, unchanged):
     with unchanged(), pytest.raises(InvalidInput, match="already archived"):
         svc.archive_milestone(session, actor=world.member, milestone_id=milestone.id)
     with unchanged(), pytest.raises(InvalidInput, match="archived"):
-        svc.update_milestone(session, actor=world.member, milestone_id=milestone.id, title="x")
+        update(session, actor=world.member, milestone_id=milestone.id, title="x")
 
 
 # --- bulk ---------------------------------------------------------------------------
@@ -382,3 +391,46 @@ def test_bulk_names_columns_by_the_tables_headers(session, world, unchanged):
             column_labels={"due_date": "Due"},
         )
     assert "The row of 'First', column 'Due': The due date must not be blank." in str(raised.value)
+
+
+def test_milestone_history_is_written_in_one_place():
+    package = Path(svc.__file__).parents[1]
+    writers = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"(?<!class )MilestoneStatusChange\(", path.read_text(encoding="utf-8"))
+    )
+    assert writers == ["services/roadmaps.py"]
+
+
+def test_import_milestones_is_the_import_door(session, world, unchanged):
+    """Adds go at the end of the roadmap, updates record their status change, and the
+    trusted command line (system) puts no person in the history, dated as asked."""
+    first = add(session, world, title="First")
+    at = datetime(2024, 1, 2, 12, 0, tzinfo=UTC)
+    written = svc.import_milestones(
+        session,
+        actor=None,
+        system=True,
+        adds=[(world.tandem.id, m.MilestoneCreate(title="Imported", due_date=DUE, status="done"))],
+        updates=[(first.id, m.MilestoneUpdate(status="blocked"))],
+        at=at,
+    )
+    session.commit()
+    imported = written[0]
+    assert (imported.title, imported.position) == ("Imported", first.position + 1)
+    assert history(session, imported.id) == [(None, "done", None)]
+    assert history(session, first.id)[-1] == ("planned", "blocked", None)
+    stamps = session.exec(
+        select(m.MilestoneStatusChange.changed_at).where(
+            m.MilestoneStatusChange.milestone_id == imported.id
+        )
+    ).all()
+    assert [s if s.tzinfo else s.replace(tzinfo=UTC) for s in stamps] == [at]
+
+    data = m.MilestoneCreate(title="Theirs", due_date=DUE)
+    with unchanged(), pytest.raises(PermissionDenied):
+        svc.import_milestones(session, actor=world.outsider, adds=[(world.tandem.id, data)])
+    foreign_owner = m.MilestoneCreate(title="X", due_date=DUE, owner_city_id=world.pirna.id)
+    with unchanged(), pytest.raises(InvalidInput, match="Pirna is not a city"):
+        svc.import_milestones(session, actor=world.member, adds=[(world.tandem.id, foreign_owner)])

@@ -13,7 +13,8 @@ from tests.unit.live_fixtures import fresh, join, snap
 
 
 def _post(session, phone, text="No budget for sensors", **fields):
-    return wall.post_challenge(session, token=phone.token, text=text, **fields)
+    data = m.WallPostCreate(text=text, **fields)
+    return wall.post_challenge(session, token=phone.token, data=data)
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_only_a_live_session_takes_posts(session, world, code, unchanged):
     with unchanged(), pytest.raises(NotFound, match="is not live"):
         _post(session, phone)
     with unchanged(), pytest.raises(NotFound, match="join the session again"):
-        wall.post_challenge(session, token="forged", text="Hello")
+        wall.post_challenge(session, token="forged", data=m.WallPostCreate(text="Hello"))
 
 
 def test_a_post_moves_the_clock_of_what_the_room_sends(session, world, code):

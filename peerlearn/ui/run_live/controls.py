@@ -12,7 +12,7 @@ from sqlmodel import Session
 from peerlearn import rules
 from peerlearn.live import lifecycle
 from peerlearn.live.snapshot import Snapshot
-from peerlearn.models import CountMode, EventSession, User
+from peerlearn.models import CountMode, EventSession, LiveSettingsUpdate, User
 from peerlearn.ui.widgets import act
 
 MODES = [m.value for m in CountMode]
@@ -75,11 +75,13 @@ def settings(user: User, row: EventSession) -> None:
                     s,
                     actor=user,
                     session_id=row.id,
-                    count_mode=count_mode,
-                    results_hidden=hidden,
-                    vote_mode=vote_mode,
-                    vote_budget=int(budget),
-                    tally_hidden=tally_hidden,
+                    data=LiveSettingsUpdate(
+                        count_mode=count_mode,
+                        results_hidden=hidden,
+                        vote_mode=vote_mode,
+                        vote_budget=int(budget),
+                        tally_hidden=tally_hidden,
+                    ),
                 ),
                 success="Settings saved",
             )
