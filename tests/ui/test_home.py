@@ -61,8 +61,10 @@ def test_home_counts_the_colours_the_roadmaps_screen_shows(app):
             session,
             actor=user_of(at.engine, "coordinator"),
             tandem_id=tandem.id,
-            title="After the deadline",
-            due_date=max(tandem.deadline, date.today()) + timedelta(days=90),
+            data=m.MilestoneCreate(
+                title="After the deadline",
+                due_date=max(tandem.deadline, date.today()) + timedelta(days=90),
+            ),
         )
         tandem_ids = session.exec(
             select(m.Tandem.id).where(

@@ -133,8 +133,9 @@ def test_a_milestone_due_after_its_tandems_deadline_is_red_on_home_too(session, 
     deadline = world.tandem.deadline
     today = deadline - timedelta(days=10)
     add = dict(actor=world.coordinator, tandem_id=world.tandem.id)
-    roadmaps.add_milestone(session, title="Too late", due_date=deadline + timedelta(days=5), **add)
-    roadmaps.add_milestone(session, title="In time", due_date=deadline, **add)
+    late = MilestoneCreate(title="Too late", due_date=deadline + timedelta(days=5))
+    roadmaps.add_milestone(session, data=late, **add)
+    roadmaps.add_milestone(session, data=MilestoneCreate(title="In time", due_date=deadline), **add)
     facts = glance_data.glance(
         session, actor=world.coordinator, network_id=world.network.id, today=today
     )
