@@ -44,9 +44,10 @@ from peerlearn.models import (
     UserRole,
 )
 from peerlearn.names import loose_key, name_key
-from peerlearn.services._common import actor_tandem_ids, now
 from peerlearn.services.challenges import PRIORITIES
+from peerlearn.services.permissions import actor_tandem_ids
 from peerlearn.services.roadmaps import _next_position, _roadmap
+from peerlearn.services.store import now
 
 TANDEM = Column(
     "tandem", "Tandem", "The tandem's name.", "Arezzo–Arnsberg", ("tandem name",), required=True

@@ -27,20 +27,9 @@ from peerlearn.models import (
     Takeaway,
     User,
 )
-from peerlearn.services._common import (
-    KEEP,
-    STAFF,
-    choice,
-    clean_text,
-    commit,
-    count,
-    date_order,
-    get,
-    get_active,
-    now,
-    refuse_if_used,
-    require_role,
-)
+from peerlearn.services.permissions import require_reader, require_staff
+from peerlearn.services.store import KEEP, commit, count, get, get_active, now, refuse_if_used
+from peerlearn.services.text import choice, clean_text, date_order
 
 # --- validation helpers -----------------------------------------------------------
 
@@ -132,7 +121,7 @@ def add_event(
     mode: str = EventMode.ONSITE,
     description: str = "",
 ) -> Event:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     network = get_active(session, Network, network_id, label="network")
     title = clean_text(title, label="The event's title", max_len=TITLE_MAX, field="title")
     place = clean_text(place, label="The place", max_len=NAME_MAX, required=False, field="place")
@@ -169,7 +158,7 @@ def update_event(
     description: str | None = None,
 ) -> Event:
     """Change the fields given (None keeps a field as it is)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get(session, Event, event_id, label="event")
     new_title = (
         event.title
@@ -219,7 +208,7 @@ def _refuse_sessions_outside(session: Session, event: Event, start: date, end: d
 
 
 def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get(session, Event, event_id, label="event")
     if event.archived_at is None:
         event.archived_at = now()
@@ -229,7 +218,7 @@ def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
 
 
 def delete_event(session: Session, *, actor: User, event_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get(session, Event, event_id, label="event")
     refuse_if_used(
         session,
@@ -241,9 +230,14 @@ def delete_event(session: Session, *, actor: User, event_id: int) -> None:
 
 
 def list_events(
-    session: Session, *, network_id: int | None = None, include_archived: bool = False
+    session: Session,
+    *,
+    actor: User,
+    network_id: int | None = None,
+    include_archived: bool = False,
 ) -> list[Event]:
-    """Events, the most recent first."""
+    """Events, the most recent first; everyone signed in reads them."""
+    require_reader(actor)
     statement = select(Event).order_by(Event.start_date.desc(), Event.id.desc())
     if network_id is not None:
         statement = statement.where(Event.network_id == network_id)
@@ -267,7 +261,7 @@ def add_session(
     location: str = "",
     description: str = "",
 ) -> EventSession:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get_active(session, Event, event_id, label="event")
     title = clean_text(title, label="The session's title", max_len=TITLE_MAX, field="title")
     kind = choice(kind, SessionKind, label="The session's kind", field="kind")
@@ -305,7 +299,7 @@ def update_session(
     description: str | None = None,
 ) -> EventSession:
     """Change the fields given; for the times, None clears and leaving them out keeps."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get(session, EventSession, session_id, label="session")
     event = get(session, Event, row.event_id, label="event")
     new_title = (
@@ -339,7 +333,7 @@ def update_session(
 
 
 def archive_session(session: Session, *, actor: User, session_id: int) -> EventSession:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get(session, EventSession, session_id, label="session")
     if row.archived_at is None:
         row.archived_at = now()
@@ -349,7 +343,7 @@ def archive_session(session: Session, *, actor: User, session_id: int) -> EventS
 
 
 def delete_session(session: Session, *, actor: User, session_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get(session, EventSession, session_id, label="session")
     refuse_if_used(
         session,
@@ -374,9 +368,10 @@ def _agenda_order():
 
 
 def list_sessions(
-    session: Session, *, event_id: int, include_archived: bool = False
+    session: Session, *, actor: User, event_id: int, include_archived: bool = False
 ) -> list[EventSession]:
     """The event's sessions as an agenda: by start time (unscheduled last), then id."""
+    require_reader(actor)
     statement = select(EventSession).where(EventSession.event_id == event_id)
     if not include_archived:
         statement = statement.where(EventSession.archived_at.is_(None))
@@ -387,7 +382,7 @@ def list_sessions(
 
 
 def add_takeaway(session: Session, *, actor: User, session_id: int, text: str) -> Takeaway:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get_active(session, EventSession, session_id, label="session")
     text = clean_text(text, label="The take-away", max_len=TEXT_MAX, field="text")
     last = session.scalar(select(func.max(Takeaway.position)).where(Takeaway.session_id == row.id))
@@ -398,7 +393,7 @@ def add_takeaway(session: Session, *, actor: User, session_id: int, text: str) -
 
 
 def update_takeaway(session: Session, *, actor: User, takeaway_id: int, text: str) -> Takeaway:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     text = clean_text(text, label="The take-away", max_len=TEXT_MAX, field="text")
     takeaway.text = text
@@ -408,7 +403,7 @@ def update_takeaway(session: Session, *, actor: User, takeaway_id: int, text: st
 
 
 def delete_takeaway(session: Session, *, actor: User, takeaway_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     session.delete(takeaway)
     commit(session)
@@ -417,11 +412,13 @@ def delete_takeaway(session: Session, *, actor: User, takeaway_id: int) -> None:
 def list_takeaways(
     session: Session,
     *,
+    actor: User,
     session_id: int | None = None,
     event_id: int | None = None,
     include_archived: bool = False,
 ) -> list[Takeaway]:
     """Take-aways of one session, or of a whole event in agenda order."""
+    require_reader(actor)
     if (session_id is None) == (event_id is None):
         raise InvalidInput("Give either a session or an event to list its take-aways.")
     statement = select(Takeaway).join(EventSession, EventSession.id == Takeaway.session_id)

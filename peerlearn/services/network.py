@@ -31,36 +31,17 @@ from peerlearn.models import (
     TandemCity,
     Theme,
     User,
-    UserRole,
     Vote,
 )
 from peerlearn.names import loose_key
-from peerlearn.services._common import (
-    KEEP,
-    STAFF,
-    choice,
-    clean_text,
-    commit,
-    get,
-    get_active,
-    now,
-    refuse_if_used,
-    require_role,
-)
+from peerlearn.services.permissions import require_coordinator, require_reader
+from peerlearn.services.store import KEEP, commit, get, get_active, now, refuse_if_used
+from peerlearn.services.text import choice, clean_text
 
 M = TypeVar("M", bound=SQLModel)
 
 
 # --- shared helpers (tandems.py uses them too) -------------------------------------
-
-
-def require_coordinator(actor: User | None) -> User:
-    return require_role(actor, UserRole.COORDINATOR)
-
-
-def require_reader(actor: User | None) -> User:
-    """Anyone signed in with an active account may read the network."""
-    return require_role(actor, *STAFF, UserRole.TANDEM)
 
 
 def find_name_clash(

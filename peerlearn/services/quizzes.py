@@ -25,16 +25,9 @@ from peerlearn.models import (
     Quiz,
     User,
 )
-from peerlearn.services._common import (
-    STAFF,
-    choice,
-    clean_text,
-    commit,
-    count,
-    get,
-    get_active,
-    require_role,
-)
+from peerlearn.services.permissions import require_staff
+from peerlearn.services.store import commit, count, get, get_active
+from peerlearn.services.text import choice, clean_text
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 OPTIONS_MIN, OPTIONS_MAX = 2, 12
@@ -187,7 +180,7 @@ def _add_options(session: Session, question_id: int, options: list[tuple[str, bo
 
 
 def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Quiz:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event_session = get_active(session, EventSession, session_id, label="session")
     title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
     _refuse_duplicate_title(session, event_session.id, title)
@@ -199,7 +192,7 @@ def add_quiz(session: Session, *, actor: User, session_id: int, title: str) -> Q
 
 
 def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Quiz:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     title = clean_text(title, label="The quiz's title", max_len=TITLE_MAX, field="title")
     _refuse_duplicate_title(session, quiz.session_id, title, exclude_id=quiz.id)
@@ -212,7 +205,7 @@ def rename_quiz(session: Session, *, actor: User, quiz_id: int, title: str) -> Q
 
 def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
     """Delete a quiz with its questions; refused once anyone has answered it."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     answers = count(
         session,
@@ -230,13 +223,20 @@ def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
     commit(session, conflict=f"The quiz '{quiz.title}' could not be deleted.")
 
 
-def list_quizzes(session: Session, *, session_id: int) -> list[Quiz]:
+def list_quizzes(session: Session, *, actor: User, session_id: int) -> list[Quiz]:
+    """The session's quizzes; staff only, as quizzes are prepared before the room sees them."""
+    require_staff(actor)
     statement = select(Quiz).where(Quiz.session_id == session_id).order_by(Quiz.id)
     return list(session.scalars(statement))
 
 
-def get_quiz(session: Session, *, quiz_id: int) -> QuizView:
-    """The quiz with its questions (in order), their options and answer counts: 4 queries."""
+def get_quiz(session: Session, *, actor: User, quiz_id: int) -> QuizView:
+    """The quiz with its questions (in order), their options and answer counts: 4 queries.
+
+    Staff only: the options say which are correct, and only those who may edit the quiz
+    see that before it is revealed; the room sees questions through the live snapshot.
+    """
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     questions = _ordered_questions(session, quiz.id)
     ids = [q.id for q in questions]
@@ -269,8 +269,8 @@ def duplicate_quiz(
     session_id: int | None = None,
 ) -> Quiz:
     """A copy of the quiz's questions and options (no answers), closed, in any session."""
-    require_role(actor, *STAFF)
-    source = get_quiz(session, quiz_id=quiz_id)
+    require_staff(actor)
+    source = get_quiz(session, actor=actor, quiz_id=quiz_id)
     target = get_active(
         session,
         EventSession,
@@ -337,7 +337,7 @@ def add_question(
 
     ``correct`` holds the indexes (from 0) of the correct options, if any.
     """
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     kind = choice(kind, QuestionKind, label="The question's kind", field="kind")
     text = clean_text(text, label="The question", max_len=TEXT_MAX, field="text")
@@ -377,7 +377,7 @@ def update_question(
     unless their texts are the same as now (then only ``correct`` is applied);
     ``correct`` alone re-marks the existing options, which is allowed at any time.
     """
-    require_role(actor, *STAFF)
+    require_staff(actor)
     question = get(session, Question, question_id, label="question")
     new_text = (
         question.text
@@ -430,7 +430,7 @@ def update_question(
 
 
 def delete_question(session: Session, *, actor: User, question_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     question = get(session, Question, question_id, label="question")
     if answered := _answer_count(session, question.id):
         raise Conflict(
@@ -449,7 +449,7 @@ def move_question(
     session: Session, *, actor: User, question_id: int, direction: int
 ) -> list[Question]:
     """Move a question one place up (-1) or down (+1); returns the quiz's questions in order."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     question = get(session, Question, question_id, label="question")
     if direction not in (-1, 1):
         raise InvalidInput(f"Move a question by -1 (up) or +1 (down), not by {direction!r}.")
@@ -471,7 +471,7 @@ def reorder_questions(
     session: Session, *, actor: User, quiz_id: int, ordered_ids: Sequence[int]
 ) -> list[Question]:
     """Put the quiz's questions in the order of ``ordered_ids`` (each exactly once)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     questions = _ordered_questions(session, quiz.id)
     by_id = {q.id: q for q in questions}

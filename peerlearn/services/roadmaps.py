@@ -33,19 +33,16 @@ from peerlearn.models import (
     User,
     UserRole,
 )
-from peerlearn.services._common import (
-    STAFF,
+from peerlearn.services.challenges import tandem_city_ids
+from peerlearn.services.permissions import (
     actor_tandem_ids,
-    choice,
-    clean_text,
-    commit,
-    get,
-    get_active,
-    now,
-    require_role,
+    require_milestone_access,
+    require_reader,
+    require_roadmap_writer,
     require_tandem_access,
 )
-from peerlearn.services.challenges import tandem_city_ids
+from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.text import choice, clean_text
 
 COLUMNS = (
     "title",
@@ -344,7 +341,7 @@ def get_or_create_roadmap(
 ) -> Roadmap:
     """The tandem's roadmap, created (titled ``title`` or "Roadmap <tandem>") if missing."""
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
+    require_roadmap_writer(session, actor, tandem)
     if title is not None:
         title = clean_text(title, label="The title", max_len=TITLE_MAX, field="title")
     existing = session.exec(select(Roadmap).where(Roadmap.tandem_id == tandem.id)).first()
@@ -378,7 +375,7 @@ def add_milestone(
 ) -> Milestone:
     """Add a milestone to the tandem's roadmap (created if missing)."""
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
+    require_roadmap_writer(session, actor, tandem)
     fields = {
         "title": title,
         "due_date": due_date,
@@ -396,19 +393,11 @@ def add_milestone(
     return milestone
 
 
-def _editable(session: Session, actor: User, milestone_id: int) -> tuple[Milestone, Tandem]:
-    milestone = get(session, Milestone, milestone_id, label="milestone")
-    roadmap = get(session, Roadmap, milestone.roadmap_id, label="roadmap")
-    tandem = get(session, Tandem, roadmap.tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
-    return milestone, tandem
-
-
 def update_milestone(
     session: Session, *, actor: User, milestone_id: int, **fields: object
 ) -> Milestone:
     """Change any of COLUMNS; a change of status is recorded in the history."""
-    milestone, tandem = _editable(session, actor, milestone_id)
+    milestone, tandem = require_milestone_access(session, actor, milestone_id)
     if milestone.archived_at is not None:
         raise InvalidInput("This milestone is archived; it can no longer be changed.")
     values = _clean(session, tandem, fields, milestone=milestone)
@@ -434,7 +423,7 @@ def bulk_update_milestones(
     """
     column_labels = column_labels or {}
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
+    require_roadmap_writer(session, actor, tandem)
     existing = {
         m.id: m
         for m in session.exec(
@@ -489,7 +478,7 @@ def bulk_update_milestones(
 
 
 def archive_milestone(session: Session, *, actor: User, milestone_id: int) -> Milestone:
-    milestone, _ = _editable(session, actor, milestone_id)
+    milestone, _ = require_milestone_access(session, actor, milestone_id)
     if milestone.archived_at is not None:
         raise InvalidInput("This milestone is already archived.")
     milestone.archived_at = now()
@@ -512,7 +501,7 @@ def list_milestones(
 
     A tandem member sees only their own tandems' milestones.
     """
-    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    actor = require_reader(actor)
     if tandem_id is not None:
         tandem = session.get(Tandem, tandem_id)
         if tandem is None:
@@ -578,7 +567,7 @@ def list_milestones(
 
 def status_history(session: Session, *, actor: User, milestone_id: int) -> list[StatusChangeRow]:
     """Every status the milestone had, oldest first, with who set it."""
-    _editable(session, actor, milestone_id)
+    require_milestone_access(session, actor, milestone_id, write=False)
     statement = (
         select(
             MilestoneStatusChange.old_status,

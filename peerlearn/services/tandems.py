@@ -29,20 +29,10 @@ from peerlearn.models import (
     Theme,
     User,
 )
-from peerlearn.services._common import (
-    clean_text,
-    commit,
-    get,
-    get_active,
-    now,
-    refuse_if_used,
-)
-from peerlearn.services.network import (
-    KEEP,
-    find_name_clash,
-    require_coordinator,
-    require_reader,
-)
+from peerlearn.services.network import find_name_clash
+from peerlearn.services.permissions import require_coordinator, require_reader
+from peerlearn.services.store import KEEP, commit, get, get_active, now, refuse_if_used
+from peerlearn.services.text import clean_text
 
 # --- validation helpers -----------------------------------------------------------
 

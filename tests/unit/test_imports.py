@@ -399,7 +399,7 @@ def test_milestone_dates_in_every_accepted_form(session, world):
     )
     result = preview(session, world.coordinator, "milestones", content)
     assert result.ok, problems(result)
-    apply_import(session, actor=world.facilitator, preview=result)
+    apply_import(session, actor=world.coordinator, preview=result)
 
     stored = milestone_rows(session, world.tandem)
     assert {title: (row.due_date, row.status) for title, row in stored.items()} == {
@@ -416,7 +416,7 @@ def test_milestone_dates_in_every_accepted_form(session, world):
     assert stored["ISO"].owner_city_id == world.arnsberg.id
     history = session.exec(select(m.MilestoneStatusChange)).all()
     assert len(history) == 8
-    assert {(h.old_status, h.changed_by_id) for h in history} == {(None, world.facilitator.id)}
+    assert {(h.old_status, h.changed_by_id) for h in history} == {(None, world.coordinator.id)}
 
 
 def test_milestone_update_records_the_status_change_and_is_idempotent(session, world, unchanged):
