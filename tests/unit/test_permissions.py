@@ -21,7 +21,7 @@ from peerlearn.analytics import challenges as a_challenges
 from peerlearn.analytics import network as a_network
 from peerlearn.analytics import report
 from peerlearn.db import make_engine
-from peerlearn.errors import PermissionDenied
+from peerlearn.errors import InvalidInput, PermissionDenied
 from peerlearn.live import answers, ballot, lifecycle, screens, votes, wall
 from peerlearn.live import quiz as live_quiz
 from peerlearn.passwords import hash_password
@@ -720,3 +720,19 @@ def test_each_role_is_allowed_exactly_where_it_should_be(session, full, unchange
                 call(session, full, getattr(full, refused))
         except (AssertionError, pytest.fail.Exception) as error:
             raise AssertionError(f"{_name(function)} called by {refused}: {error}") from None
+
+
+def test_a_phone_reaches_only_the_session_it_joined(session, full, unchanged):
+    """Participants have no account: their token is their permission, for one session."""
+    plenary = lifecycle.start_live(session, actor=full.facilitator, session_id=full.plenary.id)
+    other = join(session, plenary.join_code, full.pirna).token
+    workshop = {"question_id": full.open.id}
+    with unchanged(), pytest.raises(PermissionDenied, match="another session"):
+        answers.answer_question(session, token=other, text="Mine", **workshop)
+    with unchanged(), pytest.raises(InvalidInput, match="not voted on in this session"):
+        votes.vote(session, token=other, common_challenge_id=full.group.id, dots=1)
+    with unchanged(), pytest.raises(InvalidInput, match="not voted on in this session"):
+        votes.add_dots(session, token=other, common_challenge_id=full.group.id, by=1)
+    assert answers.participant_answer(session, token=other, **workshop) is None
+    assert votes.my_votes(session, token=other) == {}
+    assert wall.my_challenges(session, token=other) == []
