@@ -238,6 +238,14 @@ def test_only_a_coordinator_imports_cities_and_tandems(session, world, unchanged
                 preview(session, actor, kind, template(kind, "csv"))
 
 
+def test_facilitators_do_not_import_milestones(session, world, unchanged):
+    content = b"Tandem,Milestone,Due date\nArezzo\xe2\x80\x93Arnsberg,Pilot,2024-06-30\n"
+    with unchanged(), pytest.raises(PermissionDenied, match="coordinator or tandem"):
+        preview(session, world.facilitator, "milestones", content, filename="m.csv")
+    result = preview(session, world.member, "milestones", content, filename="m.csv")
+    assert result.ok, problems(result)
+
+
 def test_the_command_line_imports_as_system_without_an_actor(session, world):
     content = b"City,Country\nBergen,Norway\n"
     result = preview(session, None, "cities", content, filename="c.csv", system=True)

@@ -22,6 +22,7 @@ from peerlearn.analytics import network as a_network
 from peerlearn.analytics import report
 from peerlearn.db import make_engine
 from peerlearn.errors import InvalidInput, PermissionDenied
+from peerlearn.excel import imports, summary
 from peerlearn.live import answers, ballot, lifecycle, screens, votes, wall
 from peerlearn.live import quiz as live_quiz
 from peerlearn.passwords import hash_password
@@ -55,11 +56,19 @@ PASSWORD = "an old password of Arezzo"
 NEW_PASSWORD = "a brand new password 2024"
 DAY = date(2024, 6, 30)
 TODAY = date(2024, 1, 15)
+CITIES = b"City,Country\nBergen,Norway\n"
 
 
 def scope(s, w, **kw):
     """The summary scope of world.tandem, resolved as a coordinator would."""
     return report.resolve_scope(s, actor=w.coordinator, tandem_id=w.tandem.id, **kw)
+
+
+def cities_preview(s, w):
+    """A preview of a cities file, made by a coordinator."""
+    return imports.preview_import(
+        s, actor=w.coordinator, kind="cities", filename="c.csv", content=CITIES
+    )
 
 
 def with_password(s, actor):
@@ -582,6 +591,21 @@ CALLS = {
     report.quiz_rows: (lambda s, w, a: report.quiz_rows(s, a, scope(s, w)), OWN),
     report.quiz_answer_count: (lambda s, w, a: report.quiz_answer_count(s, a, scope(s, w)), OWN),
     report.takeaway_rows: (lambda s, w, a: report.takeaway_rows(s, a, scope(s, w)), OWN),
+    # excel
+    summary.build_summary: (
+        lambda s, w, a: summary.build_summary(s, actor=a, tandem_id=w.tandem.id),
+        OWN,
+    ),
+    imports.preview_import: (
+        lambda s, w, a: imports.preview_import(
+            s, actor=a, kind="cities", filename="c.csv", content=CITIES
+        ),
+        C,
+    ),
+    imports.apply_import: (
+        lambda s, w, a: imports.apply_import(s, actor=a, preview=cities_preview(s, w)),
+        C,
+    ),
 }
 
 # Public functions of peerlearn.services that no signed-in actor calls, and why.
@@ -617,10 +641,15 @@ def _takes_actor(function) -> bool:
 
 
 def discovered():
-    """Public functions of peerlearn.services, and those of peerlearn.live and
-    peerlearn.analytics that take an actor."""
+    """Public functions of peerlearn.services, and those of peerlearn.live,
+    peerlearn.analytics and peerlearn.excel that take an actor."""
     found = []
-    for package in ("peerlearn.services", "peerlearn.live", "peerlearn.analytics"):
+    for package in (
+        "peerlearn.services",
+        "peerlearn.live",
+        "peerlearn.analytics",
+        "peerlearn.excel",
+    ):
         root = importlib.import_module(package)
         for info in pkgutil.iter_modules(root.__path__):
             if info.name.startswith("_"):
