@@ -41,7 +41,7 @@ if not tandems:
 cities = read(lambda s: net.list_cities(s, actor=user, network_id=network_id))
 categories = read(lambda s: net.list_categories(s, actor=user))
 themes = read(lambda s: net.list_themes(s, actor=user))
-events = read(lambda s: event_service.list_events(s, network_id=network_id))
+events = read(lambda s: event_service.list_events(s, actor=user, network_id=network_id))
 
 names = {
     "tandem": {t.tandem.id: t.tandem.name for t in tandems},
@@ -130,7 +130,7 @@ with list_tab:
         )
 with add_tab:
     sessions = (
-        read(lambda s: event_service.list_sessions(s, event_id=chosen["event"]))
+        read(lambda s: event_service.list_sessions(s, actor=user, event_id=chosen["event"]))
         if chosen["event"]
         else []
     )

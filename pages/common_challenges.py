@@ -26,7 +26,7 @@ network_id = pick_network(user, key="cc_network")
 if network_id is None:
     empty_state("There is no network yet: a coordinator adds one under **Network**.")
     st.stop()
-events = read(lambda s: event_service.list_events(s, network_id=network_id))
+events = read(lambda s: event_service.list_events(s, actor=user, network_id=network_id))
 titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
 event_id = st.selectbox(
     "Event (optional: challenges and groups of one event)",
@@ -36,7 +36,11 @@ event_id = st.selectbox(
     placeholder="The whole network",
     key="cc_event",
 )
-sessions = read(lambda s: event_service.list_sessions(s, event_id=event_id)) if event_id else []
+sessions = (
+    read(lambda s: event_service.list_sessions(s, actor=user, event_id=event_id))
+    if event_id
+    else []
+)
 plenary = {r.id: r.title for r in sessions}
 
 challenges = read(

@@ -161,7 +161,7 @@ def session_form(event, row=None) -> None:
                 )
 
 
-events = read(lambda s: event_service.list_events(s, network_id=network_id))
+events = read(lambda s: event_service.list_events(s, actor=user, network_id=network_id))
 if not events:
     empty_state("This network has no events yet: add the first one, then its agenda.")
     event_form()
@@ -190,7 +190,7 @@ with st.expander("Add an event"):
 titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
 event_id = pick("Event", list(titles), key="ev_event", format_func=titles.get)
 event = next(e for e in events if e.id == event_id)
-sessions = read(lambda s: event_service.list_sessions(s, event_id=event.id))
+sessions = read(lambda s: event_service.list_sessions(s, actor=user, event_id=event.id))
 agenda_tab, takeaway_tab, edit_tab = st.tabs(["Agenda", "Take-aways", "Edit the event"])
 
 with agenda_tab:
@@ -244,7 +244,7 @@ with agenda_tab:
                 )
 
 with takeaway_tab:
-    takeaways = read(lambda s: event_service.list_takeaways(s, event_id=event.id))
+    takeaways = read(lambda s: event_service.list_takeaways(s, actor=user, event_id=event.id))
     names = {r.id: r.title for r in sessions}
     if takeaways:
         st.dataframe(

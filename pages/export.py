@@ -58,7 +58,7 @@ if scope == "network":
     target_id = network_id
     name = next(n.name for n in networks if n.id == network_id)
 elif scope == "event":
-    events = read(lambda s: event_service.list_events(s, network_id=network_id))
+    events = read(lambda s: event_service.list_events(s, actor=user, network_id=network_id))
     if not events:
         empty_state("This network has no events yet: add one under **Events**.")
         st.stop()
@@ -66,7 +66,7 @@ elif scope == "event":
     target_id = pick("Event", list(titles), key="ex_event", format_func=titles.get)
     event = next(e for e in events if e.id == target_id)
     name = event.title
-    sessions = read(lambda s: event_service.list_sessions(s, event_id=event.id))
+    sessions = read(lambda s: event_service.list_sessions(s, actor=user, event_id=event.id))
     if sessions:
         calendar = (
             "The event's agenda (.ics)",

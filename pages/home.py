@@ -158,7 +158,7 @@ def staff_home() -> None:
                 column_config={"Common challenge": st.column_config.TextColumn(width="medium")},
             )
     with right:
-        events = read(lambda s: event_service.list_events(s, network_id=network_id))
+        events = read(lambda s: event_service.list_events(s, actor=user, network_id=network_id))
         coming = [e for e in events if e.end_date >= today]
         st.subheader("Coming events", anchor=False)
         if coming:

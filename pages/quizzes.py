@@ -22,7 +22,7 @@ network_id, sessions, chosen = pick_session(
 session_id = chosen.id
 names = {r.id: f"{r.title} ({r.kind})" for r in sessions}
 
-quizzes = read(lambda s: quiz_service.list_quizzes(s, session_id=session_id))
+quizzes = read(lambda s: quiz_service.list_quizzes(s, actor=user, session_id=session_id))
 with st.expander("Add a quiz to this session", expanded=not quizzes), st.form("qz_add_quiz"):
     title = st.text_input("Title", key="qz_quiz_title")
     if st.form_submit_button("Add quiz", type="primary"):
@@ -40,7 +40,7 @@ if not quizzes:
 
 labels = {q.id: q.title for q in quizzes}
 quiz_id = pick("Quiz", list(labels), key="qz_quiz", format_func=labels.get)
-view = read(lambda s: quiz_service.get_quiz(s, quiz_id=quiz_id))
+view = read(lambda s: quiz_service.get_quiz(s, actor=user, quiz_id=quiz_id))
 
 questions_tab, add_tab, manage_tab = st.tabs(
     ["Questions", "Add a question", "Rename, copy, delete"]

@@ -14,8 +14,8 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from peerlearn.models import Event, EventSession, Milestone, Tandem
-from peerlearn.services._common import now
 from peerlearn.services.roadmaps import MilestoneRow
+from peerlearn.services.store import now
 
 DOMAIN = "peerlearn"
 

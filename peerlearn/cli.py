@@ -593,7 +593,7 @@ def ics_event(ctx: click.Context, event: str, file: Path) -> None:
 
     with _session(ctx) as session:
         row = _pick(session, Event, event, what="event", attribute="title")
-        sessions = list_sessions(session, event_id=row.id)
+        sessions = list_sessions(session, actor=_reporting_actor(), event_id=row.id)
         content = event_calendar(row, sessions)
     _write(file, content)
     click.echo(f"Wrote {len(sessions)} session(s) of '{row.title}' to {file}.")

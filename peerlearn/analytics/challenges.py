@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from peerlearn.models import Category, Challenge, City, EventSession, Tandem, Theme, User
-from peerlearn.services.network import require_reader
+from peerlearn.services.permissions import require_reader
 
 NONE = "(none)"
 

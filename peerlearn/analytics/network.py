@@ -16,7 +16,7 @@ from sqlmodel import Session
 from peerlearn import rules
 from peerlearn.models import Challenge, Event, MilestoneStatus, Tandem, User, UserRole
 from peerlearn.services import common_challenges, network, roadmaps, tandems
-from peerlearn.services._common import actor_tandem_ids
+from peerlearn.services.permissions import actor_tandem_ids, require_reader
 from peerlearn.services.roadmaps import MilestoneRow
 
 
@@ -36,6 +36,7 @@ class Glance:
 
 
 def glance(session: Session, *, actor: User, network_id: int, today: date) -> Glance:
+    require_reader(actor)
     cities = network.list_cities(session, actor=actor, network_id=network_id)
     pairs = tandems.list_tandems(session, actor=actor, network_id=network_id)
     events = session.scalar(
@@ -67,6 +68,7 @@ def deadlines(session: Session, *, actor: User, network_id: int, today: date) ->
 
     A tandem member gets only their own tandems' rows.
     """
+    require_reader(actor)
     pairs = tandems.list_tandems(session, actor=actor, network_id=network_id)
     if actor.role == UserRole.TANDEM:
         own = actor_tandem_ids(session, actor)
@@ -102,6 +104,7 @@ def top_common_challenges(
     session: Session, *, actor: User, network_id: int, limit: int = 5
 ) -> pd.DataFrame:
     """The common challenges most tandems' challenges point to, then the most voted."""
+    require_reader(actor)
     groups = common_challenges.list_common_challenges(session, actor=actor, network_id=network_id)
     ranked = sorted(groups, key=lambda g: (-g.challenge_count, -g.vote_total, g.name))[:limit]
     return pd.DataFrame(
@@ -118,6 +121,7 @@ def map_data(
     session: Session, *, actor: User, network_id: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(cities with coordinates, links between tandem partners, cities left off)."""
+    require_reader(actor)
     listed = network.list_cities(session, actor=actor, network_id=network_id)
     placed = [c for c in listed if c.city.latitude is not None and c.city.longitude is not None]
     cities = pd.DataFrame(

@@ -35,8 +35,11 @@ from peerlearn.models import (
     UserRole,
 )
 from peerlearn.services import challenges, common_challenges, network, roadmaps, tandems
-from peerlearn.services._common import STAFF, get, require_role, require_tandem_access
 from peerlearn.services.challenges import PRIORITIES
+from peerlearn.services.permissions import require_reader, require_tandem_access
+from peerlearn.services.store import get
+
+TANDEM_ONLY = "A tandem member exports the summary of their own tandem."
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,18 @@ def resolve_scope(
     Coordinators export anything; facilitators a network or an event; tandem members
     their own tandem.
     """
-    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    actor = require_reader(actor)
     given = [v for v in (network_id, event_id, tandem_id) if v is not None]
     if len(given) != 1:
         raise InvalidInput("Choose one scope for the summary: a network, an event or a tandem.")
     if network_id is not None:
         if actor.role == UserRole.TANDEM:
-            raise PermissionDenied("A tandem member exports the summary of their own tandem.")
+            raise PermissionDenied(TANDEM_ONLY)
         row = get(session, Network, network_id, label="network")
         return Scope("network", row.name, row.id, row.name)
     if event_id is not None:
         if actor.role == UserRole.TANDEM:
-            raise PermissionDenied("A tandem member exports the summary of their own tandem.")
+            raise PermissionDenied(TANDEM_ONLY)
         event = get(session, Event, event_id, label="event")
         parent = get(session, Network, event.network_id, label="network")
         scope = Scope("event", event.title, parent.id, parent.name, event_id=event.id)
@@ -88,6 +91,17 @@ def resolve_scope(
     require_tandem_access(session, actor, tandem)
     parent = get(session, Network, tandem.network_id, label="network")
     return Scope("tandem", tandem.name, parent.id, parent.name, tandem_id=tandem.id)
+
+
+def require_scope(session: Session, actor: User | None, scope: Scope) -> User:
+    """``actor`` may read ``scope``: the rule of :func:`resolve_scope`, checked again by
+    every table of the summary so none can be read with a scope made for someone else."""
+    actor = require_reader(actor)
+    if actor.role == UserRole.TANDEM:
+        if scope.tandem_id is None:
+            raise PermissionDenied(TANDEM_ONLY)
+        require_tandem_access(session, actor, get(session, Tandem, scope.tandem_id, label="tandem"))
+    return actor
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -133,6 +147,7 @@ def _event_presence(session: Session, scope: Scope) -> tuple[set[int], set[int]]
 
 
 def cities(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
+    require_scope(session, actor, scope)
     listed = network.list_cities(session, actor=actor, network_id=scope.network_id)
     if scope.event_id is not None:
         listed = [c for c in listed if c.city.id in scope.cities_present]
@@ -156,6 +171,7 @@ def cities(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
 
 def tandem_rows(session: Session, actor: User, scope: Scope, today: date):
     """(the Tandems table, the Roadmaps table), from two list queries."""
+    require_scope(session, actor, scope)
     pairs = tandems.list_tandems(session, actor=actor, network_id=scope.network_id)
     milestones = roadmaps.list_milestones(session, actor=actor, network_id=scope.network_id)
     if scope.tandem_id is not None:
@@ -249,6 +265,7 @@ CHALLENGE_COLUMNS = [
 
 def challenge_rows(session: Session, actor: User, scope: Scope):
     """(the Challenges table, the Common challenges table)."""
+    require_scope(session, actor, scope)
     listed = challenges.list_challenges(
         session,
         actor=actor,
@@ -353,13 +370,14 @@ def _in_quiz_scope(statement, scope: Scope):
     )
 
 
-def quiz_rows(session: Session, scope: Scope):
+def quiz_rows(session: Session, actor: User, scope: Scope):
     """(every question's results, answers per question and city present).
 
     One row per option of a choice question, per value of a scale, per distinct
     answer of an open question; "Share" is of the people who answered the question,
     so a multiple-choice question's shares may add up to more than 100 %.
     """
+    require_scope(session, actor, scope)
     if scope.kind == "tandem":  # phones answer for a city, not for a tandem
         return _frame([], QUIZ_COLUMNS), _frame([], QUIZ_COVERAGE)
     answered = (
@@ -425,8 +443,9 @@ def quiz_rows(session: Session, scope: Scope):
     return _frame(rows, QUIZ_COLUMNS), _quiz_coverage(session, scope, questions)
 
 
-def quiz_answer_count(session: Session, scope: Scope) -> int:
+def quiz_answer_count(session: Session, actor: User, scope: Scope) -> int:
     """How many answers people gave to the scope's questions (one per person and question)."""
+    require_scope(session, actor, scope)
     if scope.kind == "tandem":
         return 0
     statement = _in_quiz_scope(
@@ -560,7 +579,8 @@ def _quiz_coverage(session: Session, scope: Scope, questions) -> pd.DataFrame:
 NO_CITY = "(no city)"
 
 
-def takeaway_rows(session: Session, scope: Scope) -> pd.DataFrame:
+def takeaway_rows(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
+    require_scope(session, actor, scope)
     columns = ["Event", "Date", "Session", "Take-away"]
     if scope.kind == "tandem":
         return _frame([], columns)

@@ -17,7 +17,7 @@ from peerlearn.excel.import_files import Table
 from peerlearn.excel.import_values import cell_text, header_key, is_blank
 from peerlearn.models import City, Network, User
 from peerlearn.names import loose_key, name_key
-from peerlearn.services._common import clean_text
+from peerlearn.services.text import clean_text
 
 T = TypeVar("T")
 # How many rows from the top may come before the header (a title, a blank line, ...).

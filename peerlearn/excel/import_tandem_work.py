@@ -46,8 +46,8 @@ from peerlearn.models import (
 )
 from peerlearn.names import loose_key, name_key
 from peerlearn.services import roadmaps
-from peerlearn.services._common import actor_tandem_ids
 from peerlearn.services.challenges import PRIORITIES
+from peerlearn.services.permissions import actor_tandem_ids
 
 TANDEM = Column(
     "tandem", "Tandem", "The tandem's name.", "Arezzo–Arnsberg", ("tandem name",), required=True

@@ -25,7 +25,8 @@ from peerlearn.excel.import_files import read_table
 from peerlearn.excel.import_rows import Column, Context, ImportRow, Problem, read_rows
 from peerlearn.excel.import_templates import build_template
 from peerlearn.models import Network, User, UserRole
-from peerlearn.services._common import STAFF, commit, get_active, require_role
+from peerlearn.services.permissions import STAFF, require_role
+from peerlearn.services.store import commit, get_active
 
 __all__ = [
     "KINDS",
@@ -76,7 +77,8 @@ KINDS: dict[str, Kind] = {
             "Milestones",
             "milestone",
             work_kinds.MILESTONE_COLUMNS,
-            (*STAFF, UserRole.TANDEM),
+            # Facilitators read roadmaps; the tandem and the coordinator write them.
+            (UserRole.COORDINATOR, UserRole.TANDEM),
             work_kinds.plan_milestones,
             work_kinds.write_milestones,
         ),

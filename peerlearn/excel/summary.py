@@ -71,8 +71,8 @@ def build_summary(
     cities = report.cities(session, actor, scope)
     tandems, milestones = report.tandem_rows(session, actor, scope, today)
     challenges, groups = report.challenge_rows(session, actor, scope)
-    options, coverage = report.quiz_rows(session, scope)
-    takeaways = report.takeaway_rows(session, scope)
+    options, coverage = report.quiz_rows(session, actor, scope)
+    takeaways = report.takeaway_rows(session, actor, scope)
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -98,7 +98,7 @@ def build_summary(
             ("Challenges", len(challenges)),
             ("Common challenges", len(groups)),
             ("Dots given in votes", int(groups["Dots"].sum()) if len(groups) else 0),
-            ("Quiz answers", report.quiz_answer_count(session, scope)),
+            ("Quiz answers", report.quiz_answer_count(session, actor, scope)),
             ("Take-aways", len(takeaways)),
             ("Milestones", len(milestones)),
             *[

@@ -24,7 +24,9 @@ from peerlearn.models import (
     Quiz,
     User,
 )
-from peerlearn.services._common import STAFF, clean_text, commit, get, now, require_role
+from peerlearn.services.permissions import require_staff
+from peerlearn.services.store import commit, get, now
+from peerlearn.services.text import clean_text
 
 
 def _is_int(value: object) -> bool:
@@ -170,7 +172,7 @@ def participant_answer(
 def set_hidden(session: Session, *, actor: User, answer_id: int, hidden: bool = True) -> Answer:
     """Take an open answer off the screens and out of the word chart (``hidden``), or
     show it again. Staff only; the answer stays stored and in the Excel summary."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     answer = get(session, Answer, answer_id, label="answer")
     question = get(session, Question, answer.question_id, label="question")
     quiz = get(session, Quiz, question.quiz_id, label="quiz")

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput
 from peerlearn.live import clock
-from peerlearn.live.lifecycle import staff_session
 from peerlearn.models import Ballot, CommonChallenge, Event, EventSession
-from peerlearn.services._common import commit, get
+from peerlearn.services.permissions import require_session_access
+from peerlearn.services.store import commit, get
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def put_on_ballot(session: Session, session_id: int, group_ids: Iterable[int]) -
 def choices(session: Session, *, actor, session_id: int) -> list[BallotChoice]:
     """The network's live common challenges the session may vote on: its own and the
     event's first, then those of earlier events, each by name."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     event = get(session, Event, row.event_id, label="event")
     listed = set(
         session.scalars(select(Ballot.common_challenge_id).where(Ballot.session_id == row.id))
@@ -79,7 +79,7 @@ def choices(session: Session, *, actor, session_id: int) -> list[BallotChoice]:
 
 def add(session: Session, *, actor, session_id: int, common_challenge_ids: Iterable[int]) -> int:
     """Bring common challenges of the event's network to the session's vote."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     event = get(session, Event, row.event_id, label="event")
     ids = list(dict.fromkeys(common_challenge_ids))
     if not ids:
@@ -100,7 +100,7 @@ def add(session: Session, *, actor, session_id: int, common_challenge_ids: Itera
 def remove(session: Session, *, actor, session_id: int, common_challenge_id: int) -> None:
     """Take a group off the session's vote (its dots stay stored, and count again if it
     comes back)."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     session.execute(
         delete(Ballot).where(
             Ballot.session_id == row.id, Ballot.common_challenge_id == common_challenge_id

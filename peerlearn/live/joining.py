@@ -13,7 +13,8 @@ from sqlmodel import Session
 from peerlearn.errors import InvalidInput, NotFound
 from peerlearn.live import clock
 from peerlearn.models import NAME_MAX, City, Event, EventSession, JoinAttempt, Participant
-from peerlearn.services._common import clean_text, commit, get, get_active, now
+from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.text import clean_text
 
 # No look-alikes: 0/O, 1/I/L are left out, so a code read off a projector is typed right.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

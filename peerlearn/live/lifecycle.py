@@ -16,18 +16,14 @@ from peerlearn.errors import InvalidInput
 from peerlearn.live import clock
 from peerlearn.live.joining import is_live, new_code
 from peerlearn.models import EventSession, LiveActivity, LiveSettingsUpdate, Question, Quiz, User
-from peerlearn.services._common import STAFF, choice, commit, get_active, now, require_role
-
-
-def staff_session(session: Session, actor: User | None, session_id: int) -> EventSession:
-    """The session ``actor`` drives: staff only, and not archived."""
-    require_role(actor, *STAFF)
-    return get_active(session, EventSession, session_id, label="session")
+from peerlearn.services.permissions import require_session_access
+from peerlearn.services.store import commit, now
+from peerlearn.services.text import choice
 
 
 def start_live(session: Session, *, actor: User, session_id: int) -> EventSession:
     """Open the session for phones: it gets a join code (kept if it had one)."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     if row.join_code is None:
         taken = True
         while taken:
@@ -47,7 +43,7 @@ def start_live(session: Session, *, actor: User, session_id: int) -> EventSessio
 def end_live(session: Session, *, actor: User, session_id: int) -> EventSession:
     """Close the session: its code stops working, an open question closes, and
     everything collected stays."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     if not is_live(row):
         raise InvalidInput(f"The session '{row.title}' is not live.")
     moment = now()
@@ -72,7 +68,7 @@ def end_live(session: Session, *, actor: User, session_id: int) -> EventSession:
 
 
 def set_activity(session: Session, *, actor: User, session_id: int, activity: str) -> EventSession:
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     row.activity = choice(activity, list(LiveActivity), label="The activity")
     session.add(row)
     clock.bump(session, row.id, stage=True)
@@ -85,7 +81,7 @@ def update_settings(
 ) -> EventSession:
     """Counting per person or per city, hiding results until the reveal, the dot
     budget and whether the tally waits for the end of voting."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     for key, value in data.changes().items():
         # None cannot clear a setting: it keeps it, like leaving it out.
         if value is not None:
@@ -101,7 +97,7 @@ def set_countdown(
 ) -> EventSession:
     """The countdown each question gets when it is opened (None: none), kept for the
     next question and the next visit to Run live."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     if seconds is not None and not rules.valid_countdown(seconds):
         raise InvalidInput(
             f"A countdown runs from {rules.MIN_COUNTDOWN} to {rules.MAX_COUNTDOWN} seconds "
@@ -119,7 +115,7 @@ def close_voting(
     session: Session, *, actor: User, session_id: int, closed: bool = True
 ) -> EventSession:
     """Close the dot-voting (the ranking goes on the screens), or open it again."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     row.voting_closed_at = now() if closed else None
     session.add(row)
     clock.bump(session, row.id, stage=True)

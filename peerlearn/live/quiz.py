@@ -13,13 +13,14 @@ from sqlmodel import Session
 from peerlearn import rules
 from peerlearn.errors import Conflict, InvalidInput
 from peerlearn.live import clock
-from peerlearn.live.lifecycle import staff_session
 from peerlearn.models import Answer, AnswerOption, EventSession, LiveActivity, Question, Quiz, User
-from peerlearn.services._common import commit, get, now
+from peerlearn.services.permissions import require_session_access
+from peerlearn.services.store import commit, get, now
 
 
-def session_questions(session: Session, *, session_id: int) -> list[Question]:
-    """The questions of the session's quizzes, in quiz then question order."""
+def session_questions(session: Session, *, actor: User, session_id: int) -> list[Question]:
+    """The questions of the session's quizzes, in quiz then question order; staff only."""
+    require_session_access(session, actor, session_id)
     return list(
         session.scalars(
             select(Question)
@@ -81,7 +82,7 @@ def show_question(session: Session, *, actor: User, session_id: int, question_id
 
     A question still open closes: phones answer only the question on the screen.
     """
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     question = _session_question(session, row, question_id)
     _on_screen(session, row, question)
     clock.bump(session, row.id, stage=True)
@@ -96,8 +97,8 @@ def step(session: Session, *, actor: User, session_id: int, direction: int) -> Q
     it was asked, so that it counts) and the screen shows the final podium; None is
     returned then. "Previous" from the podium goes back to the last question.
     """
-    row = staff_session(session, actor, session_id)
-    questions = session_questions(session, session_id=row.id)
+    row = require_session_access(session, actor, session_id)
+    questions = session_questions(session, actor=actor, session_id=row.id)
     if not questions:
         raise InvalidInput(f"The session '{row.title}' has no quiz questions yet.")
     ids = [q.id for q in questions]
@@ -147,7 +148,7 @@ def open_question(
     It goes on the screen, and any other open question of the session closes. A
     revealed question reopens only with ``hide_results`` (its results leave the screen).
     """
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     question = _session_question(session, row, question_id)
     if question.revealed_at is not None and not hide_results:
         raise Conflict(
@@ -170,7 +171,7 @@ def open_question(
 
 def close_question(session: Session, *, actor: User, session_id: int, question_id: int):
     """Stop taking answers; the answers given stay as they are."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     question = _session_question(session, row, question_id)
     if question.opened_at is None:
         raise InvalidInput("This question has not been opened yet, so it cannot be closed.")
@@ -185,7 +186,7 @@ def close_question(session: Session, *, actor: User, session_id: int, question_i
 
 def reveal_question(session: Session, *, actor: User, session_id: int, question_id: int):
     """Show the results to everyone (closing the question first if it is open)."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     question = _session_question(session, row, question_id)
     if question.opened_at is None:
         raise Conflict("Open the question and collect answers before revealing its results.")
@@ -207,7 +208,7 @@ class FreshRun:
 
 def quiz_answers(session: Session, *, actor: User, session_id: int) -> int:
     """How many answers the questions of the session's quizzes hold."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     return int(
         session.scalar(
             select(func.count(Answer.id))
@@ -227,7 +228,7 @@ def fresh_quiz_run(session: Session, *, actor: User, session_id: int) -> FreshRu
     present are counted from now on. Open for phones or not yet. One transaction: all of
     it or nothing.
     """
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     question_ids = select(Question.id).join(Quiz, Quiz.id == Question.quiz_id)
     question_ids = question_ids.where(Quiz.session_id == row.id)
     answer_ids = select(Answer.id).where(Answer.question_id.in_(question_ids))

@@ -13,7 +13,8 @@ from sqlmodel import Session
 
 from peerlearn.errors import NotFound
 from peerlearn.models import Category, City, Event, EventSession, Membership, User
-from peerlearn.services._common import STAFF, get, require_role
+from peerlearn.services.permissions import require_staff
+from peerlearn.services.store import get
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def session_cities(session: Session, *, session_id: int) -> list[CityChoice]:
 
 def live_sessions(session: Session, *, actor: User) -> list[LiveSession]:
     """Sessions open for phones right now, newest first (to get back to one quickly)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     statement = (
         select(
             EventSession.id,

@@ -39,7 +39,7 @@ from peerlearn.models import (
     Tandem,
     Vote,
 )
-from peerlearn.services._common import get
+from peerlearn.services.store import get
 
 # Words too common to say anything in a word cloud of open answers.
 STOP_WORDS = frozenset(

@@ -10,7 +10,6 @@ from peerlearn import rules
 from peerlearn.errors import Conflict, InvalidInput
 from peerlearn.live import clock
 from peerlearn.live.joining import participant_and_session, participant_in_live_session
-from peerlearn.live.lifecycle import staff_session
 from peerlearn.models import (
     Ballot,
     CommonChallenge,
@@ -20,7 +19,8 @@ from peerlearn.models import (
     User,
     Vote,
 )
-from peerlearn.services._common import commit, get_active
+from peerlearn.services.permissions import require_session_access
+from peerlearn.services.store import commit, get_active
 
 
 def _whole(dots: object) -> int:
@@ -154,7 +154,7 @@ def dots_left(session: Session, *, token: str) -> int:
 def clear_votes(session: Session, *, actor: User, session_id: int) -> int:
     """Start the vote afresh: every dot placed in the session goes, and voting is open
     again. Returns how many votes were cleared."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     voters = select(Participant.id).where(Participant.session_id == row.id)
     cleared = int(
         session.scalar(select(func.count(Vote.id)).where(Vote.participant_id.in_(voters)))
@@ -169,6 +169,6 @@ def clear_votes(session: Session, *, actor: User, session_id: int) -> int:
 
 def vote_count(session: Session, *, actor: User, session_id: int) -> int:
     """How many votes participants of the session have placed."""
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     voters = select(Participant.id).where(Participant.session_id == row.id)
     return int(session.scalar(select(func.count(Vote.id)).where(Vote.participant_id.in_(voters))))

@@ -16,7 +16,6 @@ from sqlmodel import Session
 from peerlearn.errors import InvalidInput
 from peerlearn.live import ballot, clock
 from peerlearn.live.joining import participant_and_session, participant_in_live_session
-from peerlearn.live.lifecycle import staff_session
 from peerlearn.models import (
     Category,
     Challenge,
@@ -30,7 +29,8 @@ from peerlearn.models import (
     WallPostCreate,
 )
 from peerlearn.services import common_challenges
-from peerlearn.services._common import commit, get, get_active
+from peerlearn.services.permissions import require_session_access
+from peerlearn.services.store import commit, get, get_active
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def group_wall_challenges(
     A hidden challenge is refused (the room does not see it, so it cannot vote on it);
     it has to be shown again first (the common challenges service checks this).
     """
-    row = staff_session(session, actor, session_id)
+    row = require_session_access(session, actor, session_id)
     ids = list(dict.fromkeys(challenge_ids))
     if not ids:
         raise InvalidInput("Select at least one challenge to group.", field="challenge_ids")

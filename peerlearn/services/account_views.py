@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 
 from peerlearn.errors import PermissionDenied
 from peerlearn.models import Tandem, User, UserRole, UserTandem
-from peerlearn.services._common import get, require_role
+from peerlearn.services.permissions import require_signed_in
+from peerlearn.services.store import get
 
 
 def tandems_of(session: Session, *, actor: User | None, user_id: int) -> list[Tandem]:
@@ -15,7 +16,7 @@ def tandems_of(session: Session, *, actor: User | None, user_id: int) -> list[Ta
 
     A coordinator may ask about anyone, everybody else only about themself.
     """
-    actor = require_role(actor, *UserRole)
+    actor = require_signed_in(actor)
     if actor.role != UserRole.COORDINATOR and actor.id != user_id:
         raise PermissionDenied("You may only see your own tandems; a coordinator sees everyone's.")
     get(session, User, user_id, label="user")

@@ -31,17 +31,15 @@ from peerlearn.models import (
     User,
     UserRole,
 )
-from peerlearn.services._common import (
-    STAFF,
+from peerlearn.services.permissions import (
     actor_tandem_ids,
-    clean_text,
-    commit,
-    get,
-    get_active,
-    now,
-    require_role,
+    require_challenge_access,
+    require_reader,
+    require_staff,
     require_tandem_access,
 )
+from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -114,18 +112,11 @@ def add_challenge(session: Session, *, actor: User, data: ChallengeCreate) -> Ch
     return challenge
 
 
-def _editable(session: Session, actor: User, challenge_id: int) -> tuple[Challenge, Tandem]:
-    challenge = get(session, Challenge, challenge_id, label="challenge")
-    tandem = get(session, Tandem, challenge.tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
-    return challenge, tandem
-
-
 def update_challenge(
     session: Session, *, actor: User, challenge_id: int, data: ChallengeUpdate
 ) -> Challenge:
     """Change the fields given; None clears the city, category, theme or session."""
-    challenge, tandem = _editable(session, actor, challenge_id)
+    challenge, tandem = require_challenge_access(session, actor, challenge_id)
     if challenge.archived_at is not None:
         raise InvalidInput("This challenge is archived; restore it before changing it.")
     values = data.changes()
@@ -140,7 +131,7 @@ def update_challenge(
 
 def archive_challenge(session: Session, *, actor: User, challenge_id: int) -> Challenge:
     """Archive a challenge; it stays in its common challenge and can be restored."""
-    challenge, _ = _editable(session, actor, challenge_id)
+    challenge, _ = require_challenge_access(session, actor, challenge_id)
     if challenge.archived_at is not None:
         raise InvalidInput("This challenge is already archived.")
     challenge.archived_at = now()
@@ -150,7 +141,7 @@ def archive_challenge(session: Session, *, actor: User, challenge_id: int) -> Ch
 
 
 def restore_challenge(session: Session, *, actor: User, challenge_id: int) -> Challenge:
-    challenge, tandem = _editable(session, actor, challenge_id)
+    challenge, tandem = require_challenge_access(session, actor, challenge_id)
     if challenge.archived_at is None:
         raise InvalidInput("This challenge is not archived; there is nothing to restore.")
     if tandem.archived_at is not None:
@@ -163,7 +154,7 @@ def restore_challenge(session: Session, *, actor: User, challenge_id: int) -> Ch
 
 def set_hidden(session: Session, *, actor: User, challenge_id: int, hidden: bool) -> Challenge:
     """Hide a challenge from shared screens (or show it again); staff only."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     if not isinstance(hidden, bool):
         raise InvalidInput(f"Hidden must be true or false (got {hidden!r}).", field="hidden")
     challenge = get(session, Challenge, challenge_id, label="challenge")
@@ -191,7 +182,7 @@ def list_challenges(
 
     A tandem member sees only the challenges of their own tandems.
     """
-    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    actor = require_reader(actor)
     if tandem_id is not None:
         tandem = session.get(Tandem, tandem_id)
         if tandem is None:

@@ -32,15 +32,8 @@ from peerlearn.models import (
     UserRole,
     Vote,
 )
-from peerlearn.services._common import (
-    STAFF,
-    actor_tandem_ids,
-    commit,
-    get,
-    get_active,
-    now,
-    require_role,
-)
+from peerlearn.services.permissions import actor_tandem_ids, require_reader, require_staff
+from peerlearn.services.store import commit, get, get_active, now
 
 
 @dataclass(frozen=True)
@@ -175,7 +168,7 @@ def create_common_challenge(
     session: Session, *, actor: User, data: CommonChallengeCreate
 ) -> CommonChallenge:
     """Group challenges of one network under a common name."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     network = get_active(session, Network, data.network_id, label="network")
     _check_session(session, network, data.session_id)
     if data.category_id is not None:
@@ -205,7 +198,7 @@ def update_common_challenge(
     session: Session, *, actor: User, common_challenge_id: int, data: CommonChallengeUpdate
 ) -> CommonChallenge:
     """Rename a group and/or replace its description (what is left out stays)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
     changes = data.changes()
     if "name" in changes:
@@ -220,7 +213,7 @@ def update_common_challenge(
 def add_to_common_challenge(
     session: Session, *, actor: User, common_challenge_id: int, challenge_ids: Iterable[int]
 ) -> CommonChallenge:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
     challenges = _groupable(session, group.network_id, challenge_ids, into=group.id)
     for challenge in challenges:
@@ -232,7 +225,7 @@ def add_to_common_challenge(
 
 def remove_from_common_challenge(session: Session, *, actor: User, challenge_id: int) -> Challenge:
     """Take a challenge out of its group again."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     challenge = get(session, Challenge, challenge_id, label="challenge")
     if challenge.common_challenge_id is None:
         raise InvalidInput("This challenge is not in a common challenge.")
@@ -250,7 +243,7 @@ def merge_common_challenges(
     A participant who voted on both keeps one vote on the target with the dots added
     up, so nobody's total (and budget) changes. The source is then archived.
     """
-    require_role(actor, *STAFF)
+    require_staff(actor)
     if target_id == source_id:
         raise InvalidInput("Pick two different common challenges to merge.")
     target = get_active(session, CommonChallenge, target_id, label="common challenge")
@@ -328,7 +321,7 @@ def archive_common_challenge(
     session: Session, *, actor: User, common_challenge_id: int
 ) -> CommonChallenge:
     """Archive a group; its challenges may then be grouped elsewhere."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
     group.archived_at = now()
     _tell_screens(session, [group.id])
@@ -349,7 +342,7 @@ def list_common_challenges(
     Any signed-in user may read the groups; a tandem member sees only their own
     tandems' challenges among the members (the counts stay those of the whole group).
     """
-    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    actor = require_reader(actor)
     get(session, Network, network_id, label="network")
     counts = (
         select(Challenge.common_challenge_id, func.count(Challenge.id).label("n"))
@@ -423,7 +416,7 @@ def vote_totals(
 ) -> list[VoteTotal]:
     """Dots, voters and voting cities per live group of the network, most dots first
     (one query), whatever session they were placed in."""
-    require_role(actor, *STAFF, UserRole.TANDEM)
+    require_reader(actor)
     statement = (
         select(
             CommonChallenge.id,

@@ -28,16 +28,8 @@ from peerlearn.models import (
     TakeawayUpdate,
     User,
 )
-from peerlearn.services._common import (
-    STAFF,
-    commit,
-    count,
-    get,
-    get_active,
-    now,
-    refuse_if_used,
-    require_role,
-)
+from peerlearn.services.permissions import require_reader, require_staff
+from peerlearn.services.store import commit, count, get, get_active, now, refuse_if_used
 
 # --- validation helpers -----------------------------------------------------------
 
@@ -97,7 +89,7 @@ def _refuse_duplicate_session(
 
 
 def add_event(session: Session, *, actor: User, data: EventCreate) -> Event:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     network = get_active(session, Network, data.network_id, label="network")
     _refuse_duplicate_event(session, network.id, data.title, data.start_date, None)
     event = Event(**data.model_dump())
@@ -110,7 +102,7 @@ def add_event(session: Session, *, actor: User, data: EventCreate) -> Event:
 
 def update_event(session: Session, *, actor: User, event_id: int, data: EventUpdate) -> Event:
     """Change the fields given; the result is checked as a whole event (dates in order)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get(session, Event, event_id, label="event")
     stored = {field: getattr(event, field) for field in EventCreate.model_fields}
     result = EventCreate(**(stored | data.changes()))
@@ -143,7 +135,7 @@ def _refuse_sessions_outside(session: Session, event: Event, start: date, end: d
 
 
 def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get(session, Event, event_id, label="event")
     if event.archived_at is None:
         event.archived_at = now()
@@ -153,7 +145,7 @@ def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
 
 
 def delete_event(session: Session, *, actor: User, event_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get(session, Event, event_id, label="event")
     refuse_if_used(
         session,
@@ -165,9 +157,14 @@ def delete_event(session: Session, *, actor: User, event_id: int) -> None:
 
 
 def list_events(
-    session: Session, *, network_id: int | None = None, include_archived: bool = False
+    session: Session,
+    *,
+    actor: User,
+    network_id: int | None = None,
+    include_archived: bool = False,
 ) -> list[Event]:
-    """Events, the most recent first."""
+    """Events, the most recent first; everyone signed in reads them."""
+    require_reader(actor)
     statement = select(Event).order_by(Event.start_date.desc(), Event.id.desc())
     if network_id is not None:
         statement = statement.where(Event.network_id == network_id)
@@ -180,7 +177,7 @@ def list_events(
 
 
 def add_session(session: Session, *, actor: User, data: EventSessionCreate) -> EventSession:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event = get_active(session, Event, data.event_id, label="event")
     _check_inside_event(event, data.starts_at, data.ends_at)
     _refuse_duplicate_session(session, event, data.title, data.starts_at, None)
@@ -195,7 +192,7 @@ def update_session(
 ) -> EventSession:
     """Change the fields given (``starts_at=None`` clears the start time); the result is
     checked as a whole session (times in order, within the event's dates)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get(session, EventSession, session_id, label="session")
     event = get(session, Event, row.event_id, label="event")
     stored = {field: getattr(row, field) for field in EventSessionCreate.model_fields}
@@ -210,7 +207,7 @@ def update_session(
 
 
 def archive_session(session: Session, *, actor: User, session_id: int) -> EventSession:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get(session, EventSession, session_id, label="session")
     if row.archived_at is None:
         row.archived_at = now()
@@ -220,7 +217,7 @@ def archive_session(session: Session, *, actor: User, session_id: int) -> EventS
 
 
 def delete_session(session: Session, *, actor: User, session_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get(session, EventSession, session_id, label="session")
     refuse_if_used(
         session,
@@ -245,9 +242,10 @@ def _agenda_order():
 
 
 def list_sessions(
-    session: Session, *, event_id: int, include_archived: bool = False
+    session: Session, *, actor: User, event_id: int, include_archived: bool = False
 ) -> list[EventSession]:
     """The event's sessions as an agenda: by start time (unscheduled last), then id."""
+    require_reader(actor)
     statement = select(EventSession).where(EventSession.event_id == event_id)
     if not include_archived:
         statement = statement.where(EventSession.archived_at.is_(None))
@@ -258,7 +256,7 @@ def list_sessions(
 
 
 def add_takeaway(session: Session, *, actor: User, data: TakeawayCreate) -> Takeaway:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     row = get_active(session, EventSession, data.session_id, label="session")
     text = data.text
     last = session.scalar(select(func.max(Takeaway.position)).where(Takeaway.session_id == row.id))
@@ -271,7 +269,7 @@ def add_takeaway(session: Session, *, actor: User, data: TakeawayCreate) -> Take
 def update_takeaway(
     session: Session, *, actor: User, takeaway_id: int, data: TakeawayUpdate
 ) -> Takeaway:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     for field, value in data.changes().items():
         setattr(takeaway, field, value)
@@ -281,7 +279,7 @@ def update_takeaway(
 
 
 def delete_takeaway(session: Session, *, actor: User, takeaway_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     takeaway = get(session, Takeaway, takeaway_id, label="take-away")
     session.delete(takeaway)
     commit(session)
@@ -290,11 +288,13 @@ def delete_takeaway(session: Session, *, actor: User, takeaway_id: int) -> None:
 def list_takeaways(
     session: Session,
     *,
+    actor: User,
     session_id: int | None = None,
     event_id: int | None = None,
     include_archived: bool = False,
 ) -> list[Takeaway]:
     """Take-aways of one session, or of a whole event in agenda order."""
+    require_reader(actor)
     if (session_id is None) == (event_id is None):
         raise InvalidInput("Give either a session or an event to list its take-aways.")
     statement = select(Takeaway).join(EventSession, EventSession.id == Takeaway.session_id)

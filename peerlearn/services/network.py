@@ -37,34 +37,17 @@ from peerlearn.models import (
     ThemeCreate,
     ThemeUpdate,
     User,
-    UserRole,
     Vote,
 )
 from peerlearn.names import loose_key
-from peerlearn.services._common import (
-    STAFF,
-    choice,
-    commit,
-    get,
-    get_active,
-    now,
-    refuse_if_used,
-    require_role,
-)
+from peerlearn.services.permissions import require_coordinator, require_reader
+from peerlearn.services.store import commit, get, get_active, now, refuse_if_used
+from peerlearn.services.text import choice
 
 M = TypeVar("M", bound=SQLModel)
 
 
 # --- shared helpers (tandems.py uses them too) -------------------------------------
-
-
-def require_coordinator(actor: User | None) -> User:
-    return require_role(actor, UserRole.COORDINATOR)
-
-
-def require_reader(actor: User | None) -> User:
-    """Anyone signed in with an active account may read the network."""
-    return require_role(actor, *STAFF, UserRole.TANDEM)
 
 
 def find_name_clash(
@@ -275,7 +258,7 @@ def update_city(session: Session, *, actor: User, city_id: int, data: CityUpdate
     """Change the fields given; ``latitude=None, longitude=None`` clears the position."""
     require_coordinator(actor)
     city = get_active(session, City, city_id, label="city")
-    result = city_result(city, data)
+    result = _city_result(city, data)
     if clash := _city_clash(session, result.name, result.country, exclude_id=city.id):
         raise Conflict(_city_exists_message(clash), field="name")
     for field, value in result.model_dump().items():
@@ -287,7 +270,7 @@ def update_city(session: Session, *, actor: User, city_id: int, data: CityUpdate
     return city
 
 
-def city_result(city: City | None, data: CityUpdate) -> CityCreate:
+def _city_result(city: City | None, data: CityUpdate) -> CityCreate:
     """The whole city ``data`` leaves, checked as a new one (coordinates both or neither)."""
     # A new row's blank name reads "must not be blank", as an empty cell would.
     stored = {f: None if city is None else getattr(city, f) for f in CityCreate.model_fields}
@@ -438,7 +421,7 @@ def bulk_update_cities(
             else:
                 label = _row_label(number, None)
             cells = {field: row[field] for field in CITY_COLUMNS[1:] if field in row}
-            values = city_result(city, CityUpdate(**cells)).model_dump()
+            values = _city_result(city, CityUpdate(**cells)).model_dump()
         except InvalidInput as error:
             raise _row_error(label, error) from None
         plan.append((city, values))

@@ -28,15 +28,9 @@ from peerlearn.models import (
     QuizUpdate,
     User,
 )
-from peerlearn.services._common import (
-    STAFF,
-    clean_text,
-    commit,
-    count,
-    get,
-    get_active,
-    require_role,
-)
+from peerlearn.services.permissions import require_staff
+from peerlearn.services.store import commit, count, get, get_active
+from peerlearn.services.text import clean_text
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 OPTIONS_MIN, OPTIONS_MAX = 2, 12
@@ -189,7 +183,7 @@ def _add_options(session: Session, question_id: int, options: list[tuple[str, bo
 
 
 def add_quiz(session: Session, *, actor: User, data: QuizCreate) -> Quiz:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     event_session = get_active(session, EventSession, data.session_id, label="session")
     _refuse_duplicate_title(session, event_session.id, data.title)
     quiz = Quiz(session_id=event_session.id, title=data.title)
@@ -201,7 +195,7 @@ def add_quiz(session: Session, *, actor: User, data: QuizCreate) -> Quiz:
 
 def update_quiz(session: Session, *, actor: User, quiz_id: int, data: QuizUpdate) -> Quiz:
     """Rename a quiz (a title left out or None keeps it)."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     if data.title is not None:
         _refuse_duplicate_title(session, quiz.session_id, data.title, exclude_id=quiz.id)
@@ -214,7 +208,7 @@ def update_quiz(session: Session, *, actor: User, quiz_id: int, data: QuizUpdate
 
 def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
     """Delete a quiz with its questions; refused once anyone has answered it."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     answers = count(
         session,
@@ -232,13 +226,20 @@ def delete_quiz(session: Session, *, actor: User, quiz_id: int) -> None:
     commit(session, conflict=f"The quiz '{quiz.title}' could not be deleted.")
 
 
-def list_quizzes(session: Session, *, session_id: int) -> list[Quiz]:
+def list_quizzes(session: Session, *, actor: User, session_id: int) -> list[Quiz]:
+    """The session's quizzes; staff only, as quizzes are prepared before the room sees them."""
+    require_staff(actor)
     statement = select(Quiz).where(Quiz.session_id == session_id).order_by(Quiz.id)
     return list(session.scalars(statement))
 
 
-def get_quiz(session: Session, *, quiz_id: int) -> QuizView:
-    """The quiz with its questions (in order), their options and answer counts: 4 queries."""
+def get_quiz(session: Session, *, actor: User, quiz_id: int) -> QuizView:
+    """The quiz with its questions (in order), their options and answer counts: 4 queries.
+
+    Staff only: the options say which are correct, and only those who may edit the quiz
+    see that before it is revealed; the room sees questions through the live snapshot.
+    """
+    require_staff(actor)
     quiz = get(session, Quiz, quiz_id, label="quiz")
     questions = _ordered_questions(session, quiz.id)
     ids = [q.id for q in questions]
@@ -271,8 +272,8 @@ def duplicate_quiz(
     session_id: int | None = None,
 ) -> Quiz:
     """A copy of the quiz's questions and options (no answers), closed, in any session."""
-    require_role(actor, *STAFF)
-    source = get_quiz(session, quiz_id=quiz_id)
+    require_staff(actor)
+    source = get_quiz(session, actor=actor, quiz_id=quiz_id)
     target = get_active(
         session,
         EventSession,
@@ -325,7 +326,7 @@ def _free_copy_title(session: Session, session_id: int, original: str) -> str:
 
 def add_question(session: Session, *, actor: User, data: QuestionCreate) -> Question:
     """Add a question at the end of the quiz."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     quiz = get(session, Quiz, data.quiz_id, label="quiz")
     kind, text = data.kind, data.text
     cleaned = _clean_options(kind, data.options, data.correct)
@@ -356,7 +357,7 @@ def update_question(
     unless their texts are the same as now (then only ``correct`` is applied);
     ``correct`` alone re-marks the existing options, which is allowed at any time.
     """
-    require_role(actor, *STAFF)
+    require_staff(actor)
     question = get(session, Question, question_id, label="question")
     options, correct = data.options, data.correct
     scale_min, scale_max = data.scale_min, data.scale_max
@@ -407,7 +408,7 @@ def update_question(
 
 
 def delete_question(session: Session, *, actor: User, question_id: int) -> None:
-    require_role(actor, *STAFF)
+    require_staff(actor)
     question = get(session, Question, question_id, label="question")
     if answered := _answer_count(session, question.id):
         raise Conflict(
@@ -426,7 +427,7 @@ def move_question(
     session: Session, *, actor: User, question_id: int, direction: int
 ) -> list[Question]:
     """Move a question one place up (-1) or down (+1); returns the quiz's questions in order."""
-    require_role(actor, *STAFF)
+    require_staff(actor)
     question = get(session, Question, question_id, label="question")
     if direction not in (-1, 1):
         raise InvalidInput(f"Move a question by -1 (up) or +1 (down), not by {direction!r}.")

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from peerlearn.models import Milestone, MilestoneStatusChange, Roadmap, Tandem, User
-from peerlearn.services._common import get, require_tandem_access
+from peerlearn.services.permissions import require_tandem_access
+from peerlearn.services.store import get
 
 
 @dataclass(frozen=True)

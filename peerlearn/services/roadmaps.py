@@ -31,18 +31,17 @@ from peerlearn.models import (
     User,
     UserRole,
 )
-from peerlearn.services._common import (
-    STAFF,
+from peerlearn.services.challenges import tandem_city_ids
+from peerlearn.services.permissions import (
     actor_tandem_ids,
-    clean_text,
-    commit,
-    get,
-    get_active,
-    now,
+    require_milestone_access,
+    require_reader,
+    require_roadmap_writer,
     require_role,
     require_tandem_access,
 )
-from peerlearn.services.challenges import tandem_city_ids
+from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -268,7 +267,7 @@ def get_or_create_roadmap(
 ) -> Roadmap:
     """The tandem's roadmap, created (titled ``title`` or "Roadmap <tandem>") if missing."""
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
+    require_roadmap_writer(session, actor, tandem)
     if title is not None:
         title = clean_text(title, label="The title", max_len=TITLE_MAX, field="title")
     existing = session.exec(select(Roadmap).where(Roadmap.tandem_id == tandem.id)).first()
@@ -291,7 +290,7 @@ def add_milestone(
 ) -> Milestone:
     """Add a milestone to the tandem's roadmap (created if missing)."""
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
+    require_roadmap_writer(session, actor, tandem)
     values = data.model_dump()
     _check(session, tandem, values)
     roadmap = _roadmap(session, tandem)
@@ -300,19 +299,11 @@ def add_milestone(
     return milestone
 
 
-def _editable(session: Session, actor: User, milestone_id: int) -> tuple[Milestone, Tandem]:
-    milestone = get(session, Milestone, milestone_id, label="milestone")
-    roadmap = get(session, Roadmap, milestone.roadmap_id, label="roadmap")
-    tandem = get(session, Tandem, roadmap.tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
-    return milestone, tandem
-
-
 def update_milestone(
     session: Session, *, actor: User, milestone_id: int, data: MilestoneUpdate
 ) -> Milestone:
     """Change the fields given; a change of status is recorded in the history."""
-    milestone, tandem = _editable(session, actor, milestone_id)
+    milestone, tandem = require_milestone_access(session, actor, milestone_id)
     if milestone.archived_at is not None:
         raise InvalidInput("This milestone is archived; it can no longer be changed.")
     values = data.changes()
@@ -341,7 +332,7 @@ def bulk_update_milestones(
     """
     column_labels = column_labels or {}
     tandem = get_active(session, Tandem, tandem_id, label="tandem")
-    require_tandem_access(session, actor, tandem)
+    require_roadmap_writer(session, actor, tandem)
     existing = {
         m.id: m
         for m in session.exec(
@@ -417,6 +408,8 @@ def import_milestones(
     the status history. ``at`` dates the status history (now when None), for a loader
     that replays a roadmap's past.
     """
+    if not system:
+        require_role(actor, UserRole.COORDINATOR, UserRole.TANDEM)
     changed_by_id = None if system or actor is None else actor.id
     tandems: dict[int, Tandem] = {}
 
@@ -424,7 +417,7 @@ def import_milestones(
         if tandem_id not in tandems:
             tandem = get_active(session, Tandem, tandem_id, label="tandem")
             if not system:
-                require_tandem_access(session, actor, tandem)
+                require_roadmap_writer(session, actor, tandem)
             tandems[tandem_id] = tandem
         return tandems[tandem_id]
 
@@ -455,7 +448,7 @@ def import_milestones(
 
 
 def archive_milestone(session: Session, *, actor: User, milestone_id: int) -> Milestone:
-    milestone, _ = _editable(session, actor, milestone_id)
+    milestone, _ = require_milestone_access(session, actor, milestone_id)
     if milestone.archived_at is not None:
         raise InvalidInput("This milestone is already archived.")
     milestone.archived_at = now()
@@ -478,7 +471,7 @@ def list_milestones(
 
     A tandem member sees only their own tandems' milestones.
     """
-    actor = require_role(actor, *STAFF, UserRole.TANDEM)
+    actor = require_reader(actor)
     if tandem_id is not None:
         tandem = session.get(Tandem, tandem_id)
         if tandem is None:

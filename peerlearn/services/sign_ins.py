@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from peerlearn.errors import PermissionDenied
 from peerlearn.models import SignInToken, User
-from peerlearn.services._common import commit, get, now
+from peerlearn.services.store import commit, get, now
 
 LIFETIME = timedelta(days=14)
 TOKEN_BYTES = 32

@@ -28,18 +28,9 @@ from peerlearn.models import (
     Theme,
     User,
 )
-from peerlearn.services._common import (
-    commit,
-    get,
-    get_active,
-    now,
-    refuse_if_used,
-)
-from peerlearn.services.network import (
-    find_name_clash,
-    require_coordinator,
-    require_reader,
-)
+from peerlearn.services.network import find_name_clash
+from peerlearn.services.permissions import require_coordinator, require_reader
+from peerlearn.services.store import commit, get, get_active, now, refuse_if_used
 
 # --- validation helpers -----------------------------------------------------------
 

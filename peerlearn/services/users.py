@@ -22,14 +22,9 @@ from sqlmodel import Session, select
 from peerlearn.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
 from peerlearn.models import Tandem, User, UserCreate, UserRole, UserTandem
 from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
-from peerlearn.services._common import (
-    choice,
-    commit,
-    get,
-    get_active,
-    now,
-    require_role,
-)
+from peerlearn.services.permissions import require_coordinator, require_signed_in
+from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.text import choice
 
 WRONG_CREDENTIALS = "Wrong email or password."
 DEACTIVATED = "This account has been deactivated; ask a coordinator to reactivate it."
@@ -68,11 +63,6 @@ def user_by_email(session: Session, email: str, *, include_inactive: bool = Fals
 
 
 # --- checks -----------------------------------------------------------------------
-
-
-def _require_coordinator(actor: User | None, system: bool) -> None:
-    if not system:
-        require_role(actor, UserRole.COORDINATOR)
 
 
 def _tandems(session: Session, role: str, tandem_ids: Iterable[int]) -> list[Tandem]:
@@ -127,7 +117,7 @@ def add_user(
     """Create an account (``data.password=None``: one that signs in only by single sign-on)."""
     first_run = not system and actor is None and is_first_run(session)
     if not system and not first_run:
-        require_role(actor, UserRole.COORDINATOR)
+        require_coordinator(actor)
     role = UserRole(data.role)
     if first_run and role != UserRole.COORDINATOR:
         raise InvalidInput(
@@ -191,7 +181,7 @@ def set_role(
     tandem_ids: Iterable[int] = (),
 ) -> User:
     """Change a user's role; a tandem member's tandems are replaced by ``tandem_ids``."""
-    require_role(actor, UserRole.COORDINATOR)
+    require_coordinator(actor)
     user = get(session, User, user_id, label="user")
     role = UserRole(choice(role, UserRole, label="The role", field="role"))
     tandems = _tandems(session, role, tandem_ids)
@@ -207,7 +197,7 @@ def set_tandems(
     session: Session, *, actor: User | None, user_id: int, tandem_ids: Iterable[int]
 ) -> User:
     """Replace the tandems a tandem member works for."""
-    require_role(actor, UserRole.COORDINATOR)
+    require_coordinator(actor)
     user = get(session, User, user_id, label="user")
     tandems = _tandems(session, user.role, tandem_ids)
     _link_tandems(session, user, tandems)
@@ -219,7 +209,8 @@ def deactivate_user(
     session: Session, *, actor: User | None = None, user_id: int, system: bool = False
 ) -> User:
     """Stop an account from signing in; its past work stays attributed to it."""
-    _require_coordinator(actor, system)
+    if not system:
+        require_coordinator(actor)
     user = get(session, User, user_id, label="user")
     if not user.active:
         raise InvalidInput(f"{user.email} is already deactivated.")
@@ -236,7 +227,8 @@ def deactivate_user(
 def reactivate_user(
     session: Session, *, actor: User | None = None, user_id: int, system: bool = False
 ) -> User:
-    _require_coordinator(actor, system)
+    if not system:
+        require_coordinator(actor)
     user = get(session, User, user_id, label="user")
     if user.active:
         raise InvalidInput(f"{user.email} is already active.")
@@ -260,7 +252,7 @@ def reset_password(
     change their own with :func:`change_password`, which does ask.
     """
     if not system:
-        actor = require_role(actor, *UserRole)
+        actor = require_signed_in(actor)
         if actor.id == user_id:
             raise PermissionDenied(
                 "You cannot reset your own password here. Change it under My account, "
@@ -281,9 +273,9 @@ def change_password(
     session: Session, *, user: User | None, old_password: str, new_password: str
 ) -> User:
     """A signed-in user replaces their password, proving they know the current one."""
-    require_role(user, *UserRole)
+    require_signed_in(user)
     # The stored row, not the caller's copy: it may be stale (deactivated, new password).
-    stored = require_role(get(session, User, user.id, label="user"), *UserRole)
+    stored = require_signed_in(get(session, User, user.id, label="user"))
     if not verify_password(old_password or "", stored.password_hash):
         raise AuthenticationFailed("The current password is wrong.", field="old_password")
     if new_password == old_password:
@@ -307,7 +299,8 @@ def list_users(
     system: bool = False,
 ) -> list[UserListing]:
     """Every account by email, with its tandem names (two queries in all)."""
-    _require_coordinator(actor, system)
+    if not system:
+        require_coordinator(actor)
     statement = select(User).order_by(User.email)
     if not include_inactive:
         statement = statement.where(User.active)

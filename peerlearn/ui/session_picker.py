@@ -33,7 +33,7 @@ def pick_session(
     if network_id is None:
         empty_state("There is no network yet: a coordinator adds one under **Network**.")
         st.stop()
-    events = read(lambda s: event_service.list_events(s, network_id=network_id))
+    events = read(lambda s: event_service.list_events(s, actor=user, network_id=network_id))
     if not events:
         empty_state(no_events)
         st.stop()
@@ -41,7 +41,7 @@ def pick_session(
     with left:
         titles = {e.id: event_label(e) for e in events}
         event_id = pick("Event", list(titles), key=f"{prefix}_event", format_func=titles.get)
-    sessions = read(lambda s: event_service.list_sessions(s, event_id=event_id))
+    sessions = read(lambda s: event_service.list_sessions(s, actor=user, event_id=event_id))
     if not sessions:
         empty_state("This event has no sessions yet: add its agenda under **Events**.")
         st.stop()

@@ -17,7 +17,7 @@ from peerlearn.live import answers as live_answers
 from peerlearn.live import joining, lifecycle, wall
 from peerlearn.live import quiz as live_quiz
 from peerlearn.services import challenges
-from peerlearn.services._common import now
+from peerlearn.services.store import now
 from tests.ui.conftest import user_of
 from tests.ui.live_helpers import (
     DEMO_ANSWERS,

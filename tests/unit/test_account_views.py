@@ -7,7 +7,7 @@ import pytest
 from peerlearn import models as m
 from peerlearn.errors import NotFound, PermissionDenied
 from peerlearn.services import account_views
-from peerlearn.services._common import now
+from peerlearn.services.store import now
 
 
 def test_coordinator_sees_the_tandems_of_a_member(session, world):

@@ -66,7 +66,7 @@ def live(session, world, code):
         session, actor=f, session_id=world.workshop.id, question_id=question.id
     )
     w.show(w.single)
-    view = qz.get_quiz(session, quiz_id=quiz.id)
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
     w.single_options = [o.id for o in view.questions[0].options]
     w.multiple_options = [o.id for o in view.questions[1].options]
     w.me = join(session, code, world.arezzo)

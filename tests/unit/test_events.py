@@ -152,12 +152,12 @@ def test_update_event_refuses_end_before_start(session, world):
 def test_archive_hides_event_from_list(session, world):
     other = _event(session, world)
     ev.archive_event(session, actor=world.facilitator, event_id=world.event.id)
-    assert [e.id for e in ev.list_events(session)] == [other.id]
-    assert {e.id for e in ev.list_events(session, include_archived=True)} == {
+    assert [e.id for e in ev.list_events(session, actor=world.member)] == [other.id]
+    assert {e.id for e in ev.list_events(session, actor=world.member, include_archived=True)} == {
         other.id,
         world.event.id,
     }
-    assert ev.list_events(session, network_id=9999) == []
+    assert ev.list_events(session, actor=world.member, network_id=9999) == []
     # An archived event takes no new sessions.
     with pytest.raises(NotFound, match="archived"):
         ev.add_session(
@@ -322,9 +322,11 @@ def test_list_sessions_is_an_agenda(session, world):
         data=EventSessionCreate(event_id=world.event.id, title="Old", kind="webinar"),
     )
     ev.archive_session(session, actor=world.facilitator, session_id=archived.id)
-    ids = [s.id for s in ev.list_sessions(session, event_id=world.event.id)]
+    ids = [s.id for s in ev.list_sessions(session, actor=world.member, event_id=world.event.id)]
     assert ids == [morning.id, afternoon.id, world.workshop.id, world.plenary.id]
-    every = ev.list_sessions(session, event_id=world.event.id, include_archived=True)
+    every = ev.list_sessions(
+        session, actor=world.member, event_id=world.event.id, include_archived=True
+    )
     assert [s.id for s in every][-1] == archived.id
 
 
@@ -381,12 +383,14 @@ def test_takeaways_good_path(session, world):
     ev.update_takeaway(
         session, actor=world.facilitator, takeaway_id=second.id, data=TakeawayUpdate(text="Pair up")
     )
-    in_session = ev.list_takeaways(session, session_id=world.workshop.id)
+    in_session = ev.list_takeaways(session, actor=world.member, session_id=world.workshop.id)
     assert [t.text for t in in_session] == ["Funding first", "Pair up"]
-    in_event = ev.list_takeaways(session, event_id=world.event.id)
+    in_event = ev.list_takeaways(session, actor=world.member, event_id=world.event.id)
     assert [t.id for t in in_event] == [first.id, second.id, other.id]
     ev.delete_takeaway(session, actor=world.facilitator, takeaway_id=first.id)
-    assert [t.id for t in ev.list_takeaways(session, session_id=world.workshop.id)] == [second.id]
+    assert [
+        t.id for t in ev.list_takeaways(session, actor=world.member, session_id=world.workshop.id)
+    ] == [second.id]
 
 
 def test_takeaways_bad_input(session, world, unchanged):
@@ -422,7 +426,7 @@ def test_takeaways_bad_input(session, world, unchanged):
     with unchanged(), pytest.raises(PermissionDenied):
         ev.delete_takeaway(session, actor=world.member, takeaway_id=kept.id)
     with unchanged(), pytest.raises(InvalidInput, match="either"):
-        ev.list_takeaways(session)
+        ev.list_takeaways(session, actor=world.member)
     session.expire_all()
     assert session.exec(select(m.Takeaway.text)).all() == ["Keep me"]
 

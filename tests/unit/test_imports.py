@@ -243,6 +243,14 @@ def test_only_a_coordinator_imports_cities_and_tandems(session, world, unchanged
                 preview(session, actor, kind, template(kind, "csv"))
 
 
+def test_facilitators_do_not_import_milestones(session, world, unchanged):
+    content = b"Tandem,Milestone,Due date\nArezzo\xe2\x80\x93Arnsberg,Pilot,2024-06-30\n"
+    with unchanged(), pytest.raises(PermissionDenied, match="coordinator or tandem"):
+        preview(session, world.facilitator, "milestones", content, filename="m.csv")
+    result = preview(session, world.member, "milestones", content, filename="m.csv")
+    assert result.ok, problems(result)
+
+
 def test_the_command_line_imports_as_system_without_an_actor(session, world):
     content = b"City,Country\nBergen,Norway\n"
     result = preview(session, None, "cities", content, filename="c.csv", system=True)
@@ -402,7 +410,7 @@ def test_milestone_dates_in_every_accepted_form(session, world):
     )
     result = preview(session, world.coordinator, "milestones", content)
     assert result.ok, problems(result)
-    apply_import(session, actor=world.facilitator, preview=result)
+    apply_import(session, actor=world.coordinator, preview=result)
 
     stored = milestone_rows(session, world.tandem)
     assert {title: (row.due_date, row.status) for title, row in stored.items()} == {
@@ -419,7 +427,7 @@ def test_milestone_dates_in_every_accepted_form(session, world):
     assert stored["ISO"].owner_city_id == world.arnsberg.id
     history = session.exec(select(m.MilestoneStatusChange)).all()
     assert len(history) == 8
-    assert {(h.old_status, h.changed_by_id) for h in history} == {(None, world.facilitator.id)}
+    assert {(h.old_status, h.changed_by_id) for h in history} == {(None, world.coordinator.id)}
 
 
 def test_milestone_update_records_the_status_change_and_is_idempotent(session, world, unchanged):

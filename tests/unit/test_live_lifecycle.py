@@ -8,7 +8,8 @@ import pytest
 from peerlearn import models as m
 from peerlearn.errors import InvalidInput, NotFound, PermissionDenied
 from peerlearn.live import joining, lifecycle
-from peerlearn.services._common import now
+from peerlearn.services import permissions
+from peerlearn.services.store import now
 from tests.unit.live_fixtures import countdown, fresh, open_question
 
 
@@ -165,11 +166,11 @@ def test_closing_and_reopening_the_vote(session, world, code):
         lifecycle.close_voting(session, actor=world.member, session_id=sid)
 
 
-def test_staff_session_refuses_others_and_archived_sessions(session, world):
-    assert lifecycle.staff_session(session, world.coordinator, world.workshop.id).id
+def test_session_access_refuses_others_and_archived_sessions(session, world):
+    assert permissions.require_session_access(session, world.coordinator, world.workshop.id).id
     with pytest.raises(PermissionDenied):
-        lifecycle.staff_session(session, world.member, world.workshop.id)
+        permissions.require_session_access(session, world.member, world.workshop.id)
     with pytest.raises(PermissionDenied):
-        lifecycle.staff_session(session, None, world.workshop.id)
+        permissions.require_session_access(session, None, world.workshop.id)
     with pytest.raises(NotFound):
-        lifecycle.staff_session(session, world.facilitator, 999_999)
+        permissions.require_session_access(session, world.facilitator, 999_999)

@@ -17,7 +17,7 @@ from peerlearn.errors import Conflict, InvalidInput, PermissionDenied
 from peerlearn.live import joining, lifecycle
 from peerlearn.live import quiz as live_quiz
 from peerlearn.live import snapshot as snapshots
-from peerlearn.services._common import now
+from peerlearn.services.store import now
 from tests.unit.live_fixtures import answer, countdown, fresh, join, open_question, snap
 
 

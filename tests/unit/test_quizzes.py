@@ -63,7 +63,10 @@ def test_add_and_rename_quiz(session, world, quiz):
     )
     session.expire_all()
     assert session.get(m.Quiz, quiz.id).title == "Icebreaker"
-    assert [q.id for q in qz.list_quizzes(session, session_id=world.workshop.id)] == [quiz.id]
+    assert [
+        q.id
+        for q in qz.list_quizzes(session, actor=world.facilitator, session_id=world.workshop.id)
+    ] == [quiz.id]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +139,7 @@ def test_delete_quiz_takes_questions_and_options(session, world, quiz):
 
 def test_delete_quiz_refused_once_answered(session, world, quiz, unchanged):
     question = _single(session, world, quiz)
-    option = qz.get_quiz(session, quiz_id=quiz.id).questions[0].options[0]
+    option = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0].options[0]
     _answer(session, question, option)
     with unchanged(), pytest.raises(Conflict, match="1 answer"):
         qz.delete_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
@@ -175,7 +178,7 @@ def test_add_questions_of_every_kind(session, world, quiz):
         actor=world.facilitator,
         data=m.QuestionCreate(quiz_id=quiz.id, kind=OPEN, text="One word?"),
     )
-    view = qz.get_quiz(session, quiz_id=quiz.id)
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
     assert [v.question.id for v in view.questions] == [
         single.id,
         multiple.id,
@@ -235,6 +238,7 @@ def test_get_quiz_uses_few_queries(session, world, quiz, engine):
     for i in range(5):
         _single(session, world, quiz, text=f"Question {i}")
     session.expire_all()
+    session.refresh(world.facilitator)  # the permission check reads the actor, not the quiz
     statements = []
 
     def record(*_args):
@@ -242,7 +246,7 @@ def test_get_quiz_uses_few_queries(session, world, quiz, engine):
 
     sa_event.listen(engine, "before_cursor_execute", record)
     try:
-        view = qz.get_quiz(session, quiz_id=quiz.id)
+        view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
     finally:
         sa_event.remove(engine, "before_cursor_execute", record)
     assert len(view.questions) == 5
@@ -258,7 +262,7 @@ def test_update_question_text_and_options(session, world, quiz):
         question_id=question.id,
         data=m.QuestionUpdate(text="Which theme first?", options=["Energy", "Data"], correct=[0]),
     )
-    view = qz.get_quiz(session, quiz_id=quiz.id).questions[0]
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0]
     assert view.question.text == "Which theme first?"
     assert [(o.text, o.is_correct, o.position) for o in view.options] == [
         ("Energy", True, 0),
@@ -282,14 +286,14 @@ def test_update_question_bad_input_changes_nothing(session, world, quiz, unchang
                 data=m.QuestionUpdate(**changes),
             )
     session.expire_all()
-    view = qz.get_quiz(session, quiz_id=quiz.id).questions[0]
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0]
     assert view.question.text == "Which theme matters most?"
     assert [o.is_correct for o in view.options] == [False, False, True]
 
 
 def test_answered_question_keeps_its_options(session, world, quiz, unchanged):
     question = _single(session, world, quiz)
-    options = qz.get_quiz(session, quiz_id=quiz.id).questions[0].options
+    options = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0].options
     _answer(session, question, options[0])
     with unchanged(), pytest.raises(Conflict, match="can no\\s+longer change"):
         qz.update_question(
@@ -307,7 +311,7 @@ def test_answered_question_keeps_its_options(session, world, quiz, unchanged):
             text="Which theme?", options=["Energy", "Mobility", "Data"], correct=[1]
         ),
     )
-    view = qz.get_quiz(session, quiz_id=quiz.id).questions[0]
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0]
     assert [o.id for o in view.options] == [o.id for o in options]
     assert [o.is_correct for o in view.options] == [False, True, False]
     assert view.question.text == "Which theme?"
@@ -340,7 +344,7 @@ def test_answered_scale_keeps_its_range(session, world, quiz):
 def test_delete_question_renumbers(session, world, quiz):
     a, b, c = (_single(session, world, quiz, text=t) for t in ("A?", "B?", "C?"))
     qz.delete_question(session, actor=world.facilitator, question_id=b.id)
-    view = qz.get_quiz(session, quiz_id=quiz.id)
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
     assert [(v.question.id, v.question.position) for v in view.questions] == [
         (a.id, 0),
         (c.id, 1),
@@ -350,7 +354,11 @@ def test_delete_question_renumbers(session, world, quiz):
 
 def test_delete_question_refused_with_answers(session, world, quiz, unchanged):
     question = _single(session, world, quiz)
-    _answer(session, question, qz.get_quiz(session, quiz_id=quiz.id).questions[0].options[1])
+    _answer(
+        session,
+        question,
+        qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0].options[1],
+    )
     with unchanged(), pytest.raises(Conflict, match="1 answer"):
         qz.delete_question(session, actor=world.facilitator, question_id=question.id)
 
@@ -360,7 +368,7 @@ def test_move_question(session, world, quiz):
     order = qz.move_question(session, actor=world.facilitator, question_id=c.id, direction=-1)
     assert [q.id for q in order] == [a.id, c.id, b.id]
     session.expire_all()
-    view = qz.get_quiz(session, quiz_id=quiz.id)
+    view = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
     assert [(v.question.id, v.question.position) for v in view.questions] == [
         (a.id, 0),
         (c.id, 1),
@@ -379,9 +387,10 @@ def test_move_question_refuses_impossible_moves(session, world, quiz, unchanged,
             direction=direction,
         )
     session.expire_all()
-    assert [v.question.id for v in qz.get_quiz(session, quiz_id=quiz.id).questions] == [
-        q.id for q in questions
-    ]
+    assert [
+        v.question.id
+        for v in qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions
+    ] == [q.id for q in questions]
 
 
 # --- duplicating ------------------------------------------------------------------
@@ -396,7 +405,11 @@ def test_duplicate_quiz_copies_questions_not_answers(session, world, quiz):
     )
     session.get(m.Question, question.id).opened_at = m.utcnow()
     session.commit()
-    _answer(session, question, qz.get_quiz(session, quiz_id=quiz.id).questions[0].options[2])
+    _answer(
+        session,
+        question,
+        qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id).questions[0].options[2],
+    )
 
     copy = qz.duplicate_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
     assert copy.title == "Warm-up (copy)" and copy.session_id == world.workshop.id
@@ -411,8 +424,8 @@ def test_duplicate_quiz_copies_questions_not_answers(session, world, quiz):
     )
     assert elsewhere.session_id == world.plenary.id
 
-    source = qz.get_quiz(session, quiz_id=quiz.id)
-    copied = qz.get_quiz(session, quiz_id=copy.id)
+    source = qz.get_quiz(session, actor=world.facilitator, quiz_id=quiz.id)
+    copied = qz.get_quiz(session, actor=world.facilitator, quiz_id=copy.id)
     assert [(v.question.kind, v.question.text, v.question.position) for v in copied.questions] == [
         (v.question.kind, v.question.text, v.question.position) for v in source.questions
     ]

@@ -58,7 +58,7 @@ def test_get_or_create_roadmap(session, world):
     roadmap = svc.get_or_create_roadmap(session, actor=world.member, tandem_id=world.tandem.id)
     assert roadmap.title == "Roadmap Arezzo–Arnsberg"
     again = svc.get_or_create_roadmap(
-        session, actor=world.facilitator, tandem_id=world.tandem.id, title="Other"
+        session, actor=world.coordinator, tandem_id=world.tandem.id, title="Other"
     )
     assert again.id == roadmap.id and again.title == "Roadmap Arezzo–Arnsberg"
     titled = svc.get_or_create_roadmap(
@@ -66,6 +66,31 @@ def test_get_or_create_roadmap(session, world):
     )
     assert titled.title == "Plan 2024"
     assert len(session.exec(select(m.Roadmap)).all()) == 2
+
+
+def test_facilitators_read_roadmaps_but_do_not_write_them(session, world, unchanged):
+    milestone = add(session, world)
+    tandem = {"tandem_id": world.tandem.id}
+    writes = [
+        lambda: svc.get_or_create_roadmap(session, actor=world.facilitator, **tandem),
+        lambda: add(session, world, actor=world.facilitator),
+        lambda: svc.update_milestone(
+            session, actor=world.facilitator, milestone_id=milestone.id, status="done"
+        ),
+        lambda: svc.archive_milestone(session, actor=world.facilitator, milestone_id=milestone.id),
+        lambda: svc.bulk_update_milestones(
+            session,
+            actor=world.facilitator,
+            rows=[{"id": milestone.id, "status": "done"}],
+            **tandem,
+        ),
+    ]
+    for write in writes:
+        with unchanged(), pytest.raises(PermissionDenied, match="Facilitators read roadmaps"):
+            write()
+    assert session.get(m.Milestone, milestone.id).status == "planned"
+    rows = svc.list_milestones(session, actor=world.facilitator, **tandem)
+    assert [r.id for r in rows] == [milestone.id]
 
 
 def test_get_or_create_roadmap_refusals(session, world, unchanged):
@@ -109,7 +134,7 @@ def test_add_milestone_creates_roadmap_links_and_history(session, world, links):
         links.group.id
     ]
     assert history(session, milestone.id) == [(None, "in progress", world.member.id)]
-    second = add(session, world, actor=world.facilitator)
+    second = add(session, world, actor=world.coordinator)
     assert second.roadmap_id == roadmap.id
     assert second.position == stored.position + 1
 
@@ -173,12 +198,12 @@ def test_update_records_status_changes_only(session, world, links):
     milestone = add(session, world)
     update(session, actor=world.member, milestone_id=milestone.id, title="Renamed")
     assert history(session, milestone.id) == [(None, "planned", world.member.id)]
-    update(session, actor=world.facilitator, milestone_id=milestone.id, status="done")
+    update(session, actor=world.coordinator, milestone_id=milestone.id, status="done")
     update(session, actor=world.member, milestone_id=milestone.id, status="done")
     update(session, actor=world.member, milestone_id=milestone.id, status="blocked")
     assert history(session, milestone.id) == [
         (None, "planned", world.member.id),
-        ("planned", "done", world.facilitator.id),
+        ("planned", "done", world.coordinator.id),
         ("done", "blocked", world.member.id),
     ]
     stored = session.get(m.Milestone, milestone.id)
@@ -329,7 +354,7 @@ def test_list_milestones_joins_and_scopes(session, world):
         session, world, title="Late", due_date=date(2024, 9, 1), owner_city_id=world.arezzo.id
     )
     early = add(session, world, title="Early", due_date=date(2024, 3, 1))
-    theirs = add(session, world, actor=world.facilitator, tandem_id=world.other_tandem.id)
+    theirs = add(session, world, actor=world.coordinator, tandem_id=world.other_tandem.id)
 
     rows = svc.list_milestones(session, actor=world.coordinator, network_id=world.network.id)
     assert [r.id for r in rows] == [early.id, late.id, theirs.id]

@@ -18,7 +18,7 @@ from peerlearn.errors import (
 from peerlearn.models import UserCreate
 from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
 from peerlearn.services import users
-from peerlearn.services._common import now
+from peerlearn.services.store import now
 
 GOOD = "correct horse battery"
 OTHER = "purple monkey dishwasher"

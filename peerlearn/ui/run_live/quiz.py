@@ -13,6 +13,7 @@ from peerlearn.live import answers, lifecycle
 from peerlearn.live import quiz as quiz_service
 from peerlearn.live.snapshot import Snapshot
 from peerlearn.models import CountMode, EventSession, QuestionKind, User
+from peerlearn.services import permissions
 from peerlearn.ui.follow import follow
 from peerlearn.ui.live import chart, coverage, leaderboard, snapshot
 from peerlearn.ui.run_live.controls import change, in_step
@@ -251,7 +252,7 @@ def _scores(scores, label: str) -> pd.DataFrame:
 def _fresh_run(user: User, session_id: int) -> None:
     """Start the quiz afresh ("reset results"): its answers go, every question is back
     to not opened. Asks to confirm, and offers the summary first."""
-    row = read(lambda s: lifecycle.staff_session(s, user, session_id))
+    row = read(lambda s: permissions.require_session_access(s, user, session_id))
     fresh_run(user, row)
 
 

@@ -1,0 +1,66 @@
+"""Storing rows: lookups that name what is missing, counts, commit and delete guards."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from peerlearn.errors import Conflict, NotFound
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get(session: Session, model: type[M], ident: int | None, *, label: str) -> M:
+    """The row of ``model`` with id ``ident``, or NotFound naming ``label``."""
+    row = session.get(model, ident) if ident is not None else None
+    if row is None:
+        raise NotFound(f"No {label} with id {ident}.")
+    return row
+
+
+def get_active(session: Session, model: type[M], ident: int | None, *, label: str) -> M:
+    """Like :func:`get`, and refuses archived rows."""
+    row = get(session, model, ident, label=label)
+    if getattr(row, "archived_at", None) is not None:
+        raise NotFound(f"The {label} {_name(row)} is archived.")
+    return row
+
+
+def _name(row) -> str:
+    for attribute in ("name", "title", "email"):
+        if getattr(row, attribute, None):
+            return f"'{getattr(row, attribute)}'"
+    return f"#{row.id}"
+
+
+def count(session: Session, statement) -> int:
+    """``SELECT count(*)`` of a select statement's rows."""
+    return session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+
+
+def commit(
+    session: Session, *, conflict: str = "This clashes with what is already stored."
+) -> None:
+    """Commit; on a constraint violation roll back and raise Conflict(``conflict``)."""
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(conflict) from error
+
+
+def refuse_if_used(session: Session, label: str, uses: dict[str, object]) -> None:
+    """Refuse to delete ``label`` while any statement in ``uses`` has rows."""
+    found = [f"{n} {what}" for what, stmt in uses.items() if (n := count(session, stmt))]
+    if found:
+        raise Conflict(
+            f"{label} cannot be deleted: {', '.join(found)} depend on it. Archive it instead."
+        )
