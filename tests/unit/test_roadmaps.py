@@ -75,7 +75,10 @@ def test_facilitators_read_roadmaps_but_do_not_write_them(session, world, unchan
         lambda: svc.get_or_create_roadmap(session, actor=world.facilitator, **tandem),
         lambda: add(session, world, actor=world.facilitator),
         lambda: svc.update_milestone(
-            session, actor=world.facilitator, milestone_id=milestone.id, status="done"
+            session,
+            actor=world.facilitator,
+            milestone_id=milestone.id,
+            data=m.MilestoneUpdate(status="done"),
         ),
         lambda: svc.archive_milestone(session, actor=world.facilitator, milestone_id=milestone.id),
         lambda: svc.bulk_update_milestones(
