@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from peerlearn.models import User
 from peerlearn.services import network as net
-from peerlearn.ui.widgets import FORGET, act, pick, prefill, read, refill
+from peerlearn.ui.widgets import FORGET, pick, prefill, read, refill, save
 
 
 def network_form(user: User) -> None:
@@ -20,7 +20,7 @@ def network_form(user: User) -> None:
         name = st.text_input("Name", key="net_network_name")
         about = st.text_area("About", key="net_network_about")
         if st.form_submit_button("Add network", type="primary"):
-            act(
+            save(
                 lambda s: net.add_network(s, actor=user, name=name, description=about),
                 success="Network added",
                 reset={"net_network_name": "", "net_network_about": ""},
@@ -43,7 +43,7 @@ def restore_form(
             "Archived", list(archived), format_func=archived.get, key=f"{key}_pick"
         )
         if st.form_submit_button("Restore", icon=":material/unarchive:"):
-            act(
+            save(
                 lambda s: restore(s, chosen),
                 success=success,
                 reset={f"{key}_pick": FORGET},
@@ -81,13 +81,13 @@ def edit_named(
         if st.form_submit_button("Save", type="primary"):
             ident = {f"{kind}_id": item.id}
             if retire:
-                act(
+                save(
                     lambda s: archive(s, actor=user, **ident),
                     success=f"{kind.capitalize()} archived",
                     reset=refill(form) | {f"net_{kind}_pick": FORGET},
                 )
             else:
-                act(
+                save(
                     lambda s: update(s, actor=user, name=new_name, description=new_about, **ident),
                     success=f"{kind.capitalize()} saved",
                     reset=refill(form),
@@ -124,7 +124,7 @@ def named_items(
         name = st.text_input("Name", key=f"net_{kind}_name")
         about = st.text_input("Description", key=f"net_{kind}_about")
         if st.form_submit_button(f"Add {kind}", type="primary"):
-            act(
+            save(
                 lambda s: add(s, actor=user, name=name, description=about),
                 success=f"{kind.capitalize()} added",
                 reset={f"net_{kind}_name": "", f"net_{kind}_about": ""},
