@@ -7,8 +7,13 @@ outcome in place without a second run; a refused read says why and stops the pag
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from peerlearn import errors
 
 
 def form_page():
@@ -132,3 +137,28 @@ def test_a_refused_read_says_why_and_stops_the_page(page):
     assert not at.exception
     assert _texts(at) == ["before", "fallback: This session no longer exists."]
     assert [e.value for e in at.error] == ["This session no longer exists."]
+
+
+def test_only_the_shared_helpers_catch_a_refusal_or_open_a_session():
+    """Screens save and read through peerlearn.ui.widgets alone: no other page or
+    widget module catches a service's refusal, and only the sign-in gate and the
+    helpers open sessions of their own."""
+    refusals = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.PeerlearnError)
+    }
+    root = Path(__file__).resolve().parents[2]
+    catching, opening = [], []
+    for path in [*root.glob("pages/*.py"), *root.glob("peerlearn/ui/**/*.py")]:
+        name = path.relative_to(root).as_posix()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = {n.id for n in ast.walk(node.type) if isinstance(n, ast.Name)}
+                caught |= {n.attr for n in ast.walk(node.type) if isinstance(n, ast.Attribute)}
+                if caught & refusals:
+                    catching.append(name)
+            if isinstance(node, ast.ImportFrom) and node.module == "peerlearn.ui.db":
+                opening.append(name)
+    assert catching == ["peerlearn/ui/widgets.py"] * 2  # in save and in read
+    assert sorted(opening) == ["peerlearn/ui/auth.py", "peerlearn/ui/widgets.py"]
