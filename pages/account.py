@@ -10,7 +10,7 @@ from peerlearn.services import account_views
 from peerlearn.services import users as user_service
 from peerlearn.ui.accounts_widgets import role_label
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.widgets import act, read
+from peerlearn.ui.widgets import read, save
 
 # Emptied after a successful change; a refused one keeps them for correcting.
 PASSWORD_FIELDS = {"account_old": "", "account_new": "", "account_repeat": ""}
@@ -68,7 +68,7 @@ with password_area:
                     icon=":material/error:",
                 )
             else:
-                act(
+                save(
                     lambda s: user_service.change_password(
                         s, user=user, old_password=old, new_password=new
                     ),

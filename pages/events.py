@@ -21,14 +21,13 @@ from peerlearn.services import events as event_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.widgets import (
     FORGET,
-    act,
     empty_state,
-    flash,
     pick,
     pick_network,
     prefill,
     read,
     refill,
+    save,
 )
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
@@ -76,24 +75,23 @@ def event_form(event=None) -> None:
                 description=about,
             )
             if event:
-                act(
+                save(
                     lambda s: event_service.update_event(
                         s, actor=user, event_id=event.id, data=EventUpdate(**fields)
                     ),
                     success="Event saved",
-                    rerun=True,
                 )
                 return
-            added = act(
+            empty = {"title": "", "s": None, "e": None, "mode": MODES[0], "place": ""}
+            reset = {f"{key}_{field}": value for field, value in empty.items()}
+            save(
                 lambda s: event_service.add_event(
                     s, actor=user, data=EventCreate(network_id=network_id, **fields)
-                )
-            )
-            if added is not None:
-                empty = {"title": "", "s": None, "e": None, "mode": MODES[0], "place": ""}
-                reset = {f"{key}_{field}": value for field, value in empty.items()}
+                ),
+                success="Event added",
                 # The new event is the one shown below, to add its agenda.
-                flash("Event added", reset=reset | {f"{key}_about": "", "ev_event": added.id})
+                reset=lambda added: reset | {f"{key}_about": "", "ev_event": added.id},
+            )
 
 
 def session_form(event, row=None) -> None:
@@ -135,12 +133,11 @@ def session_form(event, row=None) -> None:
                 description=about,
             )
             if row:
-                act(
+                save(
                     lambda s: event_service.update_session(
                         s, actor=user, session_id=row.id, data=EventSessionUpdate(**fields)
                     ),
                     success="Session saved",
-                    rerun=True,
                 )
             else:
                 empty = {
@@ -152,7 +149,7 @@ def session_form(event, row=None) -> None:
                     "where": "",
                     "about": "",
                 }
-                act(
+                save(
                     lambda s: event_service.add_session(
                         s, actor=user, data=EventSessionCreate(event_id=event.id, **fields)
                     ),
@@ -237,7 +234,7 @@ with agenda_tab:
         if row:
             session_form(event, row)
             if st.button("Archive this session", key="ev_session_archive"):
-                act(
+                save(
                     lambda s: event_service.archive_session(s, actor=user, session_id=row.id),
                     success="Session archived",
                     reset={"ev_session_pick": FORGET},
@@ -270,7 +267,7 @@ with takeaway_tab:
             )
             text = st.text_area("Take-away", key="ev_takeaway_text")
             if st.form_submit_button("Add take-away", type="primary"):
-                act(
+                save(
                     lambda s: event_service.add_takeaway(
                         s, actor=user, data=TakeawayCreate(session_id=session_id, text=text)
                     ),
@@ -288,10 +285,10 @@ with takeaway_tab:
             with st.form("ev_takeaway_edit"):
                 new_text = st.text_area("Take-away", key="ev_takeaway_edit_text")
                 save_col, delete_col = st.columns(2)
-                save = save_col.form_submit_button("Save take-away", type="primary")
+                saved = save_col.form_submit_button("Save take-away", type="primary")
                 delete = delete_col.form_submit_button("Delete take-away")
-            if save:
-                act(
+            if saved:
+                save(
                     lambda s: event_service.update_takeaway(
                         s, actor=user, takeaway_id=chosen.id, data=TakeawayUpdate(text=new_text)
                     ),
@@ -299,7 +296,7 @@ with takeaway_tab:
                     reset=refill("ev_takeaway_edit"),
                 )
             elif delete:
-                act(
+                save(
                     lambda s: event_service.delete_takeaway(s, actor=user, takeaway_id=chosen.id),
                     success="Take-away deleted",
                     reset=refill("ev_takeaway_edit") | {"ev_takeaway_pick": FORGET},

@@ -22,7 +22,7 @@ from peerlearn.ui.reports_widgets import (
     summary_filename,
     summary_for,
 )
-from peerlearn.ui.widgets import act, empty_state, pick, pick_network, read
+from peerlearn.ui.widgets import empty_state, pick, pick_network, read, refusal
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
 member = user.role == UserRole.TANDEM
@@ -113,7 +113,10 @@ with excel_column:
         help="Gathers every figure of the chosen scope; this can take a few seconds.",
     ):
         with st.spinner("Gathering the figures…"):
-            content = act(lambda s: summary_for(s, actor=user, scope=scope, target_id=target_id))
+            content = read(
+                lambda s: summary_for(s, actor=user, scope=scope, target_id=target_id),
+                refused=refusal,
+            )
         if content is not None:
             prepared = (
                 wanted,

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from peerlearn.errors import PeerlearnError
 from peerlearn.excel.import_files import MAX_BYTES
 from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
 from peerlearn.models import UserRole
@@ -17,7 +16,7 @@ from peerlearn.ui.reports_widgets import (
     result_sentence,
     updates_frame,
 )
-from peerlearn.ui.widgets import act, empty_state, flash, pick_network, plain, read
+from peerlearn.ui.widgets import empty_state, pick_network, plain, read, save
 
 user = require_user(UserRole.COORDINATOR)
 st.title("Import")
@@ -79,20 +78,21 @@ key = preview_key(kind, network_id, content)
 cached = st.session_state.get("imp_preview")
 if cached is None or cached[0] != key:
     # Read the file once per (file, kind, network); reruns reuse the preview.
-    try:
-        planned = read(
-            lambda s: preview_import(
+    cached = read(
+        lambda s: (
+            key,
+            preview_import(
                 s,
                 actor=user,
                 kind=kind,
                 filename=upload.name,
                 content=content,
                 network_id=network_id,
-            )
-        )
-        cached = (key, planned, None)
-    except PeerlearnError as error:
-        cached = (key, None, str(error))
+            ),
+            None,
+        ),
+        refused=lambda error: (key, None, str(error)),
+    )
     st.session_state["imp_preview"] = cached
 _, preview, refusal = cached
 
@@ -157,10 +157,11 @@ if st.button(
     icon=":material/upload:",
     key="imp_apply",
 ):
-    result = act(lambda s: apply_import(s, actor=user, preview=preview))
     # The preview is stale either way: the next run reads the file again.
     st.session_state.pop("imp_preview", None)
-    if result is not None:
-        sentence = result_sentence(kind, upload.name, result)
-        st.session_state["imp_done"] = (key, sentence)
-        flash(plain(sentence))
+    save(
+        lambda s: apply_import(s, actor=user, preview=preview),
+        success=lambda result: plain(result_sentence(kind, upload.name, result)),
+        # Said again under the file's next preview, which shows nothing left to do.
+        reset=lambda result: {"imp_done": (key, result_sentence(kind, upload.name, result))},
+    )

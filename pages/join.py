@@ -10,6 +10,8 @@ Each code is checked once per attempt: a wrong one counts once against this brow
 redraws when the session moves on (peerlearn.ui.follow), never on a timer.
 """
 
+from typing import NoReturn
+
 import streamlit as st
 
 from peerlearn.errors import PeerlearnError
@@ -19,7 +21,7 @@ from peerlearn.ui.cookies import delete_cookie, get_cookie, set_cookie
 from peerlearn.ui.follow import follow
 from peerlearn.ui.live import client_address, client_key, snapshot, steady
 from peerlearn.ui.navigation import ensure_router
-from peerlearn.ui.widgets import act, plain, read
+from peerlearn.ui.widgets import plain, read, refusal, save
 
 ensure_router()
 token = st.query_params.get("p")
@@ -31,15 +33,15 @@ RESUMED = "join_resumed"  # the token this tab continued as, from the cookie
 
 def _check(code: str) -> tuple[int | None, str | None]:
     """Look the code up, once: this is the attempt that counts."""
-    try:
-        row = read(
-            lambda s: joining.session_by_code(
+    result = read(
+        lambda s: (
+            joining.session_by_code(
                 s, code=code, client_key=client_key(), client_address=client_address()
-            )
-        )
-        result = (row.id, None)
-    except PeerlearnError as error:
-        result = (None, str(error))
+            ).id,
+            None,
+        ),
+        refused=lambda error: (None, str(error)),
+    )
     st.session_state.setdefault(CHECKED, {})[code] = result
     return result
 
@@ -52,11 +54,16 @@ def _found(code: str):
     session_id, message = checked[code] if code in checked else _check(code)
     if session_id is None:
         return None, message
-    try:
-        return read(lambda s: joining.live_session(s, session_id=session_id)), None
-    except PeerlearnError as error:  # it ended since: the next try looks it up again
-        st.session_state[CHECKED].pop(code, None)
-        return None, str(error)
+    return read(
+        lambda s: (joining.live_session(s, session_id=session_id), None),
+        refused=lambda error: _ended(code, error),
+    )
+
+
+def _ended(code: str, error: PeerlearnError) -> tuple[None, str]:
+    """The code's session ended since it was checked: the next try looks it up again."""
+    st.session_state[CHECKED].pop(code, None)
+    return None, str(error)
 
 
 def _resume(found) -> None:
@@ -124,26 +131,21 @@ def join_flow() -> None:
         if city_id is None and cities:
             st.error("Choose the city you speak for.", icon=":material/error:")
             return
-        person = act(
-            lambda s: joining.join(s, session_id=found.id, city_id=city_id, display_name=name)
+        save(
+            lambda s: joining.join(s, session_id=found.id, city_id=city_id, display_name=name),
+            then=lambda person: _joined(found.id, person.token),
         )
-        if person is not None:
-            st.session_state.get(SOMEONE_ELSE, set()).discard(found.id)
-            st.query_params.clear()
-            st.query_params["p"] = person.token
-            st.rerun()
+
+
+def _joined(session_id: int, token: str) -> None:
+    """Joined: the token goes into the address, where a reload finds it."""
+    st.session_state.get(SOMEONE_ELSE, set()).discard(session_id)
+    st.query_params.clear()
+    st.query_params["p"] = token
 
 
 def participant_view(token: str) -> None:
-    try:
-        person, row = read(lambda s: joining.participant_and_session(s, token=token))
-    except PeerlearnError as error:
-        st.title("Join a session")
-        st.error(str(error), icon=":material/error:")
-        if st.button("Join with a code", type="primary"):
-            st.query_params.clear()
-            st.rerun()
-        return
+    person, row = read(lambda s: joining.participant_and_session(s, token=token), refused=_unknown)
     name = view.cookie_name(row.id)
     if get_cookie(name) != token and row.id not in st.session_state.get(SOMEONE_ELSE, set()):
         set_cookie(name, token, max_age=view.COOKIE_DAYS * 24 * 3600)
@@ -186,6 +188,16 @@ def activity(token: str, session_id: int, city_id: int | None, where: str) -> No
         view.ended()
     else:
         view.lobby()
+
+
+def _unknown(error: PeerlearnError) -> NoReturn:
+    """The token in the address names nobody (any more): offer to join afresh."""
+    st.title("Join a session")
+    refusal(error)
+    if st.button("Join with a code", type="primary"):
+        st.query_params.clear()
+        st.rerun()
+    st.stop()
 
 
 def labels_of(person) -> str:

@@ -12,9 +12,9 @@ from peerlearn.models import LiveActivity, UserRole
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.live import base_url, code_block, join_url, local_only, qr_image, steady
 from peerlearn.ui.run_live import export, people, quiz, voting, wall
-from peerlearn.ui.run_live.controls import change, settings
+from peerlearn.ui.run_live.controls import settings
 from peerlearn.ui.session_picker import pick_session
-from peerlearn.ui.widgets import plain, read
+from peerlearn.ui.widgets import plain, read, save
 
 TABS = ["Quiz", "Challenge wall", "Dot-voting", "Participants", "Export"]
 
@@ -44,7 +44,7 @@ if not joining.is_live(row):
     if row.live_ended_at is not None:
         st.info("This session has ended. Everything collected is kept; you can reopen it.")
     if st.button("Open for phones", type="primary", icon=":material/cast:", key="live_start"):
-        change(lambda s: lifecycle.start_live(s, actor=user, session_id=row.id))
+        save(lambda s: lifecycle.start_live(s, actor=user, session_id=row.id))
     # Before the room sees anything: an earlier run's answers can go first.
     quiz.fresh_run(user, row)
     st.stop()
@@ -72,7 +72,7 @@ with top_mid:
         type="primary",
     )
     if buttons[1].button("End session", icon=":material/stop_circle:", key="live_end"):
-        change(lambda s: lifecycle.end_live(s, actor=user, session_id=row.id))
+        save(lambda s: lifecycle.end_live(s, actor=user, session_id=row.id))
 with top_right:
     qr_image(url, 150)
 
@@ -85,7 +85,7 @@ chosen = st.segmented_control(
     key=f"live_activity_{row.id}_{row.activity}",
 )
 if chosen and chosen != row.activity:
-    change(lambda s: lifecycle.set_activity(s, actor=user, session_id=row.id, activity=chosen))
+    save(lambda s: lifecycle.set_activity(s, actor=user, session_id=row.id, activity=chosen))
 
 settings(user, row)
 quiz_tab, wall_tab, vote_tab, people_tab, export_tab = st.tabs(

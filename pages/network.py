@@ -10,15 +10,14 @@ from peerlearn.ui.auth import require_user
 from peerlearn.ui.network_forms import named_items, network_form, networks_tab, restore_form
 from peerlearn.ui.widgets import (
     FORGET,
-    act,
     empty_state,
-    flash,
     new_version,
     pick,
     pick_network,
     prefill,
     read,
     refill,
+    save,
     versioned_key,
 )
 
@@ -36,6 +35,14 @@ ROLES = [r.value for r in Role]
 CITIES_EDITOR = "net_cities_editor"
 # The add-city form starts empty again once the city is added (the role stays).
 CITY_FIELDS = {"net_city_name": "", "net_city_country": "", "net_lat": None, "net_lon": None}
+UNCHANGED = "Nothing to change: the table is as stored."
+
+
+def cities_saved(result) -> str:
+    n = result.added + result.updated
+    return f"{n} {'city' if n == 1 else 'cities'} saved" if n else UNCHANGED
+
+
 cities_tab, tandems_tab, vocab_tab, all_networks_tab = st.tabs(
     ["Cities", "Tandems", "Themes & categories", "Networks"]
 )
@@ -88,15 +95,14 @@ with cities_tab:
             save_cities = st.form_submit_button("Save changes")
         if save_cities:
             rows = edited.drop(columns=["role"]).to_dict("records")
-            result = act(lambda s: net.bulk_update_cities(s, actor=user, rows=rows))
-            if result is not None and (result.added or result.updated):
-                n = result.added + result.updated
-                flash(
-                    f"{n} {'city' if n == 1 else 'cities'} saved",
+            if edited.equals(frame):
+                st.info(UNCHANGED, icon=":material/info:")
+            else:
+                save(
+                    lambda s: net.bulk_update_cities(s, actor=user, rows=rows),
+                    success=cities_saved,
                     reset=new_version(CITIES_EDITOR),
                 )
-            elif result is not None:
-                st.info("Nothing to change: the table is as stored.", icon=":material/info:")
     left, right = st.columns(2)
     with left, st.expander("Add a city", expanded=not cities), st.form("net_add_city"):
         name = st.text_input("Name", key="net_city_name")
@@ -122,7 +128,7 @@ with cities_tab:
                 )
                 return city
 
-            act(add, success="City added", reset=CITY_FIELDS | new_version(CITIES_EDITOR))
+            save(add, success="City added", reset=CITY_FIELDS | new_version(CITIES_EDITOR))
     if cities:
         labels = {c.city.id: f"{c.city.name} ({c.city.country})" for c in cities}
         with right, st.expander("Role, membership, archive"):
@@ -145,7 +151,7 @@ with cities_tab:
             gone = refill("net_city_role") | {"net_role_city": FORGET}
             gone |= new_version(CITIES_EDITOR)
             if apply and action == "Set the role":
-                act(
+                save(
                     lambda s: net.set_membership(
                         s, actor=user, network_id=network_id, city_id=city_id, role=new_role
                     ),
@@ -153,7 +159,7 @@ with cities_tab:
                     reset=refill("net_city_role") | new_version(CITIES_EDITOR),
                 )
             elif apply and action == "Remove from this network":
-                act(
+                save(
                     lambda s: net.remove_membership(
                         s, actor=user, network_id=network_id, city_id=city_id
                     ),
@@ -161,7 +167,7 @@ with cities_tab:
                     reset=gone,
                 )
             elif apply:
-                act(
+                save(
                     lambda s: net.archive_city(s, actor=user, city_id=city_id),
                     success="City archived",
                     reset=gone,
@@ -272,13 +278,13 @@ with tandems_tab:
             description=t_text,
         )
         if current and archive:
-            act(
+            save(
                 lambda s: tandem_service.archive_tandem(s, actor=user, tandem_id=current.tandem.id),
                 success="Tandem archived",
                 reset=refill("net_tandem") | {"net_tandem_pick": FORGET},
             )
         elif current:
-            act(
+            save(
                 lambda s: tandem_service.update_tandem(
                     s, actor=user, tandem_id=current.tandem.id, data=TandemUpdate(**fields)
                 ),
@@ -286,7 +292,7 @@ with tandems_tab:
                 reset=refill("net_tandem"),
             )
         else:
-            act(
+            save(
                 lambda s: tandem_service.add_tandem(
                     s, actor=user, data=TandemCreate(network_id=network_id, **fields)
                 ),

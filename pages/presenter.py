@@ -7,6 +7,8 @@ while it does. A facilitator signed in in this browser can step the session from
 keyboard.
 """
 
+from typing import NoReturn
+
 import streamlit as st
 
 from peerlearn.charts.live import PROJECTOR, answers_chart, tally_chart, words_chart
@@ -30,7 +32,7 @@ from peerlearn.ui.live import (
 )
 from peerlearn.ui.navigation import ensure_router
 from peerlearn.ui.params import id_param
-from peerlearn.ui.widgets import empty_state, read
+from peerlearn.ui.widgets import empty_state, read, refusal
 
 ensure_router()
 session_id = id_param("session")
@@ -38,16 +40,20 @@ if session_id is None:
     st.title("Presenter view")
     empty_state("Open the presenter view from **Run live**: it shows one live session.")
     st.stop()
-try:
-    read(
-        lambda s: screens.session_for_presenter(
-            s, session_id=session_id, key=st.query_params.get("key")
-        )
-    )
-except PeerlearnError as error:
+
+
+def _closed(error: PeerlearnError) -> NoReturn:
     st.title("Presenter view")
-    st.error(str(error), icon=":material/error:")
+    refusal(error)
     st.stop()
+
+
+read(
+    lambda s: screens.session_for_presenter(
+        s, session_id=session_id, key=st.query_params.get("key")
+    ),
+    refused=_closed,
+)
 
 
 def _join_panel(snap: Snapshot, *, compact: bool) -> None:

@@ -7,7 +7,7 @@ from peerlearn.services import quizzes as quiz_service
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.quiz_forms import question_card, question_form
 from peerlearn.ui.session_picker import pick_session
-from peerlearn.ui.widgets import FORGET, act, empty_state, flash, pick, prefill, read, refill
+from peerlearn.ui.widgets import FORGET, empty_state, pick, prefill, read, refill, save
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR)
 st.title("Quizzes")
@@ -26,14 +26,14 @@ quizzes = read(lambda s: quiz_service.list_quizzes(s, actor=user, session_id=ses
 with st.expander("Add a quiz to this session", expanded=not quizzes), st.form("qz_add_quiz"):
     title = st.text_input("Title", key="qz_quiz_title")
     if st.form_submit_button("Add quiz", type="primary"):
-        quiz = act(
+        save(
             lambda s: quiz_service.add_quiz(
                 s, actor=user, data=QuizCreate(session_id=session_id, title=title)
-            )
-        )
-        if quiz is not None:
+            ),
+            success="Quiz added",
             # The new quiz is the one shown, ready for its questions.
-            flash("Quiz added", reset={"qz_quiz_title": "", "qz_quiz": quiz.id})
+            reset=lambda quiz: {"qz_quiz_title": "", "qz_quiz": quiz.id},
+        )
 if not quizzes:
     empty_state("This session has no quiz yet: give it a title above, then add questions.")
     st.stop()
@@ -59,7 +59,7 @@ with manage_tab:
     with st.form("qz_rename"):
         new_title = st.text_input("Title", key="qz_rename_title")
         if st.form_submit_button("Rename"):
-            act(
+            save(
                 lambda s: quiz_service.update_quiz(
                     s, actor=user, quiz_id=quiz_id, data=QuizUpdate(title=new_title)
                 ),
@@ -73,7 +73,7 @@ with manage_tab:
             "Into the session", list(names), format_func=names.get, key="qz_copy_session"
         )
         if st.form_submit_button("Duplicate"):
-            act(
+            save(
                 lambda s: quiz_service.duplicate_quiz(
                     s,
                     actor=user,
@@ -90,8 +90,8 @@ with manage_tab:
             if not sure:
                 st.error("Tick the box to confirm the deletion.")
             else:
-                act(
-                    lambda s: quiz_service.delete_quiz(s, actor=user, quiz_id=quiz_id) or True,
+                save(
+                    lambda s: quiz_service.delete_quiz(s, actor=user, quiz_id=quiz_id),
                     success="Quiz deleted",
                     reset={"qz_quiz": FORGET, "qz_delete_sure": False} | refill("qz_rename"),
                 )

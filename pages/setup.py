@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from peerlearn.errors import PeerlearnError
 from peerlearn.models import UserCreate, UserRole
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import sign_in
-from peerlearn.ui.db import db
 from peerlearn.ui.navigation import ensure_router
+from peerlearn.ui.widgets import save
 
 ensure_router()
 
@@ -40,24 +39,22 @@ with left:
         if password != confirm:
             st.error("The two passwords differ; type the same password twice.")
         else:
-            try:
-                with db() as session:
-                    user = user_service.add_user(
-                        session,
-                        actor=None,
-                        data=UserCreate(
-                            email=email, role=UserRole.COORDINATOR, password=password, name=name
-                        ),
-                    )
-                    if load_demo:
-                        from peerlearn.demo import load_demo as load
 
-                        load(session)
-            except PeerlearnError as error:
-                st.error(str(error))
-            else:
-                sign_in(user)
-                st.rerun()
+            def start(session):
+                user = user_service.add_user(
+                    session,
+                    actor=None,
+                    data=UserCreate(
+                        email=email, role=UserRole.COORDINATOR, password=password, name=name
+                    ),
+                )
+                if load_demo:
+                    from peerlearn.demo import load_demo as load
+
+                    load(session)
+                return user
+
+            save(start, then=sign_in)
 with right:
     st.info(
         "Next steps once you are in: add your network's cities and tandems under "

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from peerlearn.errors import AuthenticationFailed
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import oidc_configured, sign_in
-from peerlearn.ui.db import db
 from peerlearn.ui.navigation import ensure_router
+from peerlearn.ui.widgets import save
 
 ensure_router()
 
@@ -24,14 +23,10 @@ with left:
         )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        try:
-            with db() as session:
-                user = user_service.authenticate(session, email, password)
-        except AuthenticationFailed as error:
-            st.error(str(error))
-        else:
-            sign_in(user, remember=remember)
-            st.rerun()
+        save(
+            lambda s: user_service.authenticate(s, email, password),
+            then=lambda user: sign_in(user, remember=remember),
+        )
     if oidc_configured():
         st.divider()
         st.button("Sign in with your organisation", key="oidc_login", on_click=st.login)

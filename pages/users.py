@@ -15,7 +15,7 @@ from peerlearn.services import tandems as tandem_service
 from peerlearn.services import users as user_service
 from peerlearn.ui.accounts_widgets import ROLE_LABELS, role_label
 from peerlearn.ui.auth import oidc_configured, require_user
-from peerlearn.ui.widgets import act, empty_state, flash, pick, plain, prefill, read, refill
+from peerlearn.ui.widgets import empty_state, pick, plain, prefill, read, refill, save
 
 user = require_user(UserRole.COORDINATOR)
 
@@ -166,7 +166,7 @@ with tab_add:
         elif password != confirm:
             st.error(DIFFERENT, icon=":material/error:")
         else:
-            new = act(
+            save(
                 lambda s: user_service.add_user(
                     s,
                     actor=user,
@@ -177,11 +177,10 @@ with tab_add:
                         name=name,
                         tandem_ids=chosen if role == UserRole.TANDEM else (),
                     ),
-                )
+                ),
+                success="Account added.",
+                reset=lambda new: ADD_FIELDS | {ADDED: new.email},
             )
-            if new is not None:
-                st.session_state[ADDED] = new.email
-                flash("Account added.", reset=ADD_FIELDS)
 
 # --- changing ---------------------------------------------------------------------
 with tab_change:
@@ -230,23 +229,25 @@ with tab_change:
             save_role = st.form_submit_button("Save role and tandems", key="users_role_submit")
         if save_role:
             ids = new_tandems if new_role == UserRole.TANDEM else []
+            saved, again = "Role and tandems saved.", refill("users_role_form")
             if new_role != chosen_user.role:
-                done = act(
+                save(
                     lambda s: user_service.set_role(
                         s, actor=user, user_id=picked, role=new_role, tandem_ids=ids
-                    )
+                    ),
+                    success=saved,
+                    reset=again,
                 )
             elif sorted(ids) != sorted(own_ids):
-                done = act(
+                save(
                     lambda s: user_service.set_tandems(
                         s, actor=user, user_id=picked, tandem_ids=ids
-                    )
+                    ),
+                    success=saved,
+                    reset=again,
                 )
             else:
-                done = None
                 st.info("Nothing to change: that is already the account's role and tandems.")
-            if done is not None:
-                flash("Role and tandems saved.", reset=refill("users_role_form"))
 
     with col_password:
         st.markdown("#### Reset password")
@@ -277,13 +278,12 @@ with tab_change:
             if reset:
                 if new_password != repeat:
                     st.error(DIFFERENT, icon=":material/error:")
-                elif act(
-                    lambda s: user_service.reset_password(
-                        s, actor=user, user_id=picked, new_password=new_password
-                    )
-                ):
-                    flash(
-                        "Password reset. Pass it on to the person yourself.",
+                else:
+                    save(
+                        lambda s: user_service.reset_password(
+                            s, actor=user, user_id=picked, new_password=new_password
+                        ),
+                        success="Password reset. Pass it on to the person yourself.",
                         reset={"users_reset_password": "", "users_reset_confirm": ""},
                     )
 
@@ -310,5 +310,5 @@ with tab_change:
             )
         key = "users_deactivate" if chosen_user.active else "users_reactivate"
         clicked = st.button(label, key=key, icon=icon)
-        if clicked and act(lambda s: service(s, actor=user, user_id=picked)):
-            flash(done)
+        if clicked:
+            save(lambda s: service(s, actor=user, user_id=picked), success=done)

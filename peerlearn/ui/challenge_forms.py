@@ -8,7 +8,7 @@ from peerlearn.models import ChallengeCreate, ChallengeUpdate, User
 from peerlearn.services import challenges as challenge_service
 from peerlearn.services.challenges import PRIORITIES, ChallengeRow
 from peerlearn.services.tandems import TandemListing
-from peerlearn.ui.widgets import FORGET, act
+from peerlearn.ui.widgets import FORGET, save
 
 
 def _choice(label: str, options: dict, key: str, current=None):
@@ -66,7 +66,7 @@ def challenge_form(
             session_id = _choice("From the session", sessions, "ch_add_session")
         priority = _priority("ch_add_priority")
         if st.form_submit_button("Record challenge", type="primary"):
-            act(
+            save(
                 lambda s: challenge_service.add_challenge(
                     s,
                     actor=user,
@@ -104,7 +104,7 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
         archive = st.checkbox("Archive this challenge", key=f"ch_edit_archive_{row.id}")
         if st.form_submit_button("Save", type="primary"):
             if archive:
-                act(
+                save(
                     lambda s: challenge_service.archive_challenge(
                         s, actor=user, challenge_id=row.id
                     ),
@@ -112,7 +112,7 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
                     reset={"ch_edit_pick": FORGET},
                 )
             else:
-                act(
+                save(
                     lambda s: challenge_service.update_challenge(
                         s,
                         actor=user,
@@ -122,5 +122,4 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
                         ),
                     ),
                     success="Challenge saved",
-                    rerun=True,
                 )

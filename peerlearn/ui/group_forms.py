@@ -9,13 +9,12 @@ from peerlearn.services import common_challenges as group_service
 from peerlearn.services.common_challenges import CommonChallengeRow
 from peerlearn.ui.widgets import (
     FORGET,
-    act,
-    act_and_refresh,
     new_version,
     pick,
     plain,
     prefill,
     refill,
+    save,
 )
 
 LOOSE = "cc_loose"  # the table of ungrouped challenges, whose ticked rows are grouped
@@ -71,7 +70,7 @@ def group_form(
     if not chosen:
         st.error("Tick at least one challenge in the table to group it.")
     elif into is not None:
-        act(
+        save(
             lambda s: group_service.add_to_common_challenge(
                 s, actor=user, common_challenge_id=into, challenge_ids=chosen
             ),
@@ -79,7 +78,7 @@ def group_form(
             reset=reset,
         )
     else:
-        act(
+        save(
             lambda s: group_service.create_common_challenge(
                 s,
                 actor=user,
@@ -108,7 +107,7 @@ def group_list(user: User, groups: list[CommonChallengeRow]) -> None:
                 text, out = st.columns([9, 1], vertical_alignment="center")
                 text.text(f"{challenge.tandem_name}: {challenge.text}")
                 if out.button("Move out", key=f"cc_out_{challenge.id}"):
-                    act_and_refresh(
+                    save(
                         lambda s, c=challenge.id: group_service.remove_from_common_challenge(
                             s, actor=user, challenge_id=c
                         ),
@@ -135,7 +134,7 @@ def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
         name = st.text_input("Name", key="cc_rename_name")
         about = st.text_area("Description", key="cc_rename_description", height=80)
         if st.form_submit_button("Rename"):
-            act(
+            save(
                 lambda s: group_service.update_common_challenge(
                     s,
                     actor=user,
@@ -162,7 +161,7 @@ def merge_form(user: User, groups: list[CommonChallengeRow]) -> None:
             key="cc_into",
         )
         if st.form_submit_button("Merge"):
-            act(
+            save(
                 lambda s: group_service.merge_common_challenges(
                     s, actor=user, target_id=target, source_id=source
                 ),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from peerlearn.errors import InvalidInput, PeerlearnError
+from peerlearn.errors import InvalidInput
 from peerlearn.live import quiz
 from peerlearn.live.snapshot import Snapshot
 from peerlearn.models import User, UserRole
-from peerlearn.ui.widgets import read
+from peerlearn.ui.widgets import save
 
 _JS = """
 export default function (component) {
@@ -54,12 +54,7 @@ def presenter_keys(user: User | None, snap: Snapshot) -> None:
     result = _keys(key="presenter_keys", on_pressed_change=_pressed, height=0)
     pressed = getattr(result, "pressed", None)
     if pressed:
-        try:
-            read(lambda s: apply(s, user, snap, str(pressed).split(":")[0]))
-        except PeerlearnError as error:
-            st.toast(str(error), icon=":material/info:")
-        else:
-            st.rerun(scope="fragment")
+        save(lambda s: apply(s, user, snap, str(pressed).split(":")[0]))
     st.caption(HINT)
 
 

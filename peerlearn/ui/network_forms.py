@@ -19,7 +19,7 @@ from peerlearn.models import (
     User,
 )
 from peerlearn.services import network as net
-from peerlearn.ui.widgets import FORGET, act, pick, prefill, read, refill
+from peerlearn.ui.widgets import FORGET, pick, prefill, read, refill, save
 
 # The input models (create, update) of each vocabulary these forms edit.
 INPUTS = {
@@ -35,7 +35,7 @@ def network_form(user: User) -> None:
         name = st.text_input("Name", key="net_network_name")
         about = st.text_area("About", key="net_network_about")
         if st.form_submit_button("Add network", type="primary"):
-            act(
+            save(
                 lambda s: net.add_network(
                     s, actor=user, data=NetworkCreate(name=name, description=about)
                 ),
@@ -60,7 +60,7 @@ def restore_form(
             "Archived", list(archived), format_func=archived.get, key=f"{key}_pick"
         )
         if st.form_submit_button("Restore", icon=":material/unarchive:"):
-            act(
+            save(
                 lambda s: restore(s, chosen),
                 success=success,
                 reset={f"{key}_pick": FORGET},
@@ -98,13 +98,13 @@ def edit_named(
         if st.form_submit_button("Save", type="primary"):
             ident = {f"{kind}_id": item.id}
             if retire:
-                act(
+                save(
                     lambda s: archive(s, actor=user, **ident),
                     success=f"{kind.capitalize()} archived",
                     reset=refill(form) | {f"net_{kind}_pick": FORGET},
                 )
             else:
-                act(
+                save(
                     lambda s: update(
                         s,
                         actor=user,
@@ -146,7 +146,7 @@ def named_items(
         name = st.text_input("Name", key=f"net_{kind}_name")
         about = st.text_input("Description", key=f"net_{kind}_about")
         if st.form_submit_button(f"Add {kind}", type="primary"):
-            act(
+            save(
                 lambda s: add(s, actor=user, data=INPUTS[kind][0](name=name, description=about)),
                 success=f"{kind.capitalize()} added",
                 reset={f"net_{kind}_name": "", f"net_{kind}_about": ""},

@@ -13,15 +13,13 @@ import html
 import streamlit as st
 
 from peerlearn.charts.live import PHONE, answers_chart, tally_chart, words_chart
-from peerlearn.errors import PeerlearnError
 from peerlearn.live import answers, screens, votes, wall
 from peerlearn.live.snapshot import CurrentQuestion, Snapshot
 from peerlearn.models import CountMode, QuestionKind, WallPostCreate
 from peerlearn.ui.live import big, chart
-from peerlearn.ui.widgets import plain, read
+from peerlearn.ui.widgets import note, plain, read, save
 
 COOKIE_DAYS = 3
-NOTE = "join_note"  # what the last tap left to say: ("success" | "error", text, where)
 # Answer tiles: colours with white text at a contrast above 4.5:1, and a shape each, so
 # that no one needs to tell the colours apart.
 TILES = [
@@ -51,31 +49,6 @@ def resume_token(cookie_token: str | None, *, known: bool, someone_else: bool) -
     return cookie_token
 
 
-def _run(action, *, success: str, where: str) -> None:
-    """A tap's callback: save through peerlearn.live and leave a note for the run that
-    follows (a refusal's message, or ``success``)."""
-    try:
-        read(action)
-    except PeerlearnError as error:
-        st.session_state[NOTE] = ("error", str(error), where)
-    else:
-        st.session_state[NOTE] = ("success", success, where)
-
-
-def _note(where: str) -> bool:
-    """Say what the last tap here did, once; True when there was something to say."""
-    note = st.session_state.get(NOTE)
-    if not note or note[2] != where:
-        return False
-    st.session_state.pop(NOTE, None)
-    kind, text, _ = note
-    if kind == "error":
-        st.error(text, icon=":material/error:")
-    else:
-        st.success(text, icon=":material/check_circle:")
-    return True
-
-
 def lobby() -> None:
     st.info(
         "You're in. The facilitator will start in a moment; this page follows by itself.",
@@ -102,7 +75,7 @@ def quiz(snap: Snapshot, token: str) -> None:
     if question.state == "open":
         _answer(question, token, mine, where)
         return
-    _note(where)
+    note(where)
     _show_mine(question, mine)
     if question.state == "revealed" or not snap.results_hidden:
         per_city = snap.count_mode == CountMode.CITY
@@ -112,7 +85,7 @@ def quiz(snap: Snapshot, token: str) -> None:
 
 
 def _save(token: str, question_id: int, where: str, **values) -> None:
-    _run(
+    save(
         lambda s: answers.answer_question(s, token=token, question_id=question_id, **values),
         success="Your answer is saved. You can change it until the question closes.",
         where=where,
@@ -166,7 +139,7 @@ def _answer(question: CurrentQuestion, token: str, mine, where: str) -> None:
                 args=(token, question.id, where),
                 kwargs={"option_ids": [option.id]},
             )
-        if not _note(where) and answer is not None:
+        if not note(where) and answer is not None:
             st.caption("Tap another answer to change yours until the question closes.")
         return
     with st.form(key):
@@ -198,7 +171,7 @@ def _answer(question: CurrentQuestion, token: str, mine, where: str) -> None:
             on_click=_save_from,
             args=(token, question.id, where, widget, field),
         )
-    _note(where)
+    note(where)
 
 
 def _show_mine(question: CurrentQuestion, mine) -> None:
@@ -265,7 +238,7 @@ def wall_view(token: str) -> None:
         st.form_submit_button(
             "Post", type="primary", width="stretch", on_click=_post, args=(token,)
         )
-    _note("wall")
+    note("wall")
     mine = read(lambda s: wall.my_challenges(s, token=token))
     if mine:
         st.caption(f"You posted {len(mine)}:")
@@ -280,19 +253,17 @@ def _post(token: str) -> None:
         state.get("join_wall_category"),
         state.get("join_wall_tandem"),
     )
-    _run(
+    save(
         lambda s: wall.post_challenge(
             s,
             token=token,
             data=WallPostCreate(text=text, category_id=category, tandem_id=tandem),
         ),
         success="Challenge posted",
+        # Emptied only once posted: a refused post keeps what was typed.
+        reset={"join_wall_text": "", "join_wall_category": None},
         where="wall",
     )
-    if state.get(NOTE, ("",))[0] == "success":
-        # Emptied only once posted: a refused post keeps what was typed.
-        state["join_wall_text"] = ""
-        state["join_wall_category"] = None
 
 
 def _wrapped(text: str) -> None:
@@ -316,7 +287,7 @@ def voting(snap: Snapshot, token: str) -> None:
     left = read(lambda s: votes.dots_left(s, token=token))
     per_city = " for your city" if snap.vote_mode == CountMode.CITY else ""
     st.markdown(f"**{left} of {snap.vote_budget} dots left{per_city}**")
-    _note("vote")
+    note("vote")
     # A stable order, by name: the ranking is the big screen's business, and cards that
     # moved with the live rank would slide under a finger about to tap.
     for tally in sorted(snap.tallies, key=lambda t: (t.name.casefold(), t.id)):
@@ -345,7 +316,7 @@ def voting(snap: Snapshot, token: str) -> None:
 
 
 def _vote(token: str, group_id: int, by: int) -> None:
-    _run(
+    save(
         lambda s: votes.add_dots(s, token=token, common_challenge_id=group_id, by=by),
         success="Vote saved",
         where="vote",

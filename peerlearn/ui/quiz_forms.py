@@ -6,7 +6,7 @@ import streamlit as st
 
 from peerlearn.models import Question, QuestionCreate, QuestionKind, QuestionUpdate, User
 from peerlearn.services import quizzes as quiz_service
-from peerlearn.ui.widgets import act, act_and_refresh
+from peerlearn.ui.widgets import save
 
 KINDS = [kind.value for kind in QuestionKind]
 CHOICE = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
@@ -72,15 +72,14 @@ def question_form(user: User, quiz_id: int, question: Question | None = None, op
     elif kind == QuestionKind.SCALE:
         fields.update(scale_min=int(low), scale_max=int(high))
     if question:
-        act(
+        save(
             lambda s: quiz_service.update_question(
                 s, actor=user, question_id=question.id, data=QuestionUpdate(**fields)
             ),
             success="Question saved",
-            rerun=True,
         )
     else:
-        act(
+        save(
             lambda s: quiz_service.add_question(
                 s, actor=user, data=QuestionCreate(quiz_id=quiz_id, kind=kind, **fields)
             ),
@@ -103,20 +102,20 @@ def question_card(user: User, quiz_id: int, item, number: int, total: int) -> No
         head, up, down, drop = st.columns([8, 1, 1, 1], vertical_alignment="center")
         head.caption(f"Question {number} · {question.kind} · {item.answer_count} answers")
         if up.button("↑", key=f"qz_up_{question.id}", disabled=number == 1, help="Move up"):
-            act_and_refresh(
+            save(
                 lambda s: quiz_service.move_question(
                     s, actor=user, question_id=question.id, direction=-1
                 )
             )
         last = number == total
         if down.button("↓", key=f"qz_down_{question.id}", disabled=last, help="Move down"):
-            act_and_refresh(
+            save(
                 lambda s: quiz_service.move_question(
                     s, actor=user, question_id=question.id, direction=1
                 )
             )
         if drop.button("✕", key=f"qz_del_{question.id}", help="Delete the question"):
-            act_and_refresh(
+            save(
                 lambda s: quiz_service.delete_question(s, actor=user, question_id=question.id),
                 success="Question deleted",
             )

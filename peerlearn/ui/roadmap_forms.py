@@ -12,12 +12,11 @@ from peerlearn.services.roadmaps import MilestoneRow
 from peerlearn.ui.rag import RAG_BADGE, rag_style
 from peerlearn.ui.widgets import (
     FORGET,
-    act,
-    flash,
     new_version,
     pick,
     prefill,
     refill,
+    save,
     versioned_key,
 )
 
@@ -65,7 +64,7 @@ def milestone_form(
     if fields["due_date"] is None:
         st.error("Give the milestone a due date.", icon=":material/error:")
         return
-    act(
+    save(
         lambda s: roadmap_service.add_milestone(
             s, actor=user, tandem_id=tandem_id, data=MilestoneCreate(**fields)
         ),
@@ -163,7 +162,7 @@ def milestone_editor(
             return
     again = refill("rm_edit") | new_version(EDITOR)
     if archive:
-        act(
+        save(
             lambda s: roadmap_service.archive_milestone(s, actor=user, milestone_id=row.id),
             success="Milestone archived",
             reset=again | {"rm_edit_pick": FORGET},
@@ -171,7 +170,7 @@ def milestone_editor(
     elif fields["due_date"] is None:
         st.error("Give the milestone a due date.", icon=":material/error:")
     else:
-        act(
+        save(
             lambda s: roadmap_service.update_milestone(
                 s, actor=user, milestone_id=row.id, data=MilestoneUpdate(**fields)
             ),
@@ -286,10 +285,10 @@ def bulk_editor(
     if rows == editor_rows(frame, cities):
         st.info("Nothing to change: the table is as stored.", icon=":material/info:")
         return
-    done = act(
+    save(
         lambda s: roadmap_service.bulk_update_milestones(
             s, actor=user, tandem_id=tandem_id, rows=rows, column_labels=HEADERS
-        )
+        ),
+        success="Roadmap saved",
+        reset=new_version(EDITOR) | refill("rm_edit"),
     )
-    if done is not None:
-        flash("Roadmap saved", reset=new_version(EDITOR) | refill("rm_edit"))

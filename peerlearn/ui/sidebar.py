@@ -7,14 +7,13 @@ import streamlit as st
 from peerlearn.models import User
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import sign_out
-from peerlearn.ui.db import db
+from peerlearn.ui.widgets import read
 
 ROLE_NAMES = {"coordinator": "Coordinator", "facilitator": "Facilitator", "tandem": "Tandem member"}
 
 
 def first_run() -> bool:
-    with db() as session:
-        return user_service.is_first_run(session)
+    return read(user_service.is_first_run)
 
 
 def account_box(user: User) -> None:

@@ -1,11 +1,12 @@
-"""Widgets every screen shares: running a service call, the flash after a save,
-filling edit forms, pickers, empty states, safe markdown."""
+"""Widgets every screen shares: saving through a service and reading from one (the one
+way each, with refusals reported alike), filling edit forms, pickers, empty states,
+safe markdown."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlmodel import Session
@@ -18,60 +19,91 @@ from peerlearn.ui.db import db
 T = TypeVar("T")
 
 FLASH = "_flash"  # (message or None, {widget key: value}) left for the next run
+NOTE = "_note"  # (kind, message, where) a save in a widget's callback left for the page
 FORGET = "\0forget"  # a reset value: drop the key instead of setting it
 
 
-def act(
+def refusal(error: PeerlearnError | str) -> None:
+    """Say why a service refused, where the call was made: how :func:`save` and
+    :func:`read` report every refusal."""
+    st.error(str(error), icon=":material/error:")
+
+
+def save(
     action: Callable[[Session], T],
     *,
-    success: str | None = None,
-    reset: Mapping[str, Any] | None = None,
-    rerun: bool = False,
-) -> T | None:
-    """Run a service call in its own session.
+    success: str | Callable[[T], str | None] | None = None,
+    reset: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
+    then: Callable[[T], object] | None = None,
+    where: str | None = None,
+) -> None:
+    """Run a service call that writes, in its own session: the one way screens save.
 
-    A refused call shows its message with ``st.error`` and returns None (the service
-    wrote nothing, and the form keeps what was typed).
+    Refused (a peerlearn error): the service wrote nothing; its message is shown here
+    (:func:`refusal`) and save returns, so the form keeps what was typed.
 
-    A successful one, by default, confirms with a toast and returns the result. With
-    ``rerun=True`` or a ``reset`` it instead redraws the page at once (see
-    :func:`flash`), so every list on it shows what was just written and the form's
-    fields start from ``reset``; it does not return then.
+    Went through: the page is redrawn at once, so every list on it shows what was just
+    written, and the redrawn page toasts ``success`` (a toast shown before the redraw
+    would be lost). ``reset`` maps widget keys to the values the redrawn page starts
+    with (a form emptied after an add; :data:`FORGET` drops a key, :func:`refill` and
+    :func:`new_version` build common ones): a key already drawn in this run cannot be
+    set any more, and deleting a text field's key would not do, as the browser keeps
+    what was typed unless the server sends new values. ``success`` and ``reset`` may
+    be functions of the service's result (a message that counts what was saved, the id
+    of a new row to select); ``then`` gets the result before the redraw, for what is
+    not kept in session state alone (signing in, the page's address).
+
+    ``where`` is for a save in a widget's callback (a phone's tap): the run that
+    follows a callback is the redraw already, so none is asked for, and the outcome,
+    refusal or success, is told in place where the page calls :func:`note`.
     """
     try:
         with db() as session:
             result = action(session)
     except PeerlearnError as error:
-        st.error(str(error), icon=":material/error:")
-        return None
-    if rerun or reset is not None:
-        flash(success, reset=reset)
-    if success:
-        st.toast(success, icon=":material/check_circle:")
-    return result
-
-
-def act_and_refresh(action: Callable[[Session], object], *, success: str | None = None) -> None:
-    """Run a service call and redraw the page when it went through (buttons outside
-    forms, whose result the rest of the page must show at once)."""
-    act(action, success=success, rerun=True)
-
-
-def flash(message: str | None = None, *, reset: Mapping[str, Any] | None = None) -> NoReturn:
-    """Redraw the page now; the next run toasts ``message`` before anything is drawn.
-
-    ``reset`` maps widget keys to the values they start the next run with (a form's
-    fields, emptied after a successful add); the value :data:`FORGET` drops a key
-    (an edit form's fill marker, a table's selection). Deleting a text field's key
-    would not do: the browser keeps showing what was typed unless the server sends
-    new values. A toast shown before ``st.rerun`` would be lost, hence the detour.
-    """
-    st.session_state[FLASH] = (message, dict(reset or {}))
+        if where is None:
+            refusal(error)
+        else:
+            st.session_state[NOTE] = ("error", str(error), where)
+        return
+    if then is not None:
+        then(result)
+    message = success(result) if callable(success) else success
+    values = dict((reset(result) if callable(reset) else reset) or {})
+    if where is not None:
+        _apply(values)
+        if message:
+            st.session_state[NOTE] = ("success", message, where)
+        return
+    st.session_state[FLASH] = (message, values)
     st.rerun()
 
 
+def note(where: str) -> bool:
+    """Say, once, what the last :func:`save` with this ``where`` left to say; True
+    when there was something to say."""
+    pending = st.session_state.get(NOTE)
+    if not pending or pending[2] != where:
+        return False
+    st.session_state.pop(NOTE, None)
+    kind, text, _ = pending
+    if kind == "error":
+        refusal(text)
+    else:
+        st.success(text, icon=":material/check_circle:")
+    return True
+
+
+def _apply(reset: Mapping[str, Any]) -> None:
+    for key, value in reset.items():
+        if value == FORGET:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
+
+
 def show_flash() -> str | None:
-    """Apply the resets and toast the message a previous run left with :func:`flash`.
+    """Apply the resets and toast the message the last :func:`save` left.
 
     The router calls it before the page draws a single widget; it returns the message.
     """
@@ -79,11 +111,7 @@ def show_flash() -> str | None:
     if pending is None:
         return None
     message, reset = pending
-    for key, value in reset.items():
-        if value == FORGET:
-            st.session_state.pop(key, None)
-        else:
-            st.session_state[key] = value
+    _apply(reset)
     if message:
         st.toast(message, icon=":material/check_circle:")
     return message
@@ -122,10 +150,26 @@ def new_version(key: str) -> dict[str, int]:
     return {f"{key}__version": st.session_state.get(f"{key}__version", 0) + 1}
 
 
-def read(query: Callable[[Session], T]) -> T:
-    """Run a read-only service call in its own session."""
-    with db() as session:
-        return query(session)
+def read(
+    query: Callable[[Session], T], *, refused: Callable[[PeerlearnError], T] | None = None
+) -> T:
+    """Run a read-only service call in its own session: the one way screens read.
+
+    A refusal (a peerlearn error: not allowed, not found, ended since) is reported as
+    :func:`save` reports one, with its message here (:func:`refusal`); the script then
+    stops gracefully, what is drawn above the call staying on the page. A page with
+    something better to do passes ``refused``: read then shows nothing and returns what
+    ``refused`` makes of the error (a fallback, a message kept for later, or a screen
+    of its own that ends with ``st.stop()``).
+    """
+    try:
+        with db() as session:
+            return query(session)
+    except PeerlearnError as error:
+        if refused is not None:
+            return refused(error)
+        refusal(error)
+        st.stop()
 
 
 # Everything Streamlit's markdown gives a meaning: CommonMark, HTML entities, emoji and

@@ -2,7 +2,7 @@
 
 ``clear_on_submit`` empties a form in the browser on every submission, also one the
 service refuses, so what was typed would be lost; the forms reset their fields
-through :func:`peerlearn.ui.widgets.flash` after a success instead. AppTest does not
+through :func:`peerlearn.ui.widgets.save` after a success instead. AppTest does not
 play the browser's clearing, so this looks at what the page sends.
 """
 

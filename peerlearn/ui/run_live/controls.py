@@ -1,32 +1,20 @@
-"""What the tabs of Run live share: a facilitator's change, the settings, keeping a tab
-in step with the page."""
+"""What the tabs of Run live share: the settings, keeping a tab in step with the page.
+
+A facilitator's change saves through :func:`peerlearn.ui.widgets.save`, whose redraw of
+the whole page matters here: every other screen follows the session's clock, which the
+change moved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
 import streamlit as st
-from sqlmodel import Session
 
 from peerlearn import rules
 from peerlearn.live import lifecycle
 from peerlearn.live.snapshot import Snapshot
 from peerlearn.models import CountMode, EventSession, LiveSettingsUpdate, User
-from peerlearn.ui.widgets import act
+from peerlearn.ui.widgets import save
 
 MODES = [m.value for m in CountMode]
-
-
-def change(
-    action: Callable[[Session], object],
-    *,
-    success: str | None = None,
-    reset: Mapping[str, Any] | None = None,
-) -> None:
-    """Run a facilitator's change and redraw the whole page at once (every other screen
-    follows the session's clock, which the change moved)."""
-    act(action, success=success, reset=reset or {}, rerun=True)
 
 
 def in_step(snap: Snapshot, activity: str) -> None:
@@ -70,7 +58,7 @@ def settings(user: User, row: EventSession) -> None:
             key="live_tally_hidden",
         )
         if st.form_submit_button("Save settings"):
-            change(
+            save(
                 lambda s: lifecycle.update_settings(
                     s,
                     actor=user,

@@ -8,13 +8,16 @@ import streamlit as st
 
 from peerlearn.models import EventSession, User
 from peerlearn.ui.reports_widgets import XLSX, summary_filename, summary_for
-from peerlearn.ui.widgets import act
+from peerlearn.ui.widgets import read, refusal
 
 
 def summary_download(user: User, row: EventSession, *, key: str) -> None:
     """Prepare the event's Excel summary, then offer it for download."""
     if st.button("Prepare the event summary", icon=":material/table_view:", key=f"{key}_prepare"):
-        content = act(lambda s: summary_for(s, actor=user, scope="event", target_id=row.event_id))
+        content = read(
+            lambda s: summary_for(s, actor=user, scope="event", target_id=row.event_id),
+            refused=refusal,
+        )
         if content is not None:
             st.session_state["live_summary"] = (row.event_id, content, datetime.now())
     prepared = st.session_state.get("live_summary")

@@ -16,9 +16,9 @@ from peerlearn.models import CountMode, EventSession, QuestionKind, User
 from peerlearn.services import permissions
 from peerlearn.ui.follow import follow
 from peerlearn.ui.live import chart, coverage, leaderboard, snapshot
-from peerlearn.ui.run_live.controls import change, in_step
+from peerlearn.ui.run_live.controls import in_step
 from peerlearn.ui.run_live.export import summary_download
-from peerlearn.ui.widgets import act, new_version, read, versioned_key
+from peerlearn.ui.widgets import new_version, read, save, versioned_key
 
 STATES = {
     "waiting": "not opened yet",
@@ -81,7 +81,7 @@ def _controls(user: User, snap: Snapshot, current) -> None:
         key="live_prev",
         disabled=current is None,
     ):
-        change(lambda s: quiz_service.step(s, actor=user, session_id=session_id, direction=-1))
+        save(lambda s: quiz_service.step(s, actor=user, session_id=session_id, direction=-1))
     next_label = "Finish: the podium" if last else "Next"
     if steps[1].button(
         next_label,
@@ -89,7 +89,7 @@ def _controls(user: User, snap: Snapshot, current) -> None:
         key="live_next",
         disabled=snap.finished,
     ):
-        change(lambda s: quiz_service.step(s, actor=user, session_id=session_id, direction=1))
+        save(lambda s: quiz_service.step(s, actor=user, session_id=session_id, direction=1))
     # The field shows the session's countdown as stored, also when another facilitator
     # (or another tab, or another session picked here) changed it since: that is what
     # the next question opened gets.
@@ -125,7 +125,7 @@ def _controls(user: User, snap: Snapshot, current) -> None:
         if state == "revealed"
         else None,
     ):
-        change(
+        save(
             lambda s: quiz_service.open_question(
                 s,
                 actor=user,
@@ -135,7 +135,7 @@ def _controls(user: User, snap: Snapshot, current) -> None:
             )
         )
     if steps[4].button("Close question", key="live_close", disabled=state != "open"):
-        change(
+        save(
             lambda s: quiz_service.close_question(
                 s, actor=user, session_id=session_id, question_id=current.id
             )
@@ -143,7 +143,7 @@ def _controls(user: User, snap: Snapshot, current) -> None:
     if steps[5].button(
         "Reveal results", key="live_reveal", disabled=state in ("waiting", "revealed")
     ):
-        change(
+        save(
             lambda s: quiz_service.reveal_question(
                 s, actor=user, session_id=session_id, question_id=current.id
             )
@@ -152,7 +152,7 @@ def _controls(user: User, snap: Snapshot, current) -> None:
 
 def _save_countdown(user: User, session_id: int) -> None:
     seconds = int(st.session_state.get(COUNTDOWN) or 0) or None
-    act(lambda s: lifecycle.set_countdown(s, actor=user, session_id=session_id, seconds=seconds))
+    save(lambda s: lifecycle.set_countdown(s, actor=user, session_id=session_id, seconds=seconds))
 
 
 def _results(user: User, snap: Snapshot) -> None:
@@ -220,7 +220,7 @@ def _open_answers(user: User, snap: Snapshot) -> None:
             for answer_id, hidden in flips:
                 answers.set_hidden(session, actor=user, answer_id=answer_id, hidden=hidden)
 
-        change(run, success="Open answers updated", reset=new_version(base))
+        save(run, success="Open answers updated", reset=new_version(base))
 
 
 def _leaderboard(snap: Snapshot) -> None:
@@ -291,7 +291,7 @@ def fresh_run(user: User, row: EventSession) -> None:
         if not sure:
             st.error(f"Tick “{confirm}” first: nothing was cleared.", icon=":material/error:")
             return
-        change(
+        save(
             lambda s: quiz_service.fresh_quiz_run(s, actor=user, session_id=row.id),
             success="The quiz starts afresh: its answers are cleared.",
             reset={"live_fresh_sure": False},

@@ -10,8 +10,8 @@ from peerlearn.live import ballot, lifecycle, votes
 from peerlearn.models import User
 from peerlearn.ui.follow import follow
 from peerlearn.ui.live import chart, snapshot
-from peerlearn.ui.run_live.controls import change, in_step
-from peerlearn.ui.widgets import plain, read
+from peerlearn.ui.run_live.controls import in_step
+from peerlearn.ui.widgets import plain, read, save
 
 
 @st.fragment
@@ -30,7 +30,7 @@ def tab(user: User, session_id: int, activity: str) -> None:
         chart(snap, "tally:screen", lambda: tally_chart(snap.tallies, size=SCREEN))
         label = "Reopen voting" if closed else "Close voting and show the ranking"
         if st.button(label, key="live_close_voting", type="secondary" if closed else "primary"):
-            change(
+            save(
                 lambda s: lifecycle.close_voting(
                     s, actor=user, session_id=session_id, closed=not closed
                 )
@@ -61,7 +61,7 @@ def _ballot(user: User, session_id: int) -> None:
                 key="live_ballot_pick",
             )
             if st.form_submit_button("Add to the vote", disabled=not outside):
-                change(
+                save(
                     lambda s: ballot.add(
                         s, actor=user, session_id=session_id, common_challenge_ids=picked
                     ),
@@ -80,7 +80,7 @@ def _ballot(user: User, session_id: int) -> None:
                     key="live_ballot_off",
                 )
                 if st.form_submit_button("Take it off") and off is not None:
-                    change(
+                    save(
                         lambda s: ballot.remove(
                             s, actor=user, session_id=session_id, common_challenge_id=off
                         ),
@@ -110,7 +110,7 @@ def _afresh(user: User, session_id: int) -> None:
         if not sure:
             st.error(f"Tick “{confirm}” first: nothing was cleared.", icon=":material/error:")
             return
-        change(
+        save(
             lambda s: votes.clear_votes(s, actor=user, session_id=session_id),
             success="The vote starts afresh",
             reset={"live_votes_sure": False},

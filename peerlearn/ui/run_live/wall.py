@@ -14,8 +14,8 @@ from peerlearn.models import ChallengeUpdate, User
 from peerlearn.services import challenges as challenge_service
 from peerlearn.ui.follow import follow
 from peerlearn.ui.live import snapshot
-from peerlearn.ui.run_live.controls import change, in_step
-from peerlearn.ui.widgets import empty_state, new_version, read, versioned_key
+from peerlearn.ui.run_live.controls import in_step
+from peerlearn.ui.widgets import empty_state, new_version, read, save, versioned_key
 
 
 def selected_ids(
@@ -91,7 +91,7 @@ def tab(user: User, session_id: int, activity: str) -> None:
                 f"Edit the text of #{item.id}", value=item.text, key=f"live_wall_text_{item.id}"
             )
             if st.form_submit_button("Save text"):
-                change(
+                save(
                     lambda s: challenge_service.update_challenge(
                         s, actor=user, challenge_id=item.id, data=ChallengeUpdate(text=text)
                     ),
@@ -124,7 +124,7 @@ def _group(user: User, session_id: int, chosen: list[int], *, reset: Mapping[str
             key="live_group_into",
         )
         if st.form_submit_button("Group", type="primary"):
-            change(
+            save(
                 lambda s: wall.group_wall_challenges(
                     s,
                     actor=user,
@@ -146,4 +146,4 @@ def _set_hidden(user: User, ids: list[int], *, hidden: bool, reset: Mapping[str,
             )
 
     count = f"{len(ids)} challenge{'s' if len(ids) != 1 else ''}"
-    change(run, success=f"{count} {'hidden' if hidden else 'shown'}", reset=reset)
+    save(run, success=f"{count} {'hidden' if hidden else 'shown'}", reset=reset)
