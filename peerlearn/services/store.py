@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -49,12 +51,43 @@ def count(session: Session, statement) -> int:
 def commit(
     session: Session, *, conflict: str = "This clashes with what is already stored."
 ) -> None:
-    """Commit; on a constraint violation roll back and raise Conflict(``conflict``)."""
+    """Commit; on a constraint violation roll back and raise Conflict(``conflict``).
+
+    Inside :func:`one_transaction` it only flushes: the caller commits everything at once.
+    """
     try:
-        session.commit()
+        if session.info.get(_ONE_TRANSACTION):
+            session.flush()
+        else:
+            session.commit()
     except IntegrityError as error:
         session.rollback()
         raise Conflict(conflict) from error
+
+
+_ONE_TRANSACTION = "peerlearn.one_transaction"
+
+
+@contextmanager
+def one_transaction(session: Session) -> Iterator[Session]:
+    """Service calls made inside are stored together or not at all.
+
+    An import or the demo loader writes through the same public services as a screen,
+    each of which would commit its own row; here their commits become flushes, and the
+    whole batch is committed at the end (or rolled back on any error).
+    """
+    if session.info.get(_ONE_TRANSACTION):
+        yield session  # already inside one: the outer block commits
+        return
+    session.info[_ONE_TRANSACTION] = True
+    try:
+        yield session
+    except BaseException:
+        session.info.pop(_ONE_TRANSACTION, None)
+        session.rollback()
+        raise
+    session.info.pop(_ONE_TRANSACTION, None)
+    commit(session)
 
 
 def refuse_if_used(session: Session, label: str, uses: dict[str, object]) -> None:
