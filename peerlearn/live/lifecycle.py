@@ -15,7 +15,8 @@ from peerlearn import rules
 from peerlearn.errors import InvalidInput
 from peerlearn.live import clock
 from peerlearn.live.joining import is_live, new_code
-from peerlearn.models import EventSession, LiveActivity, LiveSettingsUpdate, Question, Quiz, User
+from peerlearn.live.quiz import close_open_questions
+from peerlearn.models import EventSession, LiveActivity, LiveSettingsUpdate, User
 from peerlearn.services.permissions import require_session_access
 from peerlearn.services.store import commit, now
 from peerlearn.services.text import choice
@@ -47,18 +48,7 @@ def end_live(session: Session, *, actor: User, session_id: int) -> EventSession:
     if not is_live(row):
         raise InvalidInput(f"The session '{row.title}' is not live.")
     moment = now()
-    still_open = session.scalars(
-        select(Question)
-        .join(Quiz, Quiz.id == Question.quiz_id)
-        .where(
-            Quiz.session_id == row.id,
-            Question.opened_at.is_not(None),
-            Question.closed_at.is_(None),
-        )
-    )
-    for question in still_open:
-        question.closed_at = rules.closing_time(question.closes_at, moment)
-        session.add(question)
+    close_open_questions(session, row)
     row.live_ended_at = moment
     row.activity = LiveActivity.ENDED
     session.add(row)

@@ -50,7 +50,9 @@ def _session_question(session: Session, row: EventSession, question_id: int) -> 
     return question
 
 
-def _close_open_questions(session: Session, row: EventSession, *, keep_id: int | None) -> None:
+def close_open_questions(
+    session: Session, row: EventSession, *, keep_id: int | None = None
+) -> None:
     """Close every open question of the session but ``keep_id`` (not committed): only
     the question on the screen takes answers."""
     moment = now()
@@ -70,7 +72,7 @@ def _close_open_questions(session: Session, row: EventSession, *, keep_id: int |
 
 
 def _on_screen(session: Session, row: EventSession, question: Question) -> None:
-    _close_open_questions(session, row, keep_id=question.id)
+    close_open_questions(session, row, keep_id=question.id)
     row.current_question_id = question.id
     row.activity = LiveActivity.QUIZ
     row.quiz_finished_at = None
@@ -120,7 +122,7 @@ def step(session: Session, *, actor: User, session_id: int, direction: int) -> Q
 
 def _finish(session: Session, row: EventSession, last: Question) -> None:
     moment = now()
-    _close_open_questions(session, row, keep_id=None)
+    close_open_questions(session, row, keep_id=None)
     if last.opened_at is not None and last.revealed_at is None:
         if last.closed_at is None:
             last.closed_at = rules.closing_time(last.closes_at, moment)
