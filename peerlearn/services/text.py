@@ -1,10 +1,11 @@
-"""Checking what people type: trimmed text within a length, one of a list, dates in order."""
+"""Checking what people type outside the input models: trimmed text, one of a list."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from peerlearn.errors import InvalidInput
+from peerlearn.inputs import one_of
 
 
 def clean_text(
@@ -22,12 +23,9 @@ def clean_text(
 
 
 def choice(value: str | None, allowed: Iterable[str], *, label: str, field: str | None = None):
-    """``value`` if it is one of ``allowed``; otherwise a message listing them."""
-    allowed = [str(a) for a in allowed]
-    text = (str(value) if value is not None else "").strip().lower()
-    for option in allowed:
-        if text == option.lower():
-            return option
-    raise InvalidInput(
-        f"{label} must be one of: {', '.join(allowed)} (got {value!r}).", field=field
-    )
+    """``value`` if it is one of ``allowed``; otherwise a message listing them (the input
+    models' own rule, for the setters that take a single value)."""
+    try:
+        return one_of(value, allowed, label=label)
+    except ValueError as error:
+        raise InvalidInput(str(error), field=field) from None
