@@ -23,6 +23,7 @@ from peerlearn.excel.import_rows import (
     find_named,
     shown,
     split_cities,
+    writing,
 )
 from peerlearn.excel.import_values import cell_choice, cell_date, cell_number
 from peerlearn.models import (
@@ -30,6 +31,7 @@ from peerlearn.models import (
     TEXT_MAX,
     City,
     CityCreate,
+    CityUpdate,
     Membership,
     Network,
     Role,
@@ -40,7 +42,8 @@ from peerlearn.models import (
     Theme,
 )
 from peerlearn.names import loose_key, name_key
-from peerlearn.services.tandems import refuse_leaving_partners
+from peerlearn.services.network import add_city, set_membership, update_city
+from peerlearn.services.tandems import add_tandem, refuse_leaving_partners, update_tandem
 
 NETWORK = Column(
     "network",
@@ -197,38 +200,29 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
 
 
 def write_cities(context: Context) -> None:
-    session, network = context.session, context.network
-    cities = [City(**{k: v for k, v in i.write.items() if k != "role"}) for i in context.adds]
-    session.add_all(cities)
-    session.flush()
-    memberships: list[tuple[int, str]] = [
-        (city.id, item.write["role"])
-        for item, city in zip(context.adds, cities, strict=True)
-        if item.write.get("role") and network is not None
-    ]
+    """Each row through the services, as the Network screen writes a city and a role."""
+    session, network, who = context.session, context.network, context.who
+    for item in context.adds:
+        with writing(item):
+            values = {k: v for k, v in item.write.items() if k != "role"}
+            city = add_city(session, data=CityCreate(**values), **who)
+            if network is not None and item.write.get("role"):
+                set_membership(
+                    session, network_id=network.id, city_id=city.id, role=item.write["role"], **who
+                )
     for item in context.updates:
-        city = session.get(City, item.target_id)
-        for field in ("latitude", "longitude"):
-            if field in item.write:
-                setattr(city, field, item.write[field])
-        if "role" in item.write:
-            memberships.append((city.id, item.write["role"]))
-    if network is None or not memberships:
-        return
-    stored = {
-        m.city_id: m
-        for m in session.exec(
-            select(Membership).where(
-                Membership.network_id == network.id,
-                Membership.city_id.in_([city_id for city_id, _ in memberships]),
-            )
-        )
-    }
-    for city_id, role in memberships:
-        if city_id in stored:
-            stored[city_id].role = role
-        else:
-            session.add(Membership(network_id=network.id, city_id=city_id, role=role))
+        with writing(item):
+            position = {k: v for k, v in item.write.items() if k in ("latitude", "longitude")}
+            if position:
+                update_city(session, city_id=item.target_id, data=CityUpdate(**position), **who)
+            if network is not None and "role" in item.write:
+                set_membership(
+                    session,
+                    network_id=network.id,
+                    city_id=item.target_id,
+                    role=item.write["role"],
+                    **who,
+                )
 
 
 # --- tandems ------------------------------------------------------------------------
@@ -402,28 +396,11 @@ def plan_tandems(context: Context, rows: list[SourceRow]) -> None:
 
 
 def write_tandems(context: Context) -> None:
-    session = context.session
-    tandems = []
+    """Each row through the services, as the Network screen writes a tandem."""
+    session, who = context.session, context.who
     for item in context.adds:
-        values = {k: v for k, v in item.write.items() if k != "city_ids"}
-        tandems.append(Tandem(**values))
-    session.add_all(tandems)
-    session.flush()
-    for item, tandem in zip(context.adds, tandems, strict=True):
-        session.add_all(TandemCity(tandem_id=tandem.id, city_id=c) for c in item.write["city_ids"])
+        with writing(item):
+            add_tandem(session, data=TandemCreate(**item.write), **who)
     for item in context.updates:
-        tandem = session.get(Tandem, item.target_id)
-        for field, value in item.write.items():
-            if field != "city_ids":
-                setattr(tandem, field, value)
-        if "city_ids" in item.write:
-            wanted = set(item.write["city_ids"])
-            links = session.exec(select(TandemCity).where(TandemCity.tandem_id == tandem.id))
-            current = set()
-            for link in links:
-                current.add(link.city_id)
-                if link.city_id not in wanted:
-                    session.delete(link)
-            session.add_all(
-                TandemCity(tandem_id=tandem.id, city_id=c) for c in sorted(wanted - current)
-            )
+        with writing(item):
+            update_tandem(session, tandem_id=item.target_id, data=TandemUpdate(**item.write), **who)

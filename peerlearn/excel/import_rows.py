@@ -5,14 +5,15 @@ with every problem collected, lookups of names, and the planned rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from peerlearn.errors import InvalidInput
+from peerlearn.errors import InvalidInput, PeerlearnError
 from peerlearn.excel.import_files import Table
 from peerlearn.excel.import_values import cell_text, header_key, is_blank
 from peerlearn.models import City, Network, User
@@ -95,6 +96,11 @@ class Context:
     unchanged: list[ImportRow] = field(default_factory=list)
     _seen: dict[tuple, int] = field(default_factory=dict)
 
+    @property
+    def who(self) -> dict[str, Any]:
+        """The importing person (or the trusted command line), as the services take it."""
+        return {"actor": self.actor, "system": self.system}
+
     def header(self, name: str) -> str:
         """The column's header as the file spells it (or as the template does)."""
         return self.headers.get(name) or self.columns[name].header
@@ -114,6 +120,19 @@ class Context:
             self.updates.append(item)
         else:
             self.unchanged.append(item)
+
+
+@contextmanager
+def writing(item: ImportRow) -> Iterator[None]:
+    """A service refusing a row while the import writes (the data changed since the
+    preview) names the row, as the preview would have; the import then stores nothing."""
+    try:
+        yield
+    except PeerlearnError as error:
+        raise type(error)(
+            f"Row {item.row}: {error.message} Nothing was imported; preview the file again.",
+            field=error.field,
+        ) from error
 
 
 class RowCheck:

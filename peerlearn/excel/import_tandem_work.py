@@ -24,6 +24,7 @@ from peerlearn.excel.import_rows import (
     find_city,
     find_named,
     shown,
+    writing,
 )
 from peerlearn.excel.import_values import cell_choice, cell_date, cell_text
 from peerlearn.models import (
@@ -32,6 +33,8 @@ from peerlearn.models import (
     TITLE_MAX,
     Category,
     Challenge,
+    ChallengeCreate,
+    ChallengeUpdate,
     City,
     Milestone,
     MilestoneCreate,
@@ -45,7 +48,7 @@ from peerlearn.models import (
     UserRole,
 )
 from peerlearn.names import loose_key, name_key
-from peerlearn.services import roadmaps
+from peerlearn.services import challenges, roadmaps
 from peerlearn.services.challenges import PRIORITIES
 from peerlearn.services.permissions import actor_tandem_ids
 
@@ -423,9 +426,13 @@ def plan_challenges(context: Context, rows: list[SourceRow]) -> None:
 
 
 def write_challenges(context: Context) -> None:
-    session = context.session
-    session.add_all(Challenge(**item.write) for item in context.adds)
+    """Each row through the services, as the Challenges screen writes one."""
+    session, who = context.session, context.who
+    for item in context.adds:
+        with writing(item):
+            challenges.add_challenge(session, data=ChallengeCreate(**item.write), **who)
     for item in context.updates:
-        challenge = session.get(Challenge, item.target_id)
-        for field, value in item.write.items():
-            setattr(challenge, field, value)
+        with writing(item):
+            challenges.update_challenge(
+                session, challenge_id=item.target_id, data=ChallengeUpdate(**item.write), **who
+            )

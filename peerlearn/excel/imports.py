@@ -26,7 +26,7 @@ from peerlearn.excel.import_rows import Column, Context, ImportRow, Problem, rea
 from peerlearn.excel.import_templates import build_template
 from peerlearn.models import Network, User, UserRole
 from peerlearn.services.permissions import STAFF, require_role
-from peerlearn.services.store import commit, get_active
+from peerlearn.services.store import commit, get_active, one_transaction
 
 __all__ = [
     "KINDS",
@@ -257,12 +257,15 @@ def apply_import(
             "Preview the file again and check the changes."
         )
     if fresh.changes:
-        _kind(preview.kind).write(context)
-        commit(
-            session,
-            conflict="Someone changed the same data at the same moment; nothing was "
-            "imported. Preview the file again.",
-        )
+        # Every row through the public services, as the importing person: their checks
+        # are the import's too, and one_transaction stores all rows or none.
+        with one_transaction(session):
+            _kind(preview.kind).write(context)
+            commit(
+                session,
+                conflict="Someone changed the same data at the same moment; nothing was "
+                "imported. Preview the file again.",
+            )
     return ImportResult(len(fresh.adds), len(fresh.updates), len(fresh.unchanged))
 
 

@@ -60,9 +60,10 @@ def find_name_clash(
     of rows, so reading their names is cheap.
     """
     key = name.strip().casefold()
-    for row in session.exec(select(model).where(*conditions)):
-        if row.id != exclude_id and row.name.strip().casefold() == key:
-            return row
+    # Columns, not rows: an import adds rows one by one, each compared with all.
+    for ident, stored in session.exec(select(model.id, model.name).where(*conditions)):
+        if ident != exclude_id and stored.strip().casefold() == key:
+            return session.get(model, ident)
     return None
 
 
@@ -234,14 +235,21 @@ def _city_clash(
     session: Session, name: str, country: str, *, exclude_id: int | None = None
 ) -> City | None:
     key = _city_key(name, country)
-    for city in session.exec(select(City)):
-        if city.id != exclude_id and _city_key(city.name, city.country) == key:
-            return city
+    # Columns, not rows: an import adds cities one by one, each compared with all.
+    for ident, stored_name, stored_country in session.exec(
+        select(City.id, City.name, City.country)
+    ):
+        if ident != exclude_id and _city_key(stored_name, stored_country) == key:
+            return session.get(City, ident)
     return None
 
 
-def add_city(session: Session, *, actor: User, data: CityCreate) -> City:
-    require_coordinator(actor)
+def add_city(
+    session: Session, *, actor: User | None, data: CityCreate, system: bool = False
+) -> City:
+    """Add a city; the trusted command line (an import) passes ``system=True``."""
+    if not system:
+        require_coordinator(actor)
     values = data.model_dump()
     if clash := _city_clash(session, data.name, data.country):
         raise Conflict(_city_exists_message(clash), field="name")
@@ -254,9 +262,12 @@ def add_city(session: Session, *, actor: User, data: CityCreate) -> City:
     return city
 
 
-def update_city(session: Session, *, actor: User, city_id: int, data: CityUpdate) -> City:
+def update_city(
+    session: Session, *, actor: User | None, city_id: int, data: CityUpdate, system: bool = False
+) -> City:
     """Change the fields given; ``latitude=None, longitude=None`` clears the position."""
-    require_coordinator(actor)
+    if not system:
+        require_coordinator(actor)
     city = get_active(session, City, city_id, label="city")
     result = _city_result(city, data)
     if clash := _city_clash(session, result.name, result.country, exclude_id=city.id):
@@ -476,10 +487,17 @@ def _membership(session: Session, network: Network, city: City) -> Membership | 
 
 
 def set_membership(
-    session: Session, *, actor: User, network_id: int, city_id: int, role: str
+    session: Session,
+    *,
+    actor: User | None,
+    network_id: int,
+    city_id: int,
+    role: str,
+    system: bool = False,
 ) -> Membership:
     """Make the city a member of the network with ``role``, or change its role there."""
-    require_coordinator(actor)
+    if not system:
+        require_coordinator(actor)
     network = get_active(session, Network, network_id, label="network")
     city = get_active(session, City, city_id, label="city")
     role = choice(role, Role, label="The role", field="role")

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel, select
 
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from peerlearn.excel import import_files
+from peerlearn.excel import import_files, import_network
 from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
 from peerlearn.models import ChallengeCreate, CityCreate
 from peerlearn.services import challenges as challenge_svc
@@ -630,6 +630,49 @@ def test_a_stale_preview_is_refused(session, world, unchanged):
     )
     with unchanged(), pytest.raises(Conflict, match="changed since this preview"):
         apply_import(session, actor=world.coordinator, preview=result)
+
+
+def test_a_service_refusing_a_row_while_writing_names_it_and_stores_nothing(
+    session, world, unchanged, monkeypatch
+):
+    """The import writes through the services; the first refusal undoes the rows before."""
+    content = b"City,Country,Role\nBergen,Norway,member\nGraz,Austria,fellow\n"
+    result = preview(
+        session, world.coordinator, "cities", content, filename="c.csv", network=world.network
+    )
+    assert result.ok, problems(result)
+    real = import_network.set_membership
+
+    def refuse_graz(session, **kwargs):
+        if kwargs["role"] == "fellow":
+            raise Conflict("Graz is already a member of the network.")
+        return real(session, **kwargs)
+
+    monkeypatch.setattr(import_network, "set_membership", refuse_graz)
+    with unchanged(), pytest.raises(Conflict, match=r"^Row 3: Graz is already a member"):
+        apply_import(session, actor=world.coordinator, preview=result)
+    assert city(session, "Bergen", "Norway") is None
+
+
+def test_the_command_line_writes_tandems_and_challenges_through_the_services(session, world):
+    lines = "Tandem,Partner cities\nNew pair,Arezzo; Pirna\n"
+    tandems = preview(
+        session,
+        None,
+        "tandems",
+        lines.encode(),
+        filename="t.csv",
+        network=world.network,
+        system=True,
+    )
+    apply_import(session, actor=None, preview=tandems, system=True)
+    content = f"Tandem,Challenge,City\nNew pair,Funding,Pirna\n{world.tandem.name},Skills,\n"
+    found = preview(session, None, "challenges", content.encode(), filename="c.csv", system=True)
+    assert found.ok, problems(found)
+    assert apply_import(session, actor=None, preview=found, system=True).added == 2
+    session.expire_all()
+    texts = set(session.exec(select(m.Challenge.text)))
+    assert {"Funding", "Skills"} <= texts
 
 
 # --- files --------------------------------------------------------------------------
