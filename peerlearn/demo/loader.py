@@ -76,6 +76,7 @@ class Loader:
         self.categories: dict[str, int] = {}
         self.cities: dict[str, int] = {}
         self.source = ""
+        self.written: list[SQLModel] = []
 
     def ref(self, names: Mapping[str, Any], name: str, what: str) -> Any:
         try:
@@ -132,7 +133,11 @@ class Loader:
         ids = stored(self.session, model, keys, [key for key, _ in rows], fold=fold)
         for key, row in rows:
             if key not in ids:
-                ids[key] = create(row).id
+                written = create(row)
+                # Kept, so the session's identity map (weak references) still holds it
+                # when the next service looks it up: no SELECT for every parent row.
+                self.written.append(written)
+                ids[key] = written.id
         return ids
 
     # themes, categories, cities
