@@ -6,7 +6,7 @@ The demo is one more door: every row of a table with a public service (networks,
 themes, categories, cities, memberships, tandems, roadmaps, events, sessions,
 take-aways, quizzes, questions, challenges, common challenges, milestones) is written by
 that service from its input model, so the demo obeys the same rules as a screen or an
-import. The services act for :data:`SYSTEM_ACTOR`; milestones go through
+import. The services act for :func:`system_actor`; milestones go through
 ``roadmaps.import_milestones(system=True, at=...)``, which also writes their status
 history, dated when it happened. Only the live rows of past sessions (participants,
 their answers and dot votes) are inserted in bulk: the live services take them from a
@@ -46,10 +46,17 @@ from peerlearn.services import quizzes as quiz_service
 from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services import tandems as tandem_service
 
-# The services act for someone. The demo loads from the command line or the first-start
-# page, before any account exists to sign in with: this unsaved coordinator stands for
-# "the demo data", and no row points at it (milestones are written with system=True).
-SYSTEM_ACTOR = m.User(role=m.UserRole.COORDINATOR, active=True, name="peerlearn demo")
+
+def system_actor() -> m.User:
+    """Whom the services act for while the demo loads.
+
+    The demo loads from the command line or the first-start page, before any account
+    exists to sign in with: this unsaved coordinator stands for "the demo data", and no
+    row points at it (milestones are written with ``system=True``). A new one per load,
+    so no two loads share an ORM object.
+    """
+    return m.User(role=m.UserRole.COORDINATOR, active=True, name="peerlearn demo")
+
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 
@@ -77,6 +84,7 @@ class Loader:
         self.cities: dict[str, int] = {}
         self.source = ""
         self.written: list[SQLModel] = []
+        self.actor = system_actor()
 
     def ref(self, names: Mapping[str, Any], name: str, what: str) -> Any:
         try:
@@ -116,7 +124,7 @@ class Loader:
 
     def call(self, service: Callable[..., Any], **arguments: Any) -> Any:
         """A public service call on behalf of the demo."""
-        return service(self.session, actor=SYSTEM_ACTOR, **arguments)
+        return service(self.session, actor=self.actor, **arguments)
 
     def through(
         self,

@@ -108,6 +108,10 @@ def synthetic_spec(scale: int, *, themes: Sequence[str], categories: Sequence[st
         _synthetic_quiz(rng, spec, j, event, names, categories, prefix=f"synthetic-{scale}")
         _synthetic_groups(rng, spec, j, event, categories)
     links = _synthetic_challenges(rng, spec, tandems, len(events), categories)
+    # A common challenge groups one challenge at least (the service refuses an empty
+    # group): the random draw may leave one out, with the votes on it.
+    joined = {row["common"] for row in spec["challenge"] if "common" in row}
+    spec["common_challenge"] = [g for g in spec["common_challenge"] if g["key"] in joined]
     _synthetic_roadmaps(rng, spec, tandems, links, 80 * scale)
     return spec
 

@@ -147,6 +147,14 @@ def test_synthetic_data_is_deterministic():
     assert len(first["city"]) == 120 and len(first["milestone"]) == 240
 
 
+@pytest.mark.parametrize("scale", [2, 20])
+def test_every_synthetic_common_challenge_groups_a_challenge(scale):
+    # The common challenges service refuses an empty group; the loader goes through it.
+    spec = synthetic_spec(scale, themes=["Energy", "Mobility"], categories=list("ABCDE"))
+    joined = {row["common"] for row in spec["challenge"] if "common" in row}
+    assert spec["common_challenge"] and {g["key"] for g in spec["common_challenge"]} == joined
+
+
 @pytest.mark.parametrize("scale", [0, -1, 1.5, "2", True, None])
 def test_a_scale_below_one_or_not_whole_is_refused(session, unchanged, scale):
     with unchanged(), pytest.raises(InvalidInput, match="scale"):
