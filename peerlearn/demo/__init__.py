@@ -9,6 +9,7 @@ from peerlearn.demo.loader import DEMO_DIR, Loader, demo_files, read_spec
 from peerlearn.demo.spec import DemoDataError
 from peerlearn.demo.synthetic import synthetic_spec
 from peerlearn.errors import InvalidInput
+from peerlearn.services.store import one_transaction
 
 __all__ = [
     "DEMO_DIR",
@@ -30,14 +31,10 @@ def load_demo(session: Session, *, scale: int = 1) -> None:
             field="scale",
         )
     loader = Loader(session)
-    try:
+    # All or nothing: a mistake in any file leaves the database as it was.
+    with one_transaction(session):
         for path in demo_files():
             loader.load(read_spec(path), source=path.name)
         if scale > 1:
             vocabulary = {"themes": list(loader.themes), "categories": list(loader.categories)}
             loader.load(synthetic_spec(scale, **vocabulary), source=f"synthetic network ×{scale}")
-    except Exception:
-        # Earlier phases stay committed (loading again completes them); the failed
-        # phase's rows go, so the session stays usable.
-        session.rollback()
-        raise

@@ -1,5 +1,6 @@
-"""Get-or-create rows in bulk by their natural key: what keeps the demo loader
-idempotent, and ``--scale 50`` to a few seconds."""
+"""Rows by their natural key: which already exist (what keeps the demo loader
+idempotent), and get-or-create in bulk for the live rows no public service writes for
+the past (participants, their answers and votes)."""
 
 from __future__ import annotations
 
@@ -22,29 +23,22 @@ def _fold(value: Any) -> Any:
     return value.strip().casefold() if isinstance(value, str) else value
 
 
-def ensure(
+def stored(
     session: Session,
     model: type[SQLModel],
     keys: Sequence[str],
-    rows: Iterable[Mapping[str, Any]],
+    wanted: Iterable[Key],
     *,
     fold: bool = False,
 ) -> dict[Key, int | None]:
-    """Get or create ``rows`` of ``model`` by the natural key ``keys``.
+    """Which of the natural keys ``wanted`` (values of ``keys``) ``model`` already holds,
+    each mapped to its id (None for link tables without an id).
 
-    Returns each row's key mapped to its id (None for link tables without an id). With
-    ``fold`` names compare ignoring case, as the services compare them; those tables
+    With ``fold`` names compare ignoring case, as the services compare them; those tables
     are read whole, the others by their first key column in chunks.
     """
     norm = (lambda key: tuple(_fold(v) for v in key)) if fold else (lambda key: key)
-    wanted: dict[Key, Mapping[str, Any]] = {}
-    seen: set[Key] = set()
-    for row in rows:
-        key = tuple(row[k] for k in keys)
-        if norm(key) in seen:
-            raise DemoDataError(f"The demo data lists {model.__name__} {key} twice.")
-        seen.add(norm(key))
-        wanted[key] = row
+    wanted = list(wanted)
     if not wanted:
         return {}
     columns = [getattr(model, k) for k in keys]
@@ -58,11 +52,40 @@ def ensure(
             select(*selected).where(columns[0].in_(firsts[i : i + _CHUNK]))
             for i in range(0, len(firsts), _CHUNK)
         ]
-    stored: dict[Key, int | None] = {}
+    found: dict[Key, int | None] = {}
     for statement in statements:
-        for found in session.execute(statement):
-            stored.setdefault(norm(tuple(found[: len(keys)])), found[-1] if has_id else None)
-    result = {key: stored[norm(key)] for key in wanted if norm(key) in stored}
+        for row in session.execute(statement):
+            found.setdefault(norm(tuple(row[: len(keys)])), row[-1] if has_id else None)
+    return {key: found[norm(key)] for key in wanted if norm(key) in found}
+
+
+def unique(model: type[SQLModel], keys: Iterable[Key], *, fold: bool = False) -> None:
+    """Refuse demo data that lists one row twice."""
+    seen: set[Key] = set()
+    for key in keys:
+        folded = tuple(_fold(v) for v in key) if fold else key
+        if folded in seen:
+            raise DemoDataError(f"The demo data lists {model.__name__} {key} twice.")
+        seen.add(folded)
+
+
+def ensure(
+    session: Session,
+    model: type[SQLModel],
+    keys: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    fold: bool = False,
+) -> dict[Key, int | None]:
+    """Get or create ``rows`` of ``model`` by the natural key ``keys``, in bulk.
+
+    Returns each row's key mapped to its id (None for link tables without an id).
+    """
+    listed = [(tuple(row[k] for k in keys), row) for row in rows]
+    unique(model, (key for key, _ in listed), fold=fold)
+    wanted: dict[Key, Mapping[str, Any]] = dict(listed)
+    result = stored(session, model, keys, wanted, fold=fold)
+    has_id = "id" in model.__table__.c
     # Core executemany, one per set of given columns (the others take their column
     # defaults): building ORM objects would take most of the time at large scales.
     batches: dict[frozenset[str], list[Key]] = defaultdict(list)
@@ -79,8 +102,3 @@ def ensure(
             session.execute(insert(table), params)
             result.update(dict.fromkeys(new))
     return result
-
-
-def by_first(ids: Mapping[Key, int | None]) -> dict[Any, int]:
-    """``{name: id}`` from ``ensure``'s ``{(name, ...): id}``."""
-    return {key[0]: ident for key, ident in ids.items()}

@@ -2,37 +2,61 @@
 (``00_catalogue.toml`` holds the themes, categories and cities the network files refer
 to by name).
 
-It is trusted data, written straight to the tables in bulk rather than through the
-services: the services act for a signed-in account, one row per transaction, at the
-current time, while the demo creates no account, loads tens of thousands of rows at
-``--scale 50``, and dates its rows when they happened (a challenge on the day of its
-session, a milestone's status history from the roadmap's draft on). The loader checks
-what the services would refuse (unknown names, tandems of fewer than two cities,
-sessions outside their event, milestones after their tandem's deadline, ...).
+The demo is one more door: every row of a table with a public service (networks,
+themes, categories, cities, memberships, tandems, roadmaps, events, sessions,
+take-aways, quizzes, questions, challenges, common challenges, milestones) is written by
+that service from its input model, so the demo obeys the same rules as a screen or an
+import. The services act for :func:`system_actor`; milestones go through
+``roadmaps.import_milestones(system=True, at=...)``, which also writes their status
+history, dated when it happened. Only the live rows of past sessions (participants,
+their answers and dot votes) are inserted in bulk: the live services take them from a
+phone in an open session, at the current time. What the services do not know of (the
+demo's ``is_example`` flag, a challenge dated by its session, a question's opening
+times) is set by :func:`backdate` right after the service call. The loader itself
+checks what the data must say but no service could tell (unknown names, tandems of
+fewer than two cities, milestones after their tandem's deadline, ...).
 
-Loading is idempotent: every row is got-or-created by its natural key (a network by
-name, a city by name and country, a session by event and title, an answer by
-participant and question, ...). Rows that already exist are left as they are, so a
-demo row someone has edited keeps the edit. Each phase adds its rows in bulk and
-commits once.
+Loading is idempotent: a row whose natural key is already stored (a network by name,
+a city by name and country, a session by event and title, an answer by participant
+and question, ...) is left as it is, so a demo row someone has edited keeps the edit.
+:func:`peerlearn.demo.load_demo` runs everything in one transaction.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from peerlearn import models as m
 from peerlearn.db import PROJECT_ROOT
-from peerlearn.demo.bulk import by_first, ensure
+from peerlearn.demo.bulk import Key, ensure, stored, unique
 from peerlearn.demo.spec import DemoDataError, Spec, at
+from peerlearn.services import challenges as challenge_service
+from peerlearn.services import common_challenges as group_service
+from peerlearn.services import events as event_service
+from peerlearn.services import network as network_service
+from peerlearn.services import quizzes as quiz_service
+from peerlearn.services import roadmaps as roadmap_service
+from peerlearn.services import tandems as tandem_service
+
+
+def system_actor() -> m.User:
+    """Whom the services act for while the demo loads.
+
+    The demo loads from the command line or the first-start page, before any account
+    exists to sign in with: this unsaved coordinator stands for "the demo data", and no
+    row points at it (milestones are written with ``system=True``). A new one per load,
+    so no two loads share an ORM object.
+    """
+    return m.User(role=m.UserRole.COORDINATOR, active=True, name="peerlearn demo")
+
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 
@@ -59,6 +83,8 @@ class Loader:
         self.categories: dict[str, int] = {}
         self.cities: dict[str, int] = {}
         self.source = ""
+        self.written: list[SQLModel] = []
+        self.actor = system_actor()
 
     def ref(self, names: Mapping[str, Any], name: str, what: str) -> Any:
         try:
@@ -96,55 +122,102 @@ class Loader:
         challenges, groups = self._challenges(spec, network_id, tandems, sessions, participants)
         self._roadmaps(spec, tandems, challenges, groups)
 
+    def call(self, service: Callable[..., Any], **arguments: Any) -> Any:
+        """A public service call on behalf of the demo."""
+        return service(self.session, actor=self.actor, **arguments)
+
+    def through(
+        self,
+        model: type[SQLModel],
+        keys: tuple[str, ...],
+        rows: list[tuple[Key, Any]],
+        create: Callable[[Any], SQLModel],
+        *,
+        fold: bool = False,
+    ) -> dict[Key, int]:
+        """Each row's id by its natural key: a stored row is left as it is, a missing
+        one is written by ``create`` (a public service call)."""
+        unique(model, (key for key, _ in rows), fold=fold)
+        ids = stored(self.session, model, keys, [key for key, _ in rows], fold=fold)
+        for key, row in rows:
+            if key not in ids:
+                written = create(row)
+                # Kept, so the session's identity map (weak references) still holds it
+                # when the next service looks it up: no SELECT for every parent row.
+                self.written.append(written)
+                ids[key] = written.id
+        return ids
+
     # themes, categories, cities
     def _catalogue(self, spec: Spec) -> None:
-        s = self.session
-        for what, model, names in (
-            ("theme", m.Theme, self.themes),
-            ("category", m.Category, self.categories),
+        for what, model, names, add, data in (
+            ("theme", m.Theme, self.themes, network_service.add_theme, m.ThemeCreate),
+            (
+                "category",
+                m.Category,
+                self.categories,
+                network_service.add_category,
+                m.CategoryCreate,
+            ),
         ):
-            rows = [
-                {"name": row["name"], "description": row.get("description", "")}
-                for row in spec.get(what, [])
-            ]
-            names.update(by_first(ensure(s, model, ("name",), rows, fold=True)))
-        rows = [
-            {
-                "name": city["name"],
-                "country": city["country"],
-                "latitude": city.get("latitude"),
-                "longitude": city.get("longitude"),
-            }
-            for city in spec.get("city", [])
-        ]
-        self.cities.update(by_first(ensure(s, m.City, ("name", "country"), rows, fold=True)))
-        s.commit()
+            rows = [((row["name"],), row) for row in spec.get(what, [])]
+            ids = self.through(
+                model,
+                ("name",),
+                rows,
+                lambda row, add=add, data=data: self.call(
+                    add, data=data(name=row["name"], description=row.get("description", ""))
+                ),
+                fold=True,
+            )
+            names.update({key[0]: ident for key, ident in ids.items()})
+        rows = [((city["name"], city["country"]), city) for city in spec.get("city", [])]
+        ids = self.through(
+            m.City,
+            ("name", "country"),
+            rows,
+            lambda city: self.call(
+                network_service.add_city,
+                data=m.CityCreate(
+                    name=city["name"],
+                    country=city["country"],
+                    latitude=city.get("latitude"),
+                    longitude=city.get("longitude"),
+                ),
+            ),
+            fold=True,
+        )
+        self.cities.update({key[0]: ident for key, ident in ids.items()})
 
     # the network, its memberships, tandems and (empty) roadmaps
     def _network(self, spec: Spec) -> tuple[int, dict[str, dict[str, Any]]]:
-        s, net = self.session, spec["network"]
-        network_id = ensure(
-            s,
-            m.Network,
-            ("name",),
-            [
-                {
-                    "name": net["name"],
-                    "description": net.get("description", "").strip(),
-                    "is_example": net.get("is_example", False),
-                }
-            ],
-            fold=True,
-        )[(net["name"],)]
+        net = spec["network"]
+
+        def add_network(net: Mapping[str, Any]) -> m.Network:
+            data = m.NetworkCreate(name=net["name"], description=net.get("description", ""))
+            row = self.call(network_service.add_network, data=data)
+            return restamp(row, is_example=net.get("is_example", False))
+
+        ids = self.through(m.Network, ("name",), [((net["name"],), net)], add_network, fold=True)
+        network_id = ids[(net["name"],)]
         members = [
-            {
-                "network_id": network_id,
-                "city_id": self.ref(self.cities, row["city"], "city"),
-                "role": self.enum(m.Role, row.get("role", m.Role.MEMBER)),
-            }
+            (
+                (network_id, self.ref(self.cities, row["city"], "city")),
+                self.enum(m.Role, row.get("role", m.Role.MEMBER)),
+            )
             for row in spec.get("member", [])
         ]
-        ensure(s, m.Membership, ("network_id", "city_id"), members)
+        self.through(
+            m.Membership,
+            ("network_id", "city_id"),
+            [(key, (key, role)) for key, role in members],
+            lambda item: self.call(
+                network_service.set_membership,
+                network_id=network_id,
+                city_id=item[0][1],
+                role=item[1],
+            ),
+        )
         member_cities = {row["city"] for row in spec.get("member", [])}
 
         rows, tandems = [], {}
@@ -160,54 +233,67 @@ class Loader:
                 "is_example": row.get("is_example", False),
                 "cities": {c: self.cities[c] for c in row["cities"]},
             }
-            rows.append(
-                {
-                    "network_id": network_id,
-                    "name": row["name"],
-                    "theme_id": theme_id,
-                    "deadline": row.get("deadline"),
-                    "description": row.get("description", "").strip(),
-                    "is_example": row.get("is_example", False),
-                }
+            rows.append(((network_id, row["name"]), row))
+
+        def add_tandem(row: Mapping[str, Any]) -> m.Tandem:
+            tandem = tandems[row["name"]]
+            data = m.TandemCreate(
+                network_id=network_id,
+                name=row["name"],
+                city_ids=list(tandem["cities"].values()),
+                theme_id=tandem["theme_id"],
+                deadline=tandem["deadline"],
+                description=row.get("description", ""),
             )
-        for (_, name), ident in ensure(s, m.Tandem, ("network_id", "name"), rows).items():
+            created = self.call(tandem_service.add_tandem, data=data)
+            return restamp(created, is_example=tandem["is_example"])
+
+        ids = self.through(m.Tandem, ("network_id", "name"), rows, add_tandem)
+        for (_, name), ident in ids.items():
             tandems[name]["id"] = ident
-        links = [
-            {"tandem_id": t["id"], "city_id": city_id}
-            for t in tandems.values()
-            for city_id in t["cities"].values()
-        ]
-        ensure(s, m.TandemCity, ("tandem_id", "city_id"), links)
 
         rows = []
         for row in spec.get("roadmap", []):
             tandem = self.ref(tandems, row["tandem"], "tandem")
             tandem["drafted_at"] = row.get("drafted_at")
-            extra = {"created_at": row["drafted_at"]} if "drafted_at" in row else {}
-            rows.append({"tandem_id": tandem["id"], "title": row["title"], **extra})
-        roadmaps = by_first(ensure(s, m.Roadmap, ("tandem_id",), rows))
+            rows.append(((tandem["id"],), row))
+
+        def add_roadmap(row: Mapping[str, Any]) -> m.Roadmap:
+            roadmap = self.call(
+                roadmap_service.get_or_create_roadmap,
+                tandem_id=tandems[row["tandem"]]["id"],
+                title=row["title"],
+            )
+            return (
+                restamp(roadmap, created_at=row["drafted_at"]) if "drafted_at" in row else roadmap
+            )
+
+        roadmaps = self.through(m.Roadmap, ("tandem_id",), rows, add_roadmap)
         for tandem in tandems.values():
-            tandem["roadmap_id"] = roadmaps.get(tandem["id"])
-        s.commit()
+            tandem["roadmap_id"] = roadmaps.get((tandem["id"],))
         return network_id, tandems
 
     # events, their sessions and take-aways
     def _events(self, spec: Spec, network_id: int) -> dict[str, dict[str, Any]]:
-        s = self.session
         events = self.keyed(spec, "event")
-        rows = [
-            {
-                "network_id": network_id,
-                "title": row["title"],
-                "place": row.get("place", ""),
-                "mode": self.enum(m.EventMode, row.get("mode", m.EventMode.ONSITE)),
-                "start_date": row["start_date"],
-                "end_date": row["end_date"],
-                "description": row.get("description", "").strip(),
-            }
-            for row in events.values()
-        ]
-        ids = ensure(s, m.Event, ("network_id", "title"), rows)
+        rows = [((network_id, row["title"]), row) for row in events.values()]
+        ids = self.through(
+            m.Event,
+            ("network_id", "title"),
+            rows,
+            lambda row: self.call(
+                event_service.add_event,
+                data=m.EventCreate(
+                    network_id=network_id,
+                    title=row["title"],
+                    place=row.get("place", ""),
+                    mode=self.enum(m.EventMode, row.get("mode", m.EventMode.ONSITE)),
+                    start_date=row["start_date"],
+                    end_date=row["end_date"],
+                    description=row.get("description", ""),
+                ),
+            ),
+        )
         event_ids = {title: ident for (_, title), ident in ids.items()}
 
         rows, sessions = [], {}
@@ -222,28 +308,41 @@ class Loader:
                 "title": row["title"],
                 "starts_at": row.get("starts_at"),
             }
-            rows.append(
-                {
-                    "event_id": event_id,
-                    "title": row["title"],
-                    "kind": self.enum(m.SessionKind, row.get("kind", m.SessionKind.WORKSHOP)),
-                    "starts_at": row.get("starts_at"),
-                    "ends_at": row.get("ends_at"),
-                    "location": row.get("location", ""),
-                    "description": row.get("description", "").strip(),
-                }
-            )
-        ids = ensure(s, m.EventSession, ("event_id", "title"), rows)
+            rows.append(((event_id, row["title"]), row))
+        ids = self.through(
+            m.EventSession,
+            ("event_id", "title"),
+            rows,
+            lambda row: self.call(
+                event_service.add_session,
+                data=m.EventSessionCreate(
+                    event_id=sessions[row["key"]]["event_id"],
+                    title=row["title"],
+                    kind=self.enum(m.SessionKind, row.get("kind", m.SessionKind.WORKSHOP)),
+                    starts_at=row.get("starts_at"),
+                    ends_at=row.get("ends_at"),
+                    location=row.get("location", ""),
+                    description=row.get("description", ""),
+                ),
+            ),
+        )
         for item in sessions.values():
             item["id"] = ids[(item["event_id"], item["title"])]
 
         rows = [
-            {"session_id": sessions[row["key"]]["id"], "text": text, "position": position}
+            ((sessions[row["key"]]["id"], text),) * 2
             for row in spec.get("session", [])
-            for position, text in enumerate(row.get("takeaways", []))
+            for text in row.get("takeaways", [])
         ]
-        ensure(s, m.Takeaway, ("session_id", "text"), rows)
-        s.commit()
+        self.through(
+            m.Takeaway,
+            ("session_id", "text"),
+            rows,
+            lambda key: self.call(
+                event_service.add_takeaway,
+                data=m.TakeawayCreate(session_id=key[0], text=key[1]),
+            ),
+        )
         return sessions
 
     # quizzes, questions, options, participants, answers
@@ -252,53 +351,55 @@ class Loader:
     ) -> dict[str, dict[str, Any]]:
         s = self.session
         quizzes = self.keyed(spec, "quiz")
-        rows = [
-            {
-                "session_id": self.ref(sessions, row["session"], "session")["id"],
-                "title": row["title"],
-            }
-            for row in quizzes.values()
-        ]
-        quiz_ids = ensure(s, m.Quiz, ("session_id", "title"), rows)
         for row in quizzes.values():
-            session_id = sessions[row["session"]]["id"]
-            row["_id"], row["_session_id"] = quiz_ids[(session_id, row["title"])], session_id
+            row["_session_id"] = self.ref(sessions, row["session"], "session")["id"]
+        rows = [((row["_session_id"], row["title"]), row) for row in quizzes.values()]
+        quiz_ids = self.through(
+            m.Quiz,
+            ("session_id", "title"),
+            rows,
+            lambda row: self.call(
+                quiz_service.add_quiz,
+                data=m.QuizCreate(session_id=row["_session_id"], title=row["title"]),
+            ),
+        )
+        for row in quizzes.values():
+            row["_id"] = quiz_ids[(row["_session_id"], row["title"])]
 
         questions: dict[str, dict[str, Any]] = {}
-        positions: dict[str, int] = defaultdict(int)
         rows = []
         for row in self.keyed(spec, "question").values():
             quiz = self.ref(quizzes, row["quiz"], "quiz")
             kind = self.enum(m.QuestionKind, row.get("kind", m.QuestionKind.SINGLE))
             questions[row["key"]] = {**row, "kind": kind, "quiz": quiz}
-            rows.append(
-                {
-                    "quiz_id": quiz["_id"],
-                    "kind": kind,
-                    "text": row["text"],
-                    "position": positions[row["quiz"]],
-                    "scale_min": row.get("scale_min"),
-                    "scale_max": row.get("scale_max"),
-                    "opened_at": row.get("opened_at"),
-                    "closed_at": row.get("closed_at"),
-                }
+            rows.append(((quiz["_id"], row["text"]), questions[row["key"]]))
+
+        def add_question(question: Mapping[str, Any]) -> m.Question:
+            options = question.get("options", [])
+            correct = [i for i, option in enumerate(options) if option.get("correct", False)]
+            data = m.QuestionCreate(
+                quiz_id=question["quiz"]["_id"],
+                kind=question["kind"],
+                text=question["text"],
+                options=[option["text"] for option in options] or None,
+                correct=correct or None,
+                scale_min=question.get("scale_min"),
+                scale_max=question.get("scale_max"),
             )
-            positions[row["quiz"]] += 1
-        ids = ensure(s, m.Question, ("quiz_id", "text"), rows)
+            created = self.call(quiz_service.add_question, data=data)
+            return restamp(
+                created, opened_at=question.get("opened_at"), closed_at=question.get("closed_at")
+            )
+
+        ids = self.through(m.Question, ("quiz_id", "text"), rows, add_question)
         for question in questions.values():
             question["id"] = ids[(question["quiz"]["_id"], question["text"])]
-
-        rows = [
-            {
-                "question_id": question["id"],
-                "text": option["text"],
-                "position": position,
-                "is_correct": option.get("correct", False),
-            }
+        wanted = [
+            (question["id"], option["text"])
             for question in questions.values()
-            for position, option in enumerate(question.get("options", []))
+            for option in question.get("options", [])
         ]
-        option_ids = ensure(s, m.Option, ("question_id", "text"), rows)
+        option_ids = stored(s, m.Option, ("question_id", "text"), wanted)
 
         # Quiz participants joined a few minutes before the session's first question.
         first_open: dict[int, datetime] = {}
@@ -342,7 +443,6 @@ class Loader:
         answer_ids = ensure(s, m.Answer, ("participant_id", "question_id"), answers)
         links = [{"answer_id": answer_ids[key], "option_id": option} for key, option in chosen]
         ensure(s, m.AnswerOption, ("answer_id", "option_id"), links)
-        s.commit()
         return participants
 
     def _answer(self, question: Mapping[str, Any], given: Any, answer: dict, token: str) -> list:
@@ -362,7 +462,7 @@ class Loader:
             return []
         raise self.fail(f"{token}'s answer {given!r} does not fit the {kind} question {key!r}.")
 
-    # common challenges, challenges, votes
+    # challenges, the common challenges grouping them, votes
     def _challenges(
         self,
         spec: Spec,
@@ -373,58 +473,84 @@ class Loader:
     ) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
         s = self.session
         groups = self.keyed(spec, "common_challenge")
-        rows = [
-            {
-                "network_id": network_id,
-                "name": row["name"],
-                "session_id": self.ref(sessions, row["session"], "session")["id"]
-                if "session" in row
-                else None,
-                "category_id": self.ref(self.categories, row["category"], "category")
-                if "category" in row
-                else None,
-                "description": row.get("description", "").strip(),
-            }
-            for row in groups.values()
-        ]
-        ids = ensure(s, m.CommonChallenge, ("network_id", "name"), rows)
-        group_ids = {key: ids[(network_id, row["name"])] for key, row in groups.items()}
-
-        rows, keys = [], {}
+        rows, keys, grouped = [], {}, {}
         for row in self.keyed(spec, "challenge").values():
             tandem = self.ref(tandems, row["tandem"], "tandem")
-            city_id = self.ref(tandem["cities"], row["city"], "city of the tandem")
             token = row.get("participant")
             raised = self.ref(sessions, row["session"], "session") if "session" in row else {}
             # Recorded when the session it was raised in took place, not when loaded.
             # (The agenda's times are the venue's; the date is what the lists show.)
             start = raised.get("starts_at")
-            when = {"created_at": start.replace(tzinfo=UTC)} if start else {}
-            rows.append(
-                {
-                    **when,
-                    "text": row["text"],
-                    "tandem_id": tandem["id"],
-                    "city_id": city_id,
-                    "category_id": self.ref(self.categories, row["category"], "category"),
-                    "theme_id": self.ref(self.themes, row["theme"], "theme")
-                    if "theme" in row
-                    else tandem["theme_id"],
-                    "session_id": raised.get("id"),
-                    "participant_id": self.ref(participants, token, "participant")["id"]
-                    if token
-                    else None,
-                    "common_challenge_id": self.ref(group_ids, row["common"], "common challenge")
-                    if "common" in row
-                    else None,
-                    "priority": row.get("priority", 2),
-                    # Text nobody wrote down is invented: an example tandem's challenges are.
-                    "is_example": row.get("is_example", tandem["is_example"]),
-                }
+            data = m.ChallengeCreate(
+                tandem_id=tandem["id"],
+                text=row["text"],
+                city_id=self.ref(tandem["cities"], row["city"], "city of the tandem"),
+                category_id=self.ref(self.categories, row["category"], "category"),
+                theme_id=self.ref(self.themes, row["theme"], "theme") if "theme" in row else None,
+                session_id=raised.get("id"),
+                priority=row.get("priority", 2),
             )
-            keys[row["key"]] = (tandem["id"], row["text"])
-        ids = ensure(s, m.Challenge, ("tandem_id", "text"), rows)
+            past = {
+                "created_at": start.replace(tzinfo=UTC) if start else None,
+                "participant_id": self.ref(participants, token, "participant")["id"]
+                if token
+                else None,
+                # Text nobody wrote down is invented: an example tandem's challenges are.
+                "is_example": row.get("is_example", tandem["is_example"]),
+            }
+            key = (tandem["id"], row["text"])
+            if "common" in row:
+                grouped[key] = self.ref(groups, row["common"], "common challenge")["key"]
+            keys[row["key"]] = key
+            rows.append((key, (data, past)))
+        created: set[Key] = set()
+
+        def add_challenge(item: tuple[m.ChallengeCreate, dict[str, Any]]) -> m.Challenge:
+            data, past = item
+            created.add((data.tandem_id, data.text))
+            challenge = self.call(challenge_service.add_challenge, data=data)
+            return restamp(challenge, **{k: v for k, v in past.items() if v is not None})
+
+        ids = self.through(m.Challenge, ("tandem_id", "text"), rows, add_challenge)
         challenge_ids = {key: (ids[natural], natural[0]) for key, natural in keys.items()}
+
+        # A group takes the challenges this load created for it; stored ones stay put.
+        joining = defaultdict(list)
+        for key in created:
+            if key in grouped:
+                joining[grouped[key]].append(ids[key])
+        group_rows = []
+        for key, row in groups.items():
+            session_id = (
+                self.ref(sessions, row["session"], "session")["id"] if "session" in row else None
+            )
+            category_id = (
+                self.ref(self.categories, row["category"], "category")
+                if "category" in row
+                else None
+            )
+            data = m.CommonChallengeCreate(
+                network_id=network_id,
+                name=row["name"],
+                session_id=session_id,
+                category_id=category_id,
+                description=row.get("description", ""),
+                challenge_ids=sorted(joining.pop(key, [])),
+            )
+            group_rows.append(((network_id, row["name"]), (key, data)))
+        ids = self.through(
+            m.CommonChallenge,
+            ("network_id", "name"),
+            group_rows,
+            lambda item: self.call(group_service.create_common_challenge, data=item[1]),
+        )
+        group_ids = {key: ids[natural] for natural, (key, _) in group_rows}
+        for key, members in joining.items():  # new challenges of a group stored before
+            self.call(
+                group_service.add_to_common_challenge,
+                common_challenge_id=group_ids[key],
+                challenge_ids=sorted(members),
+            )
 
         votes = []
         for key, row in groups.items():
@@ -441,7 +567,6 @@ class Loader:
                     }
                 )
         ensure(s, m.Vote, ("common_challenge_id", "participant_id"), votes)
-        s.commit()
         return challenge_ids, group_ids
 
     # milestones, their links and status history
@@ -452,77 +577,65 @@ class Loader:
         challenges: Mapping[str, tuple[int, int]],
         groups: Mapping[str, int],
     ) -> None:
-        s = self.session
-        rows, milestones = [], []
-        positions: dict[str, int] = defaultdict(int)
+        rows = []
         for row in spec.get("milestone", []):
             tandem = self.ref(tandems, row["tandem"], "tandem")
             if tandem.get("roadmap_id") is None:
                 raise self.fail(f"the tandem {row['tandem']!r} has milestones but no roadmap.")
             if tandem["deadline"] and row["due"] > tandem["deadline"]:
                 raise self.fail(f"{row['title']!r} is due after its tandem's deadline.")
-            owner = row.get("owner")
-            rows.append(
-                {
-                    "roadmap_id": tandem["roadmap_id"],
-                    "title": row["title"],
-                    "description": row.get("description", "").strip(),
-                    "owner_city_id": self.ref(tandem["cities"], owner, "city of the tandem")
-                    if owner
-                    else None,
-                    "partner_contribution": row.get("partner_contribution", "").strip(),
-                    "due_date": row["due"],
-                    "status": self.enum(
-                        m.MilestoneStatus, row.get("status", m.MilestoneStatus.PLANNED)
-                    ),
-                    "position": positions[row["tandem"]],
-                }
-            )
-            positions[row["tandem"]] += 1
-            milestones.append((row, tandem))
-        ids = ensure(s, m.Milestone, ("roadmap_id", "title"), rows)
-
-        to_challenges, to_groups, history = [], [], []
-        for (row, tandem), values in zip(milestones, rows, strict=True):
-            milestone_id = ids[(tandem["roadmap_id"], row["title"])]
+            linked = []
             for key in row.get("challenges", []):
                 challenge_id, tandem_id = self.ref(challenges, key, "challenge")
                 if tandem_id != tandem["id"]:
                     raise self.fail(f"{row['title']!r} links another tandem's challenge {key!r}.")
-                to_challenges.append({"milestone_id": milestone_id, "challenge_id": challenge_id})
-            to_groups += [
-                {
-                    "milestone_id": milestone_id,
-                    "common_challenge_id": self.ref(groups, k, "common challenge"),
-                }
-                for k in row.get("common_challenges", [])
-            ]
-            history += _history(milestone_id, values["status"], row["due"], tandem)
-        ensure(s, m.MilestoneChallenge, ("milestone_id", "challenge_id"), to_challenges)
-        ensure(s, m.MilestoneCommonChallenge, ("milestone_id", "common_challenge_id"), to_groups)
-        ensure(s, m.MilestoneStatusChange, ("milestone_id", "old_status", "new_status"), history)
-        s.commit()
+                linked.append(challenge_id)
+            owner = row.get("owner")
+            data = m.MilestoneCreate(
+                title=row["title"],
+                description=row.get("description", ""),
+                owner_city_id=self.ref(tandem["cities"], owner, "city of the tandem")
+                if owner
+                else None,
+                partner_contribution=row.get("partner_contribution", ""),
+                due_date=row["due"],
+                challenge_ids=linked,
+                common_challenge_ids=[
+                    self.ref(groups, k, "common challenge")
+                    for k in row.get("common_challenges", [])
+                ],
+            )
+            status = self.enum(m.MilestoneStatus, row.get("status", m.MilestoneStatus.PLANNED))
+            rows.append(((tandem["roadmap_id"], row["title"]), (tandem, data, status)))
+        self.through(m.Milestone, ("roadmap_id", "title"), rows, self._add_milestone)
 
-
-def _history(milestone_id: int, status: str, due: date, tandem: Mapping[str, Any]) -> list[dict]:
-    """The status history the roadmap service would have written, with no user."""
-    drafted = tandem.get("drafted_at") or at(due - timedelta(days=180), time(12))
-    rows = [
-        {
-            "milestone_id": milestone_id,
-            "old_status": None,
-            "new_status": m.MilestoneStatus.PLANNED.value,
-            "changed_at": drafted,
-        }
-    ]
-    if status != m.MilestoneStatus.PLANNED:
-        when = due if status == m.MilestoneStatus.DONE else due - timedelta(days=30)
-        rows.append(
-            {
-                "milestone_id": milestone_id,
-                "old_status": m.MilestoneStatus.PLANNED.value,
-                "new_status": status,
-                "changed_at": max(drafted, at(when, time(12))),
-            }
+    def _add_milestone(self, item: tuple[Mapping[str, Any], m.MilestoneCreate, str]) -> m.Milestone:
+        """A milestone as its roadmap's story tells it: planned when the roadmap was
+        drafted, and moved on to its status a month before it was due (done: on the day).
+        The roadmaps service writes the status history, dated by ``at``."""
+        tandem, data, status = item
+        drafted = tandem.get("drafted_at") or at(data.due_date - timedelta(days=180), time(12))
+        (milestone,) = roadmap_service.import_milestones(
+            self.session, actor=None, system=True, adds=[(tandem["id"], data)], at=drafted
         )
-    return rows
+        if status != m.MilestoneStatus.PLANNED:
+            days = 0 if status == m.MilestoneStatus.DONE else 30
+            moved = max(drafted, at(data.due_date - timedelta(days=days), time(12)))
+            roadmap_service.import_milestones(
+                self.session,
+                actor=None,
+                system=True,
+                updates=[(milestone.id, m.MilestoneUpdate(status=status))],
+                at=moved,
+            )
+        return milestone
+
+
+def restamp(row: SQLModel, **values: Any) -> SQLModel:
+    """Set on a row a service has just written what that service stamps as "now" or does
+    not take at all: the demo replays the past (a challenge dated by its session's day,
+    a roadmap by its draft, a question's opening and closing, a challenge's participant)
+    and marks its invented rows ``is_example``. Written with the caller's transaction."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    return row

@@ -12,7 +12,8 @@ from peerlearn import demo
 from peerlearn import models as m
 from peerlearn.db import make_engine, table_counts, upgrade
 from peerlearn.demo import DemoDataError, load_demo, read_spec, synthetic_spec
-from peerlearn.errors import InvalidInput
+from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.services import roadmaps
 
 CIE = "#connectedinEurope"
 CIE_CITIES = {
@@ -144,6 +145,14 @@ def test_synthetic_data_is_deterministic():
     assert synthetic_spec(3, **vocabulary) == first
     assert synthetic_spec(4, **vocabulary) != first
     assert len(first["city"]) == 120 and len(first["milestone"]) == 240
+
+
+@pytest.mark.parametrize("scale", [2, 20])
+def test_every_synthetic_common_challenge_groups_a_challenge(scale):
+    # The common challenges service refuses an empty group; the loader goes through it.
+    spec = synthetic_spec(scale, themes=["Energy", "Mobility"], categories=list("ABCDE"))
+    joined = {row["common"] for row in spec["challenge"] if "common" in row}
+    assert spec["common_challenge"] and {g["key"] for g in spec["common_challenge"]} == joined
 
 
 @pytest.mark.parametrize("scale", [0, -1, 1.5, "2", True, None])
@@ -467,7 +476,55 @@ def test_inconsistent_demo_data_is_refused_with_a_reason(session, break_it, mess
         load_with_catalogue(session, spec)
 
 
-def test_a_failed_load_leaves_the_session_usable_and_a_later_load_completes(
+@pytest.mark.parametrize(
+    ("break_it", "error", "message"),
+    [
+        # The input models' checks, as on every other door.
+        (lambda s: s["question"][0].update(text=" "), InvalidInput, "The question must not"),
+        (lambda s: s["challenge"][0].update(priority=5), InvalidInput, "The priority must be"),
+        (lambda s: s["event"][0].update(title=""), InvalidInput, "The event's title must not"),
+        # The services' own checks: two sessions of an event named alike at one time.
+        (
+            lambda s: s["session"].append(
+                dict(s["session"][0], key="again", title=s["session"][0]["title"].upper())
+            ),
+            Conflict,
+            "already has a session named",
+        ),
+    ],
+)
+def test_the_services_check_the_demo_data_like_any_other_input(session, break_it, error, message):
+    spec = cie_spec()
+    break_it(spec)
+    with pytest.raises(error, match=message):
+        load_with_catalogue(session, spec)
+
+
+def test_a_city_spelt_with_or_without_accents_is_one_city_for_the_demo_too(session):
+    # The city service folds accents ("Málaga" is "Malaga"); the demo goes through it.
+    session.add(m.City(name="Málaga", country="Spain"))
+    session.commit()
+    with pytest.raises(Conflict, match="A city named 'Málaga' in Spain already exists"):
+        load_demo(session)
+
+
+def test_milestones_and_their_history_are_written_by_the_roadmaps_service(session, monkeypatch):
+    calls = []
+    real = roadmaps.import_milestones
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roadmaps, "import_milestones", spy)
+    load_demo(session)
+
+    assert calls and all(call["system"] and call["at"] is not None for call in calls)
+    added = sum(len(call.get("adds", ())) for call in calls)
+    assert added == session.exec(select(func.count()).select_from(m.Milestone)).one() == 22
+
+
+def test_a_failed_load_writes_nothing_and_a_later_load_completes(
     session, engine, tmp_path, monkeypatch
 ):
     broken = tmp_path / "demo"
@@ -482,7 +539,8 @@ def test_a_failed_load_leaves_the_session_usable_and_a_later_load_completes(
 
     with pytest.raises(DemoDataError, match="unknown city of the tandem 'Pirna'"):
         load_demo(session)
-    assert table_counts(engine)["milestone"] == 0
+    # One transaction: the catalogue and the network's first phases went too.
+    assert not any(table_counts(engine).values())
 
     monkeypatch.undo()
     load_demo(session)
