@@ -41,7 +41,15 @@ from peerlearn.models import (
 )
 from peerlearn.names import loose_key
 from peerlearn.services.permissions import require_coordinator, require_reader
-from peerlearn.services.store import commit, get, get_active, now, refuse_if_used
+from peerlearn.services.store import (
+    commit,
+    get,
+    get_active,
+    kept,
+    kept_if_any,
+    now,
+    refuse_if_used,
+)
 from peerlearn.services.text import choice
 
 M = TypeVar("M", bound=SQLModel)
@@ -231,17 +239,40 @@ def _city_exists_message(city: City) -> str:
     return f"A city named '{city.name}' in {city.country} already exists{_archived_hint(city)}."
 
 
+_CITY_KEYS = "network.city_keys"
+
+
+def _city_keys(session: Session) -> dict[tuple[str, str], set[int]]:
+    """Every stored city's key and ids; read once per import or demo load (kept), since
+    they add cities one by one and comparing each with all again grows with the square."""
+
+    def build() -> dict[tuple[str, str], set[int]]:
+        keys: dict[tuple[str, str], set[int]] = {}
+        for ident, name, country in session.exec(select(City.id, City.name, City.country)):
+            keys.setdefault(_city_key(name, country), set()).add(ident)
+        return keys
+
+    return kept(session, _CITY_KEYS, build)
+
+
+def _city_keys_moved(
+    session: Session, city: City, old: tuple[str, str] | None, *, gone: bool = False
+) -> None:
+    """Keep the kept keys right after ``city`` was added, renamed or deleted."""
+    keys = kept_if_any(session, _CITY_KEYS)
+    if keys is None:
+        return
+    if old is not None:
+        keys.get(old, set()).discard(city.id)
+    if not gone:
+        keys.setdefault(_city_key(city.name, city.country), set()).add(city.id)
+
+
 def _city_clash(
     session: Session, name: str, country: str, *, exclude_id: int | None = None
 ) -> City | None:
-    key = _city_key(name, country)
-    # Columns, not rows: an import adds cities one by one, each compared with all.
-    for ident, stored_name, stored_country in session.exec(
-        select(City.id, City.name, City.country)
-    ):
-        if ident != exclude_id and _city_key(stored_name, stored_country) == key:
-            return session.get(City, ident)
-    return None
+    others = _city_keys(session).get(_city_key(name, country), set()) - {exclude_id}
+    return session.get(City, min(others)) if others else None
 
 
 def add_city(
@@ -259,6 +290,7 @@ def add_city(
         session,
         conflict=f"A city named '{data.name}' in {data.country} already exists.",
     )
+    _city_keys_moved(session, city, None)
     return city
 
 
@@ -272,12 +304,14 @@ def update_city(
     result = _city_result(city, data)
     if clash := _city_clash(session, result.name, result.country, exclude_id=city.id):
         raise Conflict(_city_exists_message(clash), field="name")
+    old = _city_key(city.name, city.country)
     for field, value in result.model_dump().items():
         setattr(city, field, value)
     commit(
         session,
         conflict=f"A city named '{result.name}' in {result.country} already exists.",
     )
+    _city_keys_moved(session, city, old)
     return city
 
 
@@ -317,6 +351,7 @@ def delete_city(session: Session, *, actor: User, city_id: int) -> None:
         session,
         conflict=f"The city '{city.name}' is still referenced elsewhere; archive it instead.",
     )
+    _city_keys_moved(session, city, _city_key(city.name, city.country), gone=True)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel
 from peerlearn.errors import Conflict, NotFound
 
 M = TypeVar("M", bound=SQLModel)
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -66,6 +67,7 @@ def commit(
 
 
 _ONE_TRANSACTION = "peerlearn.one_transaction"
+_KEPT = "peerlearn.kept"
 
 
 @contextmanager
@@ -83,11 +85,33 @@ def one_transaction(session: Session) -> Iterator[Session]:
     try:
         yield session
     except BaseException:
-        session.info.pop(_ONE_TRANSACTION, None)
+        _leave(session)
         session.rollback()
         raise
-    session.info.pop(_ONE_TRANSACTION, None)
+    _leave(session)
     commit(session)
+
+
+def _leave(session: Session) -> None:
+    session.info.pop(_ONE_TRANSACTION, None)
+    session.info.pop(_KEPT, None)
+
+
+def kept(session: Session, name: str, build: Callable[[], T]) -> T:
+    """``build()``, kept for the rest of the session's one_transaction (built afresh on
+    every call outside one): a batch of service calls then reads it once, and the service
+    that changes what it holds keeps it up to date through :func:`kept_if_any`."""
+    if not session.info.get(_ONE_TRANSACTION):
+        return build()
+    memo = session.info.setdefault(_KEPT, {})
+    if name not in memo:
+        memo[name] = build()
+    return memo[name]
+
+
+def kept_if_any(session: Session, name: str) -> object | None:
+    """What :func:`kept` keeps under ``name`` in this one_transaction, or None."""
+    return session.info.get(_KEPT, {}).get(name)
 
 
 def refuse_if_used(session: Session, label: str, uses: dict[str, object]) -> None:
