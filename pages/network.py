@@ -3,7 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from peerlearn.models import CityCreate, Role, TandemCreate, TandemUpdate, UserRole
+from peerlearn.models import (
+    CityCreate,
+    MembershipCreate,
+    Role,
+    TandemCreate,
+    TandemUpdate,
+    UserRole,
+)
 from peerlearn.services import network as net
 from peerlearn.services import tandems as tandem_service
 from peerlearn.ui.auth import require_user
@@ -124,7 +131,9 @@ with cities_tab:
                     ),
                 )
                 net.set_membership(
-                    session, actor=user, network_id=network_id, city_id=city.id, role=role
+                    session,
+                    actor=user,
+                    data=MembershipCreate(network_id=network_id, city_id=city.id, role=role),
                 )
                 return city
 
@@ -153,7 +162,11 @@ with cities_tab:
             if apply and action == "Set the role":
                 save(
                     lambda s: net.set_membership(
-                        s, actor=user, network_id=network_id, city_id=city_id, role=new_role
+                        s,
+                        actor=user,
+                        data=MembershipCreate(
+                            network_id=network_id, city_id=city_id, role=new_role
+                        ),
                     ),
                     success="Role saved",
                     reset=refill("net_city_role") | new_version(CITIES_EDITOR),

@@ -222,6 +222,19 @@ class Membership(SQLModel, table=True):
     role: str = Field(default=Role.MEMBER, max_length=20)
 
 
+class MembershipCreate(Input):
+    """A city in a network with its role; given again, it changes the role."""
+
+    network_id: int
+    city_id: int
+    role: str = Role.MEMBER
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: object) -> str:
+        return one_of(value, Role, label="The role")
+
+
 class Theme(SQLModel, table=True):
     """An exchange topic: energy, mobility, urban data platforms, ..."""
 

@@ -213,9 +213,7 @@ class Loader:
             [(key, (key, role)) for key, role in members],
             lambda item: self.call(
                 network_service.set_membership,
-                network_id=network_id,
-                city_id=item[0][1],
-                role=item[1],
+                data=m.MembershipCreate(network_id=network_id, city_id=item[0][1], role=item[1]),
             ),
         )
         member_cities = {row["city"] for row in spec.get("member", [])}

@@ -33,6 +33,7 @@ from peerlearn.models import (
     CityCreate,
     CityUpdate,
     Membership,
+    MembershipCreate,
     Network,
     Role,
     Tandem,
@@ -208,7 +209,11 @@ def write_cities(context: Context) -> None:
             city = add_city(session, data=CityCreate(**values), **who)
             if network is not None and item.write.get("role"):
                 set_membership(
-                    session, network_id=network.id, city_id=city.id, role=item.write["role"], **who
+                    session,
+                    data=MembershipCreate(
+                        network_id=network.id, city_id=city.id, role=item.write["role"]
+                    ),
+                    **who,
                 )
     for item in context.updates:
         with writing(item):
@@ -218,9 +223,9 @@ def write_cities(context: Context) -> None:
             if network is not None and "role" in item.write:
                 set_membership(
                     session,
-                    network_id=network.id,
-                    city_id=item.target_id,
-                    role=item.write["role"],
+                    data=MembershipCreate(
+                        network_id=network.id, city_id=item.target_id, role=item.write["role"]
+                    ),
                     **who,
                 )
 

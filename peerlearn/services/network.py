@@ -25,12 +25,12 @@ from peerlearn.models import (
     CityCreate,
     CityUpdate,
     Membership,
+    MembershipCreate,
     Milestone,
     Network,
     NetworkCreate,
     NetworkUpdate,
     Participant,
-    Role,
     Tandem,
     TandemCity,
     Theme,
@@ -50,7 +50,6 @@ from peerlearn.services.store import (
     now,
     refuse_if_used,
 )
-from peerlearn.services.text import choice
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -525,23 +524,20 @@ def set_membership(
     session: Session,
     *,
     actor: User | None,
-    network_id: int,
-    city_id: int,
-    role: str,
+    data: MembershipCreate,
     system: bool = False,
 ) -> Membership:
-    """Make the city a member of the network with ``role``, or change its role there."""
+    """Make the city a member of the network with its role, or change its role there."""
     if not system:
         require_coordinator(actor)
-    network = get_active(session, Network, network_id, label="network")
-    city = get_active(session, City, city_id, label="city")
-    role = choice(role, Role, label="The role", field="role")
+    network = get_active(session, Network, data.network_id, label="network")
+    city = get_active(session, City, data.city_id, label="city")
     membership = _membership(session, network, city)
     if membership is None:
-        membership = Membership(network_id=network.id, city_id=city.id, role=role)
+        membership = Membership(network_id=network.id, city_id=city.id, role=data.role)
         session.add(membership)
     else:
-        membership.role = role
+        membership.role = data.role
     commit(session, conflict=f"{city.name} is already a member of the network '{network.name}'.")
     return membership
 

@@ -280,9 +280,9 @@ def test_tandems_add_and_update_by_network_and_name(session, world, unchanged):
     network_svc.set_membership(
         session,
         actor=world.coordinator,
-        network_id=world.network.id,
-        city_id=world.utrecht.id,
-        role="member",
+        data=m.MembershipCreate(
+            network_id=world.network.id, city_id=world.utrecht.id, role="member"
+        ),
     )
     energy = m.Theme(name="Energy")
     session.add(energy)
@@ -644,7 +644,7 @@ def test_a_service_refusing_a_row_while_writing_names_it_and_stores_nothing(
     real = import_network.set_membership
 
     def refuse_graz(session, **kwargs):
-        if kwargs["role"] == "fellow":
+        if kwargs["data"].role == "fellow":
             raise Conflict("Graz is already a member of the network.")
         return real(session, **kwargs)
 

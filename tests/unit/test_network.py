@@ -570,13 +570,15 @@ def test_list_cities_of_a_network_with_roles(session, world, reader):
         session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
     )
     svc.set_membership(
-        session, actor=world.coordinator, network_id=other.id, city_id=berlin.id,
-        role=m.Role.LIGHTHOUSE,
-    )  # fmt: skip
+        session,
+        actor=world.coordinator,
+        data=m.MembershipCreate(network_id=other.id, city_id=berlin.id, role=m.Role.LIGHTHOUSE),
+    )
     svc.set_membership(
-        session, actor=world.coordinator, network_id=other.id, city_id=world.arezzo.id,
-        role="follower",
-    )  # fmt: skip
+        session,
+        actor=world.coordinator,
+        data=m.MembershipCreate(network_id=other.id, city_id=world.arezzo.id, role="follower"),
+    )
     listing = svc.list_cities(session, actor=reader, network_id=other.id)
     assert [(e.city.name, e.role) for e in listing] == [
         ("Arezzo", "follower"),
@@ -602,11 +604,17 @@ def test_list_cities_refuses_unknown_network_and_signed_out(session, world):
 def _rows(world) -> list[dict]:
     """What a data editor of the world's cities holds, plus one new row."""
     return [
-        {"id": c.id, "name": c.name, "country": c.country, "latitude": c.latitude,
-         "longitude": c.longitude}
+        {
+            "id": c.id,
+            "name": c.name,
+            "country": c.country,
+            "latitude": c.latitude,
+            "longitude": c.longitude,
+        }
         for c in (world.arezzo, world.arnsberg, world.utrecht, world.pirna)
-    ] + [{"id": None, "name": "Berlin", "country": "Germany", "latitude": 52.52,
-          "longitude": 13.40}]  # fmt: skip
+    ] + [
+        {"id": None, "name": "Berlin", "country": "Germany", "latitude": 52.52, "longitude": 13.40}
+    ]
 
 
 def _stored_cities(session) -> list[tuple]:
@@ -682,13 +690,19 @@ BAD_ROWS = [
     (3, {"id": 2.5}, "Row 4, column 'id': The id must be a whole number"),
     (3, {"id": "abc"}, "Row 4, column 'id'"),
     (4, {"lattitude": 1}, "Row 5, column 'lattitude': There is no such column"),
-    (4, {"name": "arnsberg", "country": "germany"},
-     "New row 5, column 'name': The city 'arnsberg' in germany is also in the row of "
-     "Arnsberg (id {arnsberg_id})."),
-    (3, {"name": "UTRECHT", "country": "Netherlands"},
-     "{pirna}, column 'name': The city 'UTRECHT' in Netherlands is also in the row of "
-     "Utrecht (id {utrecht_id})."),
-]  # fmt: skip
+    (
+        4,
+        {"name": "arnsberg", "country": "germany"},
+        "New row 5, column 'name': The city 'arnsberg' in germany is also in the row of "
+        "Arnsberg (id {arnsberg_id}).",
+    ),
+    (
+        3,
+        {"name": "UTRECHT", "country": "Netherlands"},
+        "{pirna}, column 'name': The city 'UTRECHT' in Netherlands is also in the row of "
+        "Utrecht (id {utrecht_id}).",
+    ),
+]
 
 
 def _named(message: str, world) -> str:
@@ -772,15 +786,21 @@ def test_set_membership_adds_then_changes_role(session, world):
         session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
     )
     membership = svc.set_membership(
-        session, actor=world.coordinator, network_id=world.network.id, city_id=berlin.id,
-        role=" Lighthouse ",
-    )  # fmt: skip
+        session,
+        actor=world.coordinator,
+        data=m.MembershipCreate(
+            network_id=world.network.id, city_id=berlin.id, role=" Lighthouse "
+        ),
+    )
     assert membership.role == "lighthouse"
     assert _memberships(session, world.network)["Berlin"] == "lighthouse"
     svc.set_membership(
-        session, actor=world.coordinator, network_id=world.network.id, city_id=berlin.id,
-        role=m.Role.OBSERVER,
-    )  # fmt: skip
+        session,
+        actor=world.coordinator,
+        data=m.MembershipCreate(
+            network_id=world.network.id, city_id=berlin.id, role=m.Role.OBSERVER
+        ),
+    )
     memberships = _memberships(session, world.network)
     assert memberships["Berlin"] == "observer"
     assert len(memberships) == 5
@@ -789,9 +809,12 @@ def test_set_membership_adds_then_changes_role(session, world):
 def test_set_membership_refuses_unknown_role(session, world, unchanged):
     with unchanged(), pytest.raises(InvalidInput, match="lighthouse, follower") as caught:
         svc.set_membership(
-            session, actor=world.coordinator, network_id=world.network.id,
-            city_id=world.arezzo.id, role="leader",
-        )  # fmt: skip
+            session,
+            actor=world.coordinator,
+            data=m.MembershipCreate(
+                network_id=world.network.id, city_id=world.arezzo.id, role="leader"
+            ),
+        )
     assert caught.value.field == "role"
     assert _memberships(session, world.network)["Arezzo"] == "member"
 
@@ -799,7 +822,9 @@ def test_set_membership_refuses_unknown_role(session, world, unchanged):
 def test_set_membership_refuses_unknown_or_archived(session, world, unchanged):
     def attempt(network_id, city_id):
         svc.set_membership(
-            session, actor=world.coordinator, network_id=network_id, city_id=city_id, role="fellow"
+            session,
+            actor=world.coordinator,
+            data=m.MembershipCreate(network_id=network_id, city_id=city_id, role="fellow"),
         )
 
     with unchanged(), pytest.raises(NotFound, match="No network"):
@@ -821,9 +846,12 @@ def test_set_membership_refuses_unknown_or_archived(session, world, unchanged):
 def test_set_membership_refuses_wrong_actor(session, world, intruder, unchanged):
     with unchanged(), pytest.raises(PermissionDenied):
         svc.set_membership(
-            session, actor=intruder, network_id=world.network.id, city_id=world.arezzo.id,
-            role="lighthouse",
-        )  # fmt: skip
+            session,
+            actor=intruder,
+            data=m.MembershipCreate(
+                network_id=world.network.id, city_id=world.arezzo.id, role="lighthouse"
+            ),
+        )
     assert _memberships(session, world.network)["Arezzo"] == "member"
 
 
@@ -832,9 +860,10 @@ def test_remove_membership(session, world):
         session, actor=world.coordinator, data=CityCreate(name="Berlin", country="Germany")
     )
     svc.set_membership(
-        session, actor=world.coordinator, network_id=world.network.id, city_id=berlin.id,
-        role="member",
-    )  # fmt: skip
+        session,
+        actor=world.coordinator,
+        data=m.MembershipCreate(network_id=world.network.id, city_id=berlin.id, role="member"),
+    )
     svc.remove_membership(
         session, actor=world.coordinator, network_id=world.network.id, city_id=berlin.id
     )

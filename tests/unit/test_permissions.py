@@ -296,7 +296,11 @@ CALLS = {
     network.list_cities: (lambda s, w, a: network.list_cities(s, actor=a), READ),
     network.set_membership: (
         lambda s, w, a: network.set_membership(
-            s, actor=a, network_id=w.network.id, city_id=w.lone_city.id, role="observer"
+            s,
+            actor=a,
+            data=m.MembershipCreate(
+                network_id=w.network.id, city_id=w.lone_city.id, role="observer"
+            ),
         ),
         C,
     ),

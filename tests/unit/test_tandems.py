@@ -69,9 +69,7 @@ def add_city(session, world, name="Berlin", country="Germany", member=True) -> m
         net.set_membership(
             session,
             actor=world.coordinator,
-            network_id=world.network.id,
-            city_id=city.id,
-            role="member",
+            data=m.MembershipCreate(network_id=world.network.id, city_id=city.id, role="member"),
         )
     return city
 
@@ -175,7 +173,9 @@ def test_tandem_names_are_unique_per_network_only(session, world):
     )
     for city in (world.arezzo, world.arnsberg):
         net.set_membership(
-            session, actor=world.coordinator, network_id=other.id, city_id=city.id, role="fellow"
+            session,
+            actor=world.coordinator,
+            data=m.MembershipCreate(network_id=other.id, city_id=city.id, role="fellow"),
         )
     tandem = add(
         session,
@@ -437,7 +437,9 @@ def test_list_tandems_filters_by_network_and_archive(session, world):
     )
     for city in (world.arezzo, world.pirna):
         net.set_membership(
-            session, actor=world.coordinator, network_id=other.id, city_id=city.id, role="member"
+            session,
+            actor=world.coordinator,
+            data=m.MembershipCreate(network_id=other.id, city_id=city.id, role="member"),
         )
     add(
         session,
