@@ -126,6 +126,7 @@ class Network(SQLModel, table=True):
 class NetworkCreate(Input):
     name: str = Field(title="The network name", min_length=1, max_length=NAME_MAX)
     description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+    is_example: bool = False  # invented (the demo's), said so on every screen
 
 
 class NetworkUpdate(Input):
@@ -316,6 +317,7 @@ class TandemCreate(TandemFields):
     theme_id: int | None = None
     deadline: date | None = None
     description: str = Field(default="", title="The description", max_length=TEXT_MAX)
+    is_example: bool = False  # invented (the demo's), said so on Roadmaps and in Excel
 
 
 class TandemUpdate(TandemFields):
@@ -785,6 +787,7 @@ class ChallengeCreate(ChallengeFields):
     theme_id: int | None = None
     session_id: int | None = None
     priority: int = 2
+    is_example: bool = False  # invented (an example tandem's)
 
 
 class ChallengeUpdate(ChallengeFields):

@@ -10,9 +10,9 @@ import. The services act for :func:`system_actor`; milestones go through
 ``roadmaps.import_milestones(system=True, at=...)``, which also writes their status
 history, dated when it happened. Only the live rows of past sessions (participants,
 their answers and dot votes) are inserted in bulk: the live services take them from a
-phone in an open session, at the current time. What the services do not know of (the
-demo's ``is_example`` flag, a challenge dated by its session, a question's opening
-times) is set by :func:`backdate` right after the service call. The loader itself
+phone in an open session, at the current time. What the services stamp as now (a
+challenge dated by its session, a question's opening times, a roadmap's draft) is set by
+:func:`restamp` right after the service call. The loader itself
 checks what the data must say but no service could tell (unknown names, tandems of
 fewer than two cities, milestones after their tandem's deadline, ...).
 
@@ -194,9 +194,12 @@ class Loader:
         net = spec["network"]
 
         def add_network(net: Mapping[str, Any]) -> m.Network:
-            data = m.NetworkCreate(name=net["name"], description=net.get("description", ""))
-            row = self.call(network_service.add_network, data=data)
-            return restamp(row, is_example=net.get("is_example", False))
+            data = m.NetworkCreate(
+                name=net["name"],
+                description=net.get("description", ""),
+                is_example=net.get("is_example", False),
+            )
+            return self.call(network_service.add_network, data=data)
 
         ids = self.through(m.Network, ("name",), [((net["name"],), net)], add_network, fold=True)
         network_id = ids[(net["name"],)]
@@ -242,9 +245,9 @@ class Loader:
                 theme_id=tandem["theme_id"],
                 deadline=tandem["deadline"],
                 description=row.get("description", ""),
+                is_example=tandem["is_example"],
             )
-            created = self.call(tandem_service.add_tandem, data=data)
-            return restamp(created, is_example=tandem["is_example"])
+            return self.call(tandem_service.add_tandem, data=data)
 
         ids = self.through(m.Tandem, ("network_id", "name"), rows, add_tandem)
         for (_, name), ident in ids.items():
@@ -487,14 +490,14 @@ class Loader:
                 theme_id=self.ref(self.themes, row["theme"], "theme") if "theme" in row else None,
                 session_id=raised.get("id"),
                 priority=row.get("priority", 2),
+                # Text nobody wrote down is invented: an example tandem's challenges are.
+                is_example=row.get("is_example", tandem["is_example"]),
             )
             past = {
                 "created_at": start.replace(tzinfo=UTC) if start else None,
                 "participant_id": self.ref(participants, token, "participant")["id"]
                 if token
                 else None,
-                # Text nobody wrote down is invented: an example tandem's challenges are.
-                "is_example": row.get("is_example", tandem["is_example"]),
             }
             key = (tandem["id"], row["text"])
             if "common" in row:
@@ -632,8 +635,8 @@ class Loader:
 def restamp(row: SQLModel, **values: Any) -> SQLModel:
     """Set on a row a service has just written what that service stamps as "now" or does
     not take at all: the demo replays the past (a challenge dated by its session's day,
-    a roadmap by its draft, a question's opening and closing, a challenge's participant)
-    and marks its invented rows ``is_example``. Written with the caller's transaction."""
+    a roadmap by its draft, a question's opening and closing, a challenge's participant).
+    Written with the caller's transaction."""
     for name, value in values.items():
         setattr(row, name, value)
     return row

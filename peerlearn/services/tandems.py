@@ -174,6 +174,7 @@ def add_tandem(
         theme_id=theme_id,
         deadline=data.deadline,
         description=data.description,
+        is_example=data.is_example,
     )
     session.add(tandem)
     _flush(session, conflict=conflict)
