@@ -54,7 +54,7 @@ def presenter_keys(user: User | None, snap: Snapshot) -> None:
     result = _keys(key="presenter_keys", on_pressed_change=_pressed, height=0)
     pressed = getattr(result, "pressed", None)
     if pressed:
-        save(lambda s: apply(s, user, snap, str(pressed).split(":")[0]))
+        save(lambda s: apply(s, user, snap, str(pressed).split(":")[0]), fragment=True)
     st.caption(HINT)
 
 

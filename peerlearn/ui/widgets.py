@@ -36,6 +36,7 @@ def save(
     reset: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
     then: Callable[[T], object] | None = None,
     where: str | None = None,
+    fragment: bool = False,
 ) -> None:
     """Run a service call that writes, in its own session: the one way screens save.
 
@@ -56,6 +57,9 @@ def save(
     ``where`` is for a save in a widget's callback (a phone's tap): the run that
     follows a callback is the redraw already, so none is asked for, and the outcome,
     refusal or success, is told in place where the page calls :func:`note`.
+
+    ``fragment`` redraws only the fragment the save was made from, for the big screen,
+    which must not fade while it is redrawn (its toast waits for the next whole run).
     """
     try:
         with db() as session:
@@ -76,7 +80,7 @@ def save(
             st.session_state[NOTE] = ("success", message, where)
         return
     st.session_state[FLASH] = (message, values)
-    st.rerun()
+    st.rerun(scope="fragment" if fragment else "app")
 
 
 def note(where: str) -> bool:
