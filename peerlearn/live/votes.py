@@ -20,7 +20,7 @@ from peerlearn.models import (
     Vote,
 )
 from peerlearn.services.permissions import require_session_access
-from peerlearn.services.store import commit, get_active
+from peerlearn.services.store import commit, get_active, lock
 
 
 def _whole(dots: object) -> int:
@@ -73,6 +73,10 @@ def vote(session: Session, *, token: str, common_challenge_id: int, dots: int) -
     """Put ``dots`` on a group of the ballot, replacing the participant's earlier dots
     on it (0 takes them back), within the session's budget."""
     participant, row = participant_in_live_session(session, token=token)
+    # One budget check at a time per session: dots tapped together (two tabs, or the
+    # city's people at once) are each checked against what the others placed.
+    lock(session, row)
+    session.refresh(row)
     if row.voting_closed_at is not None:
         raise Conflict("Voting is closed; the ranking is on the big screen.")
     dots = _whole(dots)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -42,6 +42,22 @@ def _name(row) -> str:
         if getattr(row, attribute, None):
             return f"'{getattr(row, attribute)}'"
     return f"#{row.id}"
+
+
+def lock(session: Session, row: SQLModel) -> None:
+    """Hold ``row`` until this transaction ends, so that a check then write (a budget
+    read, then a vote written) cannot interleave with another's doing the same.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks and reads
+    outside a transaction until the first write, so a write comes first: a no-op UPDATE
+    of the row starts the write transaction (one writer at a time) before the read.
+    """
+    table = type(row).__table__
+    where = table.c.id == row.id
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(table).where(where).values(id=table.c.id))
+    else:
+        session.execute(select(table.c.id).where(where).with_for_update())
 
 
 def count(session: Session, statement) -> int:

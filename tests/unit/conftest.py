@@ -1,3 +1,3 @@
 """Fixtures of the unit tests beyond tests/conftest.py: the live session's."""
 
-from tests.unit.live_fixtures import code, quiz  # noqa: F401
+from tests.unit.live_fixtures import code, groups, quiz  # noqa: F401

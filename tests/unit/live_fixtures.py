@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from peerlearn import models as m
-from peerlearn.live import answers, joining, lifecycle
+from peerlearn.live import answers, ballot, joining, lifecycle
 from peerlearn.live import quiz as live_quiz
 from peerlearn.live import snapshot as snapshots
 
@@ -51,6 +51,20 @@ def code(session, world):
     """The workshop session, open for phones: its join code."""
     row = lifecycle.start_live(session, actor=world.facilitator, session_id=world.workshop.id)
     return row.join_code
+
+
+@pytest.fixture
+def groups(session, world, code):
+    """Three common challenges on the (live) workshop's ballot."""
+    rows = [
+        m.CommonChallenge(network_id=world.network.id, session_id=world.workshop.id, name=name)
+        for name in ("Funding", "Skills", "Pirna funding")
+    ]
+    session.add_all(rows)
+    session.flush()
+    ballot.put_on_ballot(session, world.workshop.id, [g.id for g in rows])
+    session.commit()
+    return rows
 
 
 def join(session, code, city, name="", key="browser", address=None) -> m.Participant:

@@ -18,20 +18,6 @@ from peerlearn.services import common_challenges
 from tests.unit.live_fixtures import join, snap
 
 
-@pytest.fixture
-def groups(session, world, code):
-    """Three common challenges on the (live) workshop's ballot."""
-    rows = [
-        m.CommonChallenge(network_id=world.network.id, session_id=world.workshop.id, name=name)
-        for name in ("Funding", "Skills", "Pirna funding")
-    ]
-    session.add_all(rows)
-    session.flush()
-    ballot.put_on_ballot(session, world.workshop.id, [g.id for g in rows])
-    session.commit()
-    return rows
-
-
 def _settings(session, world, **changes):
     lifecycle.update_settings(
         session,
