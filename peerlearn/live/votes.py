@@ -122,7 +122,8 @@ def vote(session: Session, *, token: str, common_challenge_id: int, dots: int) -
 def add_dots(session: Session, *, token: str, common_challenge_id: int, by: int) -> Vote | None:
     """One tap of "+" (``by=1``) or "−" (``by=-1``): the dots already on the group
     change by ``by``, so taps that come faster than the screen redraws all count."""
-    participant, _ = participant_and_session(session, token=token)
+    participant, row = participant_and_session(session, token=token)
+    lock(session, row)  # two taps on one card at once both count
     placed = session.scalar(
         select(Vote.dots).where(
             Vote.common_challenge_id == common_challenge_id, Vote.participant_id == participant.id

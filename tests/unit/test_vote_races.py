@@ -60,3 +60,16 @@ def test_dots_placed_together_never_pass_the_budget(engine, session, world, code
             ],
         )
         assert _placed(session) <= 3
+
+
+def test_taps_on_one_card_together_all_count(engine, session, world, code, groups):
+    """Two "+" on the same card at once put two dots, not one."""
+    token, group_id = join(session, code, world.arezzo).token, groups[0].id
+    for _ in range(ROUNDS):
+        session.execute(delete(m.Vote))
+        session.commit()
+        tap = lambda s: votes.add_dots(  # noqa: E731
+            s, token=token, common_challenge_id=group_id, by=1
+        )
+        _at_once(engine, [tap, tap])
+        assert _placed(session) == 2
