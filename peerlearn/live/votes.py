@@ -69,18 +69,30 @@ def _placed(session: Session, participant: Participant, *, per_city: bool, leave
     return int(session.scalar(statement))
 
 
+def _locked(session: Session, token: str) -> tuple[Participant, EventSession]:
+    """The phone's participant and live session, the session's row locked: one budget
+    check at a time per session, so dots tapped together (two tabs, or the city's
+    people at once) are each checked against what the others placed."""
+    participant, row = participant_in_live_session(session, token=token)
+    lock(session, row)
+    session.refresh(row)
+    return participant, row
+
+
 def vote(session: Session, *, token: str, common_challenge_id: int, dots: int) -> Vote | None:
     """Put ``dots`` on a group of the ballot, replacing the participant's earlier dots
     on it (0 takes them back), within the session's budget."""
-    participant, row = participant_in_live_session(session, token=token)
-    # One budget check at a time per session: dots tapped together (two tabs, or the
-    # city's people at once) are each checked against what the others placed.
-    lock(session, row)
-    session.refresh(row)
+    participant, row = _locked(session, token)
+    return _place(session, participant, row, common_challenge_id, dots)
+
+
+def _place(
+    session: Session, participant: Participant, row: EventSession, group_id: int, dots: int
+) -> Vote | None:
     if row.voting_closed_at is not None:
         raise Conflict("Voting is closed; the ranking is on the big screen.")
     dots = _whole(dots)
-    group = _on_ballot(session, row, common_challenge_id)
+    group = _on_ballot(session, row, group_id)
     per_city = row.vote_mode == CountMode.CITY
     if per_city and participant.city_id is None:
         raise InvalidInput("Say which city you speak for before voting: each city has dots.")
@@ -122,19 +134,13 @@ def vote(session: Session, *, token: str, common_challenge_id: int, dots: int) -
 def add_dots(session: Session, *, token: str, common_challenge_id: int, by: int) -> Vote | None:
     """One tap of "+" (``by=1``) or "−" (``by=-1``): the dots already on the group
     change by ``by``, so taps that come faster than the screen redraws all count."""
-    participant, row = participant_and_session(session, token=token)
-    lock(session, row)  # two taps on one card at once both count
+    participant, row = _locked(session, token)  # two taps on one card at once both count
     placed = session.scalar(
         select(Vote.dots).where(
             Vote.common_challenge_id == common_challenge_id, Vote.participant_id == participant.id
         )
     )
-    return vote(
-        session,
-        token=token,
-        common_challenge_id=common_challenge_id,
-        dots=max(0, (placed or 0) + by),
-    )
+    return _place(session, participant, row, common_challenge_id, max(0, (placed or 0) + by))
 
 
 def my_votes(session: Session, *, token: str) -> dict[int, int]:
