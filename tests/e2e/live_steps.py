@@ -84,6 +84,28 @@ def click(page, name: str) -> None:
     wait_for_app_run(page)
 
 
+def press(page, name: str, check, what: str, timeout: float = 30.0) -> None:
+    """Click a button whose second click does no harm (open, close, reveal, save) until
+    the database shows what it did.
+
+    A click that lands while the fragment it sits in is being redrawn for the room (a
+    phone joined, an answer came in) can be dropped by the browser; a facilitator then
+    clicks again, and so does this. A failure names what the page showed."""
+    deadline = time.monotonic() + timeout
+    click(page, name)
+    while not check():
+        if time.monotonic() > deadline:
+            shown = page.locator("[data-testid='stAlert'], [data-testid='stException']")
+            texts = [t.strip() for t in shown.all_inner_texts() if t.strip()]
+            raise AssertionError(f"still not {what} after {timeout:.0f} s; the page said {texts}")
+        time.sleep(0.5)
+        button = page.get_by_role("button", name=name, exact=True)
+        if not check() and button.count() == 1 and button.is_enabled():
+            time.sleep(2.0)  # a slow run may still be saving the first click
+            if not check() and button.count() == 1 and button.is_enabled():
+                click(page, name)
+
+
 def until(check, what: str, timeout: float = 30.0) -> None:
     """Wait until the database shows what a click did: the next click then acts on the
     page that click redrew, not on the one it replaced."""
@@ -109,8 +131,7 @@ def next_and_open(page, url: str) -> None:
     click(page, "Next")
     until(lambda: row_of(url).current_question_id != before, "on the next question")
     wait_for_app_run(page)
-    click(page, "Open question")
-    until(lambda: question_state(url) == "open", "open")
+    press(page, "Open question", lambda: question_state(url) == "open", "open")
 
 
 def fresh_run(page, url: str, row_id: int) -> None:

@@ -24,6 +24,7 @@ from tests.e2e.live_steps import (
     drive,
     join,
     presenter_url,
+    press,
     question_state,
     row_of,
     shoot,
@@ -156,8 +157,7 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             # The quiz, with hidden results and a countdown kept for every question.
             staff.get_by_text("Settings: counting, hidden results", exact=False).click()
             staff.get_by_label("Hide results until the reveal").check()
-            click(staff, "Save settings")
-            until(lambda: row_of(live_db).results_hidden, "hiding results")
+            press(staff, "Save settings", lambda: row_of(live_db).results_hidden, "hiding results")
             staff.locator("[data-testid='stButtonGroup']").get_by_text("Quiz", exact=True).click()
             until(lambda: row_of(live_db).activity == "quiz", "on the quiz")
             _settle(staff)
@@ -171,8 +171,8 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             click(staff, "Next")
             until(lambda: row_of(live_db).current_question_id is not None, "on a question")
             staff.get_by_text("Question 1 of 4", exact=False).first.wait_for()
-            click(staff, "Open question")
-            until(lambda: question_state(live_db) == "open", "open")
+            _settle(staff)
+            press(staff, "Open question", lambda: question_state(live_db) == "open", "open")
             opened = _question(live_db)
             assert (opened.closes_at - opened.opened_at).total_seconds() == COUNTDOWN
 
@@ -198,8 +198,9 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             staff.get_by_text("Question 1 of 4 · closed").wait_for(timeout=15_000)
 
             # The reveal: the chart at once on the big screen, results on every phone.
-            click(staff, "Reveal results")
-            until(lambda: question_state(live_db) == "revealed", "revealed")
+            press(
+                staff, "Reveal results", lambda: question_state(live_db) == "revealed", "revealed"
+            )
             screen.get_by_text(re.compile(r"^The answer · ")).wait_for(timeout=10_000)
             screen.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
             assert not screen.get_by_text("Results are shown after the reveal.").count()
@@ -218,16 +219,14 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             until(lambda: _question(live_db).id != opened.id, "on the second question")
             staff.get_by_text("Question 2 of 4", exact=False).first.wait_for()
             assert field.input_value() == str(COUNTDOWN)
-            click(staff, "Open question")
-            until(lambda: question_state(live_db) == "open", "open")
+            press(staff, "Open question", lambda: question_state(live_db) == "open", "open")
             second = _question(live_db)
             assert (second.closes_at - second.opened_at).total_seconds() == COUNTDOWN
             for phone in phones:
                 phone.get_by_role("button", name="Public authorities", exact=True).click()
                 click(phone, "Send my answer")
                 phone.get_by_text("Your answer is saved").wait_for()
-            click(staff, "Close question")
-            until(lambda: question_state(live_db) == "closed", "closed")
+            press(staff, "Close question", lambda: question_state(live_db) == "closed", "closed")
             for phone in phones:  # the form leaves every phone with the close
                 phone.get_by_text("Answers are closed", exact=False).wait_for(timeout=15_000)
                 assert not phone.get_by_text("Change my answer").count()
