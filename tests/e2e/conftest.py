@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def database(tmp_path_factory) -> str:
     """A SQLite file at head with the demo network, a coordinator and a tandem member."""
     path = tmp_path_factory.mktemp("e2e") / "peerlearn.db"
     url = f"sqlite:///{path}"
+    seed(url)
+    return url
+
+
+def seed(url: str) -> None:
+    """The demo network and an account for each role, in the empty database ``url``."""
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as session:
@@ -87,7 +94,6 @@ def database(tmp_path_factory) -> str:
                 ),
             )
     engine.dispose()
-    return url
 
 
 def _port(offset: int) -> int:
@@ -217,6 +223,20 @@ def live_db(database, tmp_path) -> str:
     target = tmp_path / "live.db"
     shutil.copy(source, target)
     url = f"sqlite:///{target}"
+    add_facilitator(url)
+    return url
+
+
+@pytest.fixture
+def live_pg(pg_server, browser_ready) -> str:
+    """The same on PostgreSQL: a database of its own, seeded afresh."""
+    url = pg_server.create_database(f"live_{uuid.uuid4().hex[:8]}")
+    seed(url)
+    add_facilitator(url)
+    return url
+
+
+def add_facilitator(url: str) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         user_service.add_user(
@@ -231,4 +251,3 @@ def live_db(database, tmp_path) -> str:
             ),
         )
     engine.dispose()
-    return url
