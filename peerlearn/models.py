@@ -14,7 +14,16 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, NaiveDatetime, StringConstraints, field_validator, model_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 
 from peerlearn import rules
@@ -711,6 +720,8 @@ class CommonChallenge(SQLModel, table=True):
     category_id: int | None = fk("category.id", nullable=True)
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Counts saves: an edit made from an older read is told (services.store.unchanged_since).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class CommonChallengeCreate(Input):
@@ -734,6 +745,9 @@ class CommonChallengeUpdate(Input):
 
     name: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX, title="The name")
     description: str | None = Field(default=None, max_length=TEXT_MAX, title="The description")
+    # The version the editor read: a save over a newer one is refused. None saves over
+    # whatever is stored (an import, the command line).
+    version: int | None = Field(default=None, ge=1, title="The version")
 
     @field_validator("name", "description", mode="before")
     @classmethod
@@ -759,6 +773,8 @@ class Challenge(SQLModel, table=True):
     is_example: bool = False
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Counts saves: an edit made from an older read is told (services.store.unchanged_since).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 PRIORITIES = {1: "high", 2: "medium", 3: "low"}
@@ -797,6 +813,9 @@ class ChallengeUpdate(ChallengeFields):
     theme_id: int | None = None
     session_id: int | None = None
     priority: int = None
+    # The version the editor read: a save over a newer one is refused. None saves over
+    # whatever is stored (an import, the command line).
+    version: int | None = Field(default=None, ge=1, title="The version")
 
 
 class WallPostCreate(Input):
@@ -872,6 +891,8 @@ class Milestone(SQLModel, table=True):
     position: int = 0
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Counts saves: an edit made from an older read is told (services.store.unchanged_since).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 # A field a create needs, told apart from one given blank (the messages differ).
@@ -918,6 +939,10 @@ class MilestoneUpdate(Input):
     challenge_ids: list[int] | None = Field(default=None, title="The challenges")
     common_challenge_ids: list[int] | None = Field(default=None, title="The common challenges")
 
+    # The version the editor read: a save over a newer one is refused. None saves over
+    # whatever is stored (an import, the command line).
+    version: int | None = Field(default=None, ge=1, title="The version")
+
     @field_validator("title", mode="before")
     @classmethod
     def _title_given(cls, value: object) -> object:
@@ -958,6 +983,7 @@ class MilestoneCreate(MilestoneUpdate):
     # Defaults are validated too, so a title or due date left out is named.
     model_config = ConfigDict(**Input.model_config, validate_default=True)
 
+    version: None = Field(default=None, exclude=True)  # a new milestone has none yet
     title: str = Field(default=_NOT_GIVEN, min_length=1, max_length=TITLE_MAX, title="The title")
     due_date: date = Field(default=_NOT_GIVEN, title="The due date")
     description: str = Field(default="", max_length=TEXT_MAX, title="The description")
@@ -1076,3 +1102,29 @@ class UserTandem(SQLModel, table=True):
     tandem_id: int = Field(
         sa_column=Column(Integer, ForeignKey("tandem.id", ondelete="CASCADE"), primary_key=True)
     )
+
+
+COUNTED = "peerlearn.counted"  # session.info: rows whose version moved in this transaction
+
+
+def _count_save(_mapper, _connection, target) -> None:
+    """Any change to a counted row's columns moves its version once per transaction,
+    whoever saves it (an import, the command line), so an editor who read it before
+    is told."""
+    session = inspect(target).session
+    if session is None or not session.is_modified(target, include_collections=False):
+        return
+    counted = session.info.setdefault(COUNTED, set())
+    if (type(target), target.id) not in counted:
+        counted.add((type(target), target.id))
+        target.version += 1
+
+
+def _forget_counted(session, _transaction=None) -> None:
+    session.info.pop(COUNTED, None)
+
+
+for _counted in (CommonChallenge, Challenge, Milestone):
+    event.listen(_counted, "before_update", _count_save)
+event.listen(OrmSession, "after_commit", _forget_counted)
+event.listen(OrmSession, "after_rollback", _forget_counted)

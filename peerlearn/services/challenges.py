@@ -38,7 +38,7 @@ from peerlearn.services.permissions import (
     require_staff,
     require_tandem_access,
 )
-from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.store import commit, get, get_active, now, unchanged_since
 from peerlearn.services.text import clean_text
 
 
@@ -65,6 +65,7 @@ class ChallengeRow:
     session_title: str | None
     event_id: int | None
     common_challenge_id: int | None
+    version: int
 
 
 def tandem_city_ids(session: Session, tandem_id: int) -> set[int]:
@@ -135,6 +136,7 @@ def update_challenge(
     if challenge.archived_at is not None:
         raise InvalidInput("This challenge is archived; restore it before changing it.")
     values = data.changes()
+    unchanged_since(session, challenge, values.pop("version", None), what="challenge")
     _check_links(session, tandem, values)
     moved_from = challenge.session_id
     for key, value in values.items():
@@ -226,6 +228,7 @@ def list_challenges(
             EventSession.title,
             EventSession.event_id,
             Challenge.common_challenge_id,
+            Challenge.version,
         )
         .join(Tandem, Tandem.id == Challenge.tandem_id)
         .outerjoin(City, City.id == Challenge.city_id)

@@ -33,7 +33,7 @@ from peerlearn.models import (
     Vote,
 )
 from peerlearn.services.permissions import actor_tandem_ids, require_reader, require_staff
-from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.store import commit, get, get_active, now, unchanged_since
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class CommonChallengeRow:
     challenge_count: int
     vote_total: int
     challenges: list[MemberChallenge]
+    version: int
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def update_common_challenge(
     require_staff(actor)
     group = get_active(session, CommonChallenge, common_challenge_id, label="common challenge")
     changes = data.changes()
+    unchanged_since(session, group, changes.pop("version", None), what="common challenge")
     if "name" in changes:
         _check_unique_name(session, group.network_id, changes["name"], except_id=group.id)
     for key, value in changes.items():
@@ -367,6 +369,7 @@ def list_common_challenges(
             CommonChallenge.archived_at,
             func.coalesce(counts.c.n, 0),
             func.coalesce(dots.c.dots, 0),
+            CommonChallenge.version,
         )
         .outerjoin(Category, Category.id == CommonChallenge.category_id)
         .outerjoin(counts, counts.c.common_challenge_id == CommonChallenge.id)
@@ -402,7 +405,7 @@ def list_common_challenges(
     by_group: dict[int, list[MemberChallenge]] = {g[0]: [] for g in groups}
     for group_id, *fields in session.exec(members):
         by_group[group_id].append(MemberChallenge(*fields))
-    return [CommonChallengeRow(*g[:8], int(g[8]), int(g[9]), by_group[g[0]]) for g in groups]
+    return [CommonChallengeRow(*g[:8], int(g[8]), int(g[9]), by_group[g[0]], g[10]) for g in groups]
 
 
 # --- votes ------------------------------------------------------------------------

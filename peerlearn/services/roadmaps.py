@@ -40,7 +40,7 @@ from peerlearn.services.permissions import (
     require_role,
     require_tandem_access,
 )
-from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.store import commit, get, get_active, now, unchanged_since
 from peerlearn.services.text import clean_text
 
 
@@ -61,6 +61,7 @@ class MilestoneRow:
     network_id: int
     owner_city_id: int | None
     owner_city_name: str | None
+    version: int
     challenge_ids: tuple[int, ...] = ()
     common_challenge_ids: tuple[int, ...] = ()
 
@@ -307,6 +308,7 @@ def update_milestone(
     if milestone.archived_at is not None:
         raise InvalidInput("This milestone is archived; it can no longer be changed.")
     values = data.changes()
+    unchanged_since(session, milestone, values.pop("version", None), what="milestone")
     _check(session, tandem, values, milestone=milestone)
     _apply(session, actor.id, milestone, values)
     commit(session, conflict="The milestone could not be saved; reload and try again.")
@@ -494,6 +496,7 @@ def list_milestones(
             Tandem.network_id,
             Milestone.owner_city_id,
             City.name,
+            Milestone.version,
         )
         .join(Roadmap, Roadmap.id == Milestone.roadmap_id)
         .join(Tandem, Tandem.id == Roadmap.tandem_id)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from peerlearn.errors import Conflict, NotFound
+from peerlearn.models import COUNTED
 
 M = TypeVar("M", bound=SQLModel)
 T = TypeVar("T")
@@ -58,6 +59,28 @@ def lock(session: Session, row: SQLModel) -> None:
         session.execute(update(table).where(where).values(id=table.c.id))
     else:
         session.execute(select(table.c.id).where(where).with_for_update())
+
+
+def unchanged_since(session: Session, row: SQLModel, version: int | None, *, what: str) -> None:
+    """Refuse a save made from an older read of ``row``: someone saved it in between.
+
+    ``version`` is the one the editor read (None: save over whatever is stored). The row
+    is locked first, so of two saves made from the same read one goes through and the
+    other is told, also at the same instant; the one that goes through moves the
+    version.
+    """
+    if version is None:
+        return
+    lock(session, row)
+    session.refresh(row)
+    if row.version != version:
+        raise Conflict(
+            f"Someone else saved this {what} after you opened it, so your changes were not "
+            "saved. Reload the page to see what it says now, then make your changes again."
+        )
+    # Moved now, not when the changes are flushed: also a save that changes only links.
+    row.version = version + 1
+    session.info.setdefault(COUNTED, set()).add((type(row), row.id))
 
 
 def count(session: Session, statement) -> int:

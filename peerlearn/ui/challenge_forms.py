@@ -91,6 +91,9 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
         "Challenge", list(labels), format_func=labels.get, key="ch_edit_pick"
     )
     row = next(r for r in rows if r.id == challenge_id)
+    # The version the fields below were first drawn from: a save over a newer one is
+    # refused. It moves on with each save made here.
+    version = st.session_state.setdefault(f"ch_edit_version_{row.id}", row.version)
     with st.form(f"ch_edit_{row.id}"):
         text = st.text_area("The challenge", value=row.text, key=f"ch_edit_text_{row.id}")
         a, b = st.columns(2)
@@ -118,8 +121,13 @@ def edit_challenge(user: User, rows: list[ChallengeRow], names: dict[str, dict])
                         actor=user,
                         challenge_id=row.id,
                         data=ChallengeUpdate(
-                            text=text, category_id=category_id, theme_id=theme_id, priority=priority
+                            text=text,
+                            category_id=category_id,
+                            theme_id=theme_id,
+                            priority=priority,
+                            version=version,
                         ),
                     ),
                     success="Challenge saved",
+                    reset={f"ch_edit_version_{row.id}": FORGET},
                 )

@@ -128,7 +128,12 @@ def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
     prefill(
         "cc_rename",
         group.id,
-        {"cc_rename_name": group.name, "cc_rename_description": group.description},
+        {
+            "cc_rename_name": group.name,
+            "cc_rename_description": group.description,
+            # The version the form was filled from: a save over a newer one is refused.
+            "cc_rename_version": group.version,
+        },
     )
     with box, st.form("cc_rename", border=False):
         name = st.text_input("Name", key="cc_rename_name")
@@ -139,7 +144,11 @@ def rename_form(user: User, groups: list[CommonChallengeRow]) -> None:
                     s,
                     actor=user,
                     common_challenge_id=group.id,
-                    data=CommonChallengeUpdate(name=name, description=about),
+                    data=CommonChallengeUpdate(
+                        name=name,
+                        description=about,
+                        version=st.session_state["cc_rename_version"],
+                    ),
                 ),
                 success="Renamed",
                 reset=refill("cc_rename"),

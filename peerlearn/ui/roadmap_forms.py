@@ -150,6 +150,8 @@ def milestone_editor(
             "rm_edit_challenges": list(row.challenge_ids),
             "rm_edit_common": list(row.common_challenge_ids),
             "rm_edit_archive": False,
+            # The version the form was filled from: a save over a newer one is refused.
+            "rm_edit_version": row.version,
         },
     )
     with st.form("rm_edit"):
@@ -172,7 +174,10 @@ def milestone_editor(
     else:
         save(
             lambda s: roadmap_service.update_milestone(
-                s, actor=user, milestone_id=row.id, data=MilestoneUpdate(**fields)
+                s,
+                actor=user,
+                milestone_id=row.id,
+                data=MilestoneUpdate(**fields, version=st.session_state["rm_edit_version"]),
             ),
             success="Milestone saved",
             reset=again,

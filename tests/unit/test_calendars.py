@@ -59,6 +59,7 @@ def test_a_milestone_row_of_the_screens_names_its_owner_city():
         network_id=1,
         owner_city_id=3,
         owner_city_name="Arezzo",
+        version=1,
     )
     (entry,) = _events(milestones_calendar(tandem, [row]))
     assert "Owner: Arezzo" in str(entry["description"])
