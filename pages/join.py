@@ -5,9 +5,10 @@ a server restart finds the same participant. A cookie keeps the token for that s
 too, so scanning the QR code again in the same browser continues as the same
 participant instead of adding a second one ("Not you?" joins as someone else).
 
-Each code is checked once per attempt: a wrong one counts once against this browser
-(and its address), however often the page redraws afterwards. Once joined, the phone
-redraws when the session moves on (peerlearn.ui.follow), never on a timer.
+Each code is checked once per attempt: a wrong one counts once against the budget of
+wrong codes (peerlearn.live.wrong_codes), however often the page redraws afterwards.
+Once joined, the phone redraws when the session moves on (peerlearn.ui.follow), never
+on a timer.
 """
 
 from typing import NoReturn
@@ -19,7 +20,7 @@ from peerlearn.live import joining, screens
 from peerlearn.ui import participant as view
 from peerlearn.ui.cookies import delete_cookie, get_cookie, set_cookie
 from peerlearn.ui.follow import follow
-from peerlearn.ui.live import client_address, client_key, snapshot, steady
+from peerlearn.ui.live import snapshot, steady
 from peerlearn.ui.navigation import ensure_router
 from peerlearn.ui.widgets import plain, read, refusal, save
 
@@ -35,9 +36,7 @@ def _check(code: str) -> tuple[int | None, str | None]:
     """Look the code up, once: this is the attempt that counts."""
     result = read(
         lambda s: (
-            joining.session_by_code(
-                s, code=code, client_key=client_key(), client_address=client_address()
-            ).id,
+            joining.session_by_code(s, code=code).id,
             None,
         ),
         refused=lambda error: (None, str(error)),

@@ -698,12 +698,16 @@ class AnswerOption(SQLModel, table=True):
     )
 
 
-class JoinAttempt(SQLModel, table=True):
-    """A wrong join code typed by one browser: repeated ones are slowed down."""
+class WrongCodeCount(SQLModel, table=True):
+    """How many wrong join codes were typed in one window of time, across the whole
+    code space (peerlearn.live.wrong_codes): one row per window, shared by every app
+    server."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_key: str = Field(max_length=64, index=True)
-    attempted_at: datetime = Field(default_factory=utcnow, index=True)
+    __tablename__ = "wrong_code_count"
+
+    # Which window: its start in seconds since the Unix epoch, divided by its length.
+    slot: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    wrong: int = 0
 
 
 # --- challenges, common challenges, votes -----------------------------------------

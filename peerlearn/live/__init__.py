@@ -2,7 +2,8 @@
 the presenter, Run live and every phone show the same thing.
 
 - ``lifecycle``: opening for phones and closing, the activity, the settings
-- ``joining``: join codes, wrong codes slowed down, participants and their tokens
+- ``joining``: join codes, participants and their tokens
+- ``wrong_codes``: wrong join codes counted across the code space, with a budget
 - ``quiz``: the question on the screen, open, close, reveal, the podium, a fresh run
 - ``answers``: one answer per participant and question
 - ``wall``: challenges posted from phones, grouped into common challenges

@@ -1,10 +1,9 @@
 """What the live screens share: the snapshot and charts of the session's current
 version (built once for every viewer of it), the join URL and its QR code, large type
-for the projector, and who a browser is (for slowing down wrong codes)."""
+for the projector."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 from collections.abc import Callable
@@ -117,44 +116,6 @@ def qr_data_uri(url: str, scale: int = 10) -> str:
 
 def qr_image(url: str, width: int) -> None:
     st.image(qr_data_uri(url), width=width)
-
-
-def client_address() -> str | None:
-    """The browser's network address, when Streamlit knows it."""
-    try:
-        address = st.context.ip_address
-    except Exception:  # no browser behind this run
-        return None
-    return address if isinstance(address, str) and address else None
-
-
-def browser_key(xsrf_cookie: str | None) -> str | None:
-    """A stable key for one browser from Streamlit's XSRF cookie, or None.
-
-    The server masks the cookie's token afresh on every page load ("2|mask|masked|time"),
-    so the cookie's text changes with each reload; its unmasked token does not.
-    """
-    if not isinstance(xsrf_cookie, str) or not xsrf_cookie:
-        return None
-    parts = xsrf_cookie.split("|")
-    token = xsrf_cookie.encode()
-    if len(parts) == 4 and parts[0] == "2":
-        try:
-            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
-        except ValueError:
-            mask = masked = b""
-        if mask and masked:
-            token = bytes(b ^ mask[n % len(mask)] for n, b in enumerate(masked))
-    return "c:" + hashlib.sha256(token).hexdigest()[:40]
-
-
-def client_key() -> str:
-    """One browser: its XSRF token (stable across reloads), else its address."""
-    try:
-        cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
-    except Exception:  # no browser behind this run
-        cookie = None
-    return browser_key(cookie) or "ip:" + (client_address() or "unknown")
 
 
 def big(text: str, *, size: float = 3.0, weight: int = 600, muted: bool = False) -> None:

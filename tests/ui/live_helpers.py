@@ -189,7 +189,7 @@ def join(engine, row_id: int, *, city_id: int | None = None, name: str = "") -> 
     """A participant joining as the join page does; their token."""
     code = fresh(engine, row_id).join_code
     with Session(engine) as session:
-        row = joining.session_by_code(session, code=code, client_key="t")
+        row = joining.session_by_code(session, code=code)
         person = joining.join(
             session,
             session_id=row.id,

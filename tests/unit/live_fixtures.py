@@ -67,10 +67,10 @@ def groups(session, world, code):
     return rows
 
 
-def join(session, code, city, name="", key="browser", address=None) -> m.Participant:
-    """A phone joining as the join page does: the code is looked up (a wrong one counts
-    against ``key``), then the participant joins the session it names."""
-    row = joining.session_by_code(session, code=code, client_key=key, client_address=address)
+def join(session, code, city, name="") -> m.Participant:
+    """A phone joining as the join page does: the code is looked up (a wrong one is
+    counted), then the participant joins the session it names."""
+    row = joining.session_by_code(session, code=code)
     return joining.join(
         session, session_id=row.id, city_id=city.id if city else None, display_name=name
     )

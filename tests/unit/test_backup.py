@@ -49,7 +49,7 @@ def filled(engine):
                 changed_at=LOGIN,
             )
         )
-        session.add(m.JoinAttempt(client_key="browser-1", attempted_at=LOGIN))
+        session.add(m.WrongCodeCount(slot=int(LOGIN.timestamp()) // 60, wrong=3))
         city = session.exec(select(m.City).order_by(m.City.id)).scalars().first()
         city.archived_at = LOGIN
         session.commit()

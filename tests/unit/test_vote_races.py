@@ -45,7 +45,7 @@ def test_dots_placed_together_never_pass_the_budget(engine, session, world, code
     row.vote_budget, row.vote_mode = 3, mode
     session.commit()
     # Per city, two people of Arezzo share its budget; per participant, one phone.
-    phones = [join(session, code, world.arezzo), join(session, code, world.arezzo, key="b")]
+    phones = [join(session, code, world.arezzo), join(session, code, world.arezzo)]
     if mode == m.CountMode.PERSON:
         phones = phones[:1]
     for _ in range(ROUNDS):
