@@ -2,7 +2,7 @@
 row per window, instead of one row per wrong code keyed on a browser.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0010
 Create Date: 2026-12-07 01:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
