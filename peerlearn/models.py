@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    Text,
     UniqueConstraint,
     event,
     inspect,
@@ -1106,6 +1107,21 @@ class UserTandem(SQLModel, table=True):
     tandem_id: int = Field(
         sa_column=Column(Integer, ForeignKey("tandem.id", ondelete="CASCADE"), primary_key=True)
     )
+
+
+class AuditEntry(SQLModel, table=True):
+    """One row added, changed or deleted by a signed-in person (see peerlearn.audit)."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    # Kept when the account goes: the trail outlives it.
+    user_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL")
+    table_name: str = Field(max_length=60, index=True)
+    row_key: str = Field(max_length=100)  # the row's primary key; "3,7" for a pair
+    action: str = Field(max_length=10)  # added, changed, deleted, archived, restored
+    changes: str = Field(default="{}", sa_type=Text)  # JSON: column -> [before, after]
 
 
 COUNTED = "peerlearn.counted"  # session.info: rows whose version moved in this transaction

@@ -331,6 +331,21 @@ def archive_common_challenge(
     return group
 
 
+def restore_common_challenge(
+    session: Session, *, actor: User, common_challenge_id: int
+) -> CommonChallenge:
+    """Bring an archived group back, unless another of its network took its name since."""
+    require_staff(actor)
+    group = get(session, CommonChallenge, common_challenge_id, label="common challenge")
+    if group.archived_at is None:
+        raise InvalidInput("This common challenge is not archived; there is nothing to restore.")
+    _check_unique_name(session, group.network_id, group.name, except_id=group.id)
+    group.archived_at = None
+    _tell_screens(session, [group.id])
+    commit(session)
+    return group
+
+
 def list_common_challenges(
     session: Session,
     *,

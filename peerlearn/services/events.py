@@ -144,6 +144,16 @@ def archive_event(session: Session, *, actor: User, event_id: int) -> Event:
     return event
 
 
+def restore_event(session: Session, *, actor: User, event_id: int) -> Event:
+    require_staff(actor)
+    event = get(session, Event, event_id, label="event")
+    if event.archived_at is None:
+        raise InvalidInput("This event is not archived; there is nothing to restore.")
+    event.archived_at = None
+    commit(session)
+    return event
+
+
 def delete_event(session: Session, *, actor: User, event_id: int) -> None:
     require_staff(actor)
     event = get(session, Event, event_id, label="event")
@@ -213,6 +223,19 @@ def archive_session(session: Session, *, actor: User, session_id: int) -> EventS
         row.archived_at = now()
         session.add(row)
         commit(session)
+    return row
+
+
+def restore_session(session: Session, *, actor: User, session_id: int) -> EventSession:
+    require_staff(actor)
+    row = get(session, EventSession, session_id, label="session")
+    if row.archived_at is None:
+        raise InvalidInput("This session is not archived; there is nothing to restore.")
+    event = get(session, Event, row.event_id, label="event")
+    if event.archived_at is not None:
+        raise InvalidInput(f"The event '{event.title}' is archived; restore the event first.")
+    row.archived_at = None
+    commit(session)
     return row
 
 

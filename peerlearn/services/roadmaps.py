@@ -458,6 +458,18 @@ def archive_milestone(session: Session, *, actor: User, milestone_id: int) -> Mi
     return milestone
 
 
+def restore_milestone(session: Session, *, actor: User, milestone_id: int) -> Milestone:
+    """Put an archived milestone back on its roadmap (its history was kept)."""
+    milestone, tandem = require_milestone_access(session, actor, milestone_id)
+    if milestone.archived_at is None:
+        raise InvalidInput("This milestone is not archived; there is nothing to restore.")
+    if tandem.archived_at is not None:
+        raise InvalidInput(f"The tandem '{tandem.name}' is archived; restore the tandem first.")
+    milestone.archived_at = None
+    commit(session)
+    return milestone
+
+
 # --- reading ----------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from peerlearn import audit
 from peerlearn.db import make_engine, session_scope, upgrade
 
 
@@ -22,5 +23,10 @@ def get_engine() -> Engine:
 
 @contextmanager
 def db() -> Iterator[Session]:
+    """A session for one operation; what it writes is recorded in the audit trail as
+    done by whoever is signed in (phones and signed-out pages are not recorded)."""
+    from peerlearn.ui.auth import USER_KEY  # auth reaches the database through here
+
     with session_scope(get_engine()) as session:
+        audit.record_as(session, st.session_state.get(USER_KEY))
         yield session

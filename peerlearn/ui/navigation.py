@@ -108,6 +108,7 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
         _page("network.py", "Network", ":material/public:"),
         roadmaps,
         _page("users.py", "Accounts", ":material/group:"),
+        _page("audit.py", "Audit trail", ":material/history:"),
     ]
     reports = [export, _page("imports.py", "Import", ":material/upload_file:")]
     return {

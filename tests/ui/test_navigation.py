@@ -46,6 +46,7 @@ EXPECTED = {
         ("Network", "Network", "network.py"),
         ("Network", "Roadmaps", "roadmaps.py"),
         ("Network", "Accounts", "users.py"),
+        ("Network", "Audit trail", "audit.py"),
         ("Workshops", "Events", "events.py"),
         ("Workshops", "Quizzes", "quizzes.py"),
         ("Workshops", "Run live", "live.py"),

@@ -29,6 +29,7 @@ from peerlearn.live import quiz as live_quiz
 from peerlearn.passwords import hash_password
 from peerlearn.services import (
     account_views,
+    audit_trail,
     challenges,
     common_challenges,
     events,
@@ -99,6 +100,11 @@ CALLS = {
         lambda s, w, a: challenges.archive_challenge(s, actor=a, challenge_id=w.challenge.id),
         OWN,
     ),
+    audit_trail.entries: (lambda s, w, a: audit_trail.entries(s, actor=a), C),
+    audit_trail.restore_archived: (
+        lambda s, w, a: audit_trail.restore_archived(s, actor=a, entry_id=w.entry.id),
+        C,
+    ),
     challenges.restore_challenge: (
         lambda s, w, a: challenges.restore_challenge(s, actor=a, challenge_id=w.archived.id),
         OWN,
@@ -161,6 +167,12 @@ CALLS = {
         ),
         STAFF,
     ),
+    common_challenges.restore_common_challenge: (
+        lambda s, w, a: common_challenges.restore_common_challenge(
+            s, actor=a, common_challenge_id=w.old_group.id
+        ),
+        STAFF,
+    ),
     common_challenges.list_common_challenges: (
         lambda s, w, a: common_challenges.list_common_challenges(
             s, actor=a, network_id=w.network.id
@@ -209,6 +221,14 @@ CALLS = {
         lambda s, w, a: events.update_session(
             s, actor=a, session_id=w.plenary.id, data=m.EventSessionUpdate(title="Plenum")
         ),
+        STAFF,
+    ),
+    events.restore_event: (
+        lambda s, w, a: events.restore_event(s, actor=a, event_id=w.old_event.id),
+        STAFF,
+    ),
+    events.restore_session: (
+        lambda s, w, a: events.restore_session(s, actor=a, session_id=w.old_session.id),
         STAFF,
     ),
     events.archive_session: (
@@ -438,6 +458,10 @@ CALLS = {
     ),
     roadmaps.archive_milestone: (
         lambda s, w, a: roadmaps.archive_milestone(s, actor=a, milestone_id=w.milestone.id),
+        ROADMAP,
+    ),
+    roadmaps.restore_milestone: (
+        lambda s, w, a: roadmaps.restore_milestone(s, actor=a, milestone_id=w.old_milestone.id),
         ROADMAP,
     ),
     roadmaps.list_milestones: (
@@ -777,7 +801,17 @@ def full(session, world, quiz, code):
     session.add_all([w.challenge, w.archived, w.grouped, w.roadmap, w.takeaway])
     session.flush()
     w.milestone = m.Milestone(roadmap_id=w.roadmap.id, title="Portal", due_date=DAY)
-    session.add(w.milestone)
+    w.old_milestone = m.Milestone(
+        roadmap_id=w.roadmap.id, title="Old", due_date=DAY, archived_at=m.utcnow()
+    )
+    w.old_group = m.CommonChallenge(network_id=w.network.id, name="Old", archived_at=m.utcnow())
+    w.old_event = m.Event(
+        network_id=w.network.id, title="Old", start_date=DAY, end_date=DAY, archived_at=m.utcnow()
+    )
+    w.old_session = m.EventSession(event_id=w.event.id, title="Old", archived_at=m.utcnow())
+    w.entry = m.AuditEntry(table_name="challenge", row_key=str(w.archived.id), action="archived")
+    session.add_all([w.milestone, w.old_milestone, w.old_group, w.old_event, w.old_session])
+    session.add(w.entry)
     session.add(m.Ballot(session_id=w.workshop.id, common_challenge_id=w.group.id))
     session.commit()
     live_quiz.open_question(
