@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput, NotFound
+from peerlearn.inputs import without_controls
 from peerlearn.live import clock
 from peerlearn.models import NAME_MAX, City, Event, EventSession, JoinAttempt, Participant
 from peerlearn.services.store import commit, get, get_active, now
@@ -198,7 +199,7 @@ def join(
 
 
 def participant_by_token(session: Session, *, token: str | None) -> Participant:
-    text = (token or "").strip()
+    text = without_controls(token or "").strip()
     participant = None
     if text and len(text) <= TOKEN_MAX:
         participant = session.scalars(select(Participant).where(Participant.token == text)).first()
@@ -215,7 +216,7 @@ def returning_participant(
 ) -> Participant | None:
     """The participant this browser joined ``session_id`` as before (its token kept in
     a cookie), or None when the token is unknown or of another session."""
-    text = (token or "").strip()
+    text = without_controls(token or "").strip()
     if not text or len(text) > TOKEN_MAX:
         return None
     return session.scalars(
