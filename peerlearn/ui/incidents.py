@@ -19,8 +19,8 @@ from streamlit.errors import FragmentHandledException
 log = logging.getLogger(__name__)
 
 MESSAGE = (
-    "Something went wrong on our side and this page could not be shown. Please try "
-    "again in a moment. If it happens again, give the organisers this reference: {id}."
+    "Something went wrong on our side. Please try again in a moment; if it happens "
+    "again, give the organisers this reference: {id}."
 )
 
 

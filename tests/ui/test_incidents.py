@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from peerlearn.live import screens
-from peerlearn.ui import auth
+from peerlearn.ui import auth, incidents
 from tests.ui.conftest import APP
 from tests.ui.live_helpers import texts
 
@@ -115,3 +115,12 @@ def test_an_error_in_the_router_itself_shows_the_incident_message(app_db, monkey
     assert not at.exception
     assert SECRET not in _everything(at)
     assert re.search(r"\b[0-9a-f]{8}\b", " ".join(e.value for e in at.error))
+
+
+def test_the_servers_last_net_logs_an_incident_and_hides_streamlits_message(caplog):
+    # st.App(on_script_error=...) in app.py: fragments' own reruns and widget callbacks.
+    with caplog.at_level(logging.ERROR):
+        assert incidents.on_script_error(RuntimeError(SECRET)) is True
+    [record] = [r for r in caplog.records if getattr(r, "incident", None)]
+    assert re.fullmatch(r"[0-9a-f]{8}", record.incident)
+    assert record.exc_info[0] is RuntimeError
