@@ -10,7 +10,7 @@ import pytest
 from starlette.requests import Request
 
 from peerlearn.errors import NotFound
-from peerlearn.live import screens
+from peerlearn.live import clock, screens
 from peerlearn.live.changes import Watcher, route
 
 
@@ -41,3 +41,10 @@ def test_the_long_poll_route_answers_a_malformed_address_with_bad_request(query)
     scope = {"type": "http", "method": "GET", "query_string": query.encode(), "headers": []}
     response = asyncio.run(endpoint(Request(scope)))
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("seen", ["².1.0", "1.٣.0", "1.2", "", "1.2.3.4"])
+def test_a_malformed_seen_token_is_never_behind(seen):
+    version = clock.Version(session_id=1, stage=1, data=1, live=True)
+    assert version.behind(seen, "screen") is False
+    assert version.behind(seen, "phone") is False
