@@ -54,7 +54,11 @@ class Input(SQLModel):
     @classmethod
     def _no_control_characters(cls, data: Any) -> Any:
         # Before every field's own checks, so blank-after-stripping is still "blank".
-        return _cleaned(data) if isinstance(data, dict) else data
+        # A password stays exactly as typed: only its hash is stored, and sign-in
+        # checks what was typed.
+        if not isinstance(data, dict):
+            return data
+        return {k: v if k == "password" else _cleaned(v) for k, v in data.items()}
 
     def __init__(self, **data: Any) -> None:
         try:

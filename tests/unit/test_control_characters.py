@@ -74,3 +74,9 @@ def test_a_sign_in_email_with_a_nul_is_a_wrong_sign_in(session, coordinator):
     with pytest.raises(AuthenticationFailed):
         users.authenticate(session, "\x00", "whatever-it-is")
     assert users.user_by_email(session, "\x00coordinator@example.org") in (None, coordinator)
+
+
+def test_a_password_is_kept_exactly_as_typed():
+    typed = "Correct\x01Horse\x7fBattery-9"
+    data = m.UserCreate(email="a@example.org", role="coordinator", password=typed)
+    assert data.password == typed
