@@ -10,6 +10,7 @@ from streamlit import config
 
 from peerlearn.db import make_engine
 from peerlearn.live.changes import Watcher, lifespan, route
+from peerlearn.ui.incidents import on_script_error
 
 _engine = None
 
@@ -27,4 +28,6 @@ app = st.App(
     "streamlit_app.py",
     routes=[route(watcher, config.get_option("server.baseUrlPath") or "")],
     lifespan=lifespan(watcher),
+    # Page runs show their own incident message (the router); this catches the rest.
+    on_script_error=on_script_error,
 )

@@ -8,13 +8,36 @@ person can act on, naming the field, exactly like the services' own checks.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError, model_validator
 from sqlmodel import SQLModel
 
 from peerlearn.errors import InvalidInput
+
+# Control characters nobody means to type: C0 but tab, newline and carriage return, then
+# DEL and C1. PostgreSQL refuses NUL in text outright, so they go before anything is stored
+# or looked up.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (tabs and line breaks stay): the one rule
+    for text typed, pasted or put in an address, used by the input models and
+    ``services.text.clean_text``."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_controls(value)
+    if type(value) in (list, tuple, set, frozenset):
+        return type(value)(_cleaned(item) for item in value)
+    if type(value) is dict:
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
 
 
 class Input(SQLModel):
@@ -26,6 +49,16 @@ class Input(SQLModel):
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        # Before every field's own checks, so blank-after-stripping is still "blank".
+        # A password stays exactly as typed: only its hash is stored, and sign-in
+        # checks what was typed.
+        if not isinstance(data, dict):
+            return data
+        return {k: v if k == "password" else _cleaned(v) for k, v in data.items()}
 
     def __init__(self, **data: Any) -> None:
         try:

@@ -69,7 +69,8 @@ class Version:
         """Whether ``token`` (of ``view``) was made from a later version than this one:
         a page read the database after this copy was read."""
         parts = token.split(".")
-        if not all(p.isdigit() for p in parts) or len(parts) != 3:
+        # ASCII digits only: "²" is a digit to isdigit() and int() refuses it.
+        if not all(p.isascii() and p.isdigit() for p in parts) or len(parts) != 3:
             return False
         stage = int(parts[0])
         if view == "phone":

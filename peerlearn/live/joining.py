@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from peerlearn.errors import NotFound
+from peerlearn.inputs import without_controls
 from peerlearn.live import clock, wrong_codes
 from peerlearn.models import NAME_MAX, City, Event, EventSession, Participant
 from peerlearn.services.store import commit, get, get_active
@@ -114,7 +115,7 @@ def join(
 
 
 def participant_by_token(session: Session, *, token: str | None) -> Participant:
-    text = (token or "").strip()
+    text = without_controls(token or "").strip()
     participant = None
     if text and len(text) <= TOKEN_MAX:
         participant = session.scalars(select(Participant).where(Participant.token == text)).first()
@@ -131,7 +132,7 @@ def returning_participant(
 ) -> Participant | None:
     """The participant this browser joined ``session_id`` as before (its token kept in
     a cookie), or None when the token is unknown or of another session."""
-    text = (token or "").strip()
+    text = without_controls(token or "").strip()
     if not text or len(text) > TOKEN_MAX:
         return None
     return session.scalars(

@@ -97,7 +97,8 @@ def session_for_presenter(session: Session, *, session_id: int, key: str | None)
     if (
         row is None
         or row.join_code is None
-        or not hmac.compare_digest(presenter_key(row), (key or "")[:40])
+        # As bytes: compare_digest refuses str with non-ASCII characters ("?key=é").
+        or not hmac.compare_digest(presenter_key(row).encode(), (key or "")[:40].encode())
     ):
         raise NotFound(
             "This presenter address is not valid (any more): open the presenter view "

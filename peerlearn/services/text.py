@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from peerlearn.errors import InvalidInput
-from peerlearn.inputs import one_of
+from peerlearn.inputs import one_of, without_controls
 
 
 def clean_text(
     value: str | None, *, label: str, max_len: int, required: bool = True, field: str | None = None
 ) -> str:
-    """Strip ``value``; refuse it when blank (if required) or longer than ``max_len``."""
-    text = (value or "").strip()
+    """Strip ``value`` (and its control characters); refuse it when blank (if required)
+    or longer than ``max_len``."""
+    text = without_controls(value or "").strip()
     if required and not text:
         raise InvalidInput(f"{label} must not be blank.", field=field)
     if len(text) > max_len:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from peerlearn.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
+from peerlearn.inputs import without_controls
 from peerlearn.models import Tandem, User, UserCreate, UserRole, UserTandem
 from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
 from peerlearn.services.permissions import require_coordinator, require_signed_in
@@ -53,7 +54,7 @@ def is_first_run(session: Session) -> bool:
 
 def user_by_email(session: Session, email: str, *, include_inactive: bool = False) -> User | None:
     """The account for ``email`` (active ones only unless asked), e.g. for single sign-on."""
-    address = (email or "").strip().lower()
+    address = without_controls(email or "").strip().lower()
     if not address:
         return None
     user = _find(session, address)
@@ -150,7 +151,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     Unknown email and wrong password get the same message, so a stranger cannot learn
     which addresses have accounts; only the right password reveals a deactivation.
     """
-    address = (email or "").strip().lower()
+    address = without_controls(email or "").strip().lower()
     user = _find(session, address) if address else None
     if user is None or not user.password_hash:
         # The same work as a real check, so the time taken does not tell either.

@@ -10,6 +10,7 @@ import streamlit as st
 
 from peerlearn.db import PROJECT_ROOT
 from peerlearn.models import User, UserRole
+from peerlearn.ui.incidents import guarded
 
 P = "pages/"
 
@@ -21,11 +22,13 @@ _SENT_BACK = "navigation.sent_back"
 
 @contextmanager
 def routed() -> Iterator[None]:
-    """Mark the page run inside as coming through the router (``streamlit_app.py``)."""
+    """Mark the page run inside as coming through the router (``streamlit_app.py``);
+    an unexpected error in it shows the incident message, never a trace."""
     st.session_state.pop(_SENT_BACK, None)
     _routing.active = True
     try:
-        yield
+        with guarded():
+            yield
     finally:
         _routing.active = False
 
