@@ -57,6 +57,7 @@ if local_only(url):
         "PEERLEARN_PUBLIC_URL on the server (see the README).",
         icon=":material/wifi_off:",
     )
+presenter_key = read(lambda s: screens.presenter_key(s, row))
 top_left, top_mid, top_right = st.columns([2, 3, 1], vertical_alignment="center")
 with top_left:
     st.caption("Join code")
@@ -67,7 +68,7 @@ with top_mid:
     buttons = st.columns(2)
     buttons[0].link_button(
         "Open the presenter view",
-        f"{base_url()}/presenter?session={row.id}&key={screens.presenter_key(row)}",
+        f"{base_url()}/presenter?session={row.id}&key={presenter_key}",
         icon=":material/tv:",
         type="primary",
     )

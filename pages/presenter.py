@@ -48,12 +48,15 @@ def _closed(error: PeerlearnError) -> NoReturn:
     st.stop()
 
 
-read(
-    lambda s: screens.session_for_presenter(
-        s, session_id=session_id, key=st.query_params.get("key")
-    ),
-    refused=_closed,
-)
+def _let_in(session_id: int) -> None:
+    """Stop here unless the address's key opens this session now: checked on every
+    redraw, so a screen left open shows nothing more once the session ends."""
+    read(
+        lambda s: screens.session_for_presenter(
+            s, session_id=session_id, key=st.query_params.get("key")
+        ),
+        refused=_closed,
+    )
 
 
 def _join_panel(snap: Snapshot, *, compact: bool) -> None:
@@ -235,6 +238,7 @@ hide_chrome()
 
 @st.fragment
 def presenter(session_id: int) -> None:
+    _let_in(session_id)
     snap, version = snapshot(session_id)
     # Where the follower (and a question's countdown) is drawn: under the question when
     # there is one, else at the top, where it shows nothing.
@@ -245,8 +249,7 @@ def presenter(session_id: int) -> None:
 
 
 def _screen(snap: Snapshot, timer: list) -> None:
-    if not snap.live:
-        big(snap.title, size=1.6, muted=True)
+    if not snap.live:  # ended a moment ago: its title is not shown either
         big("This session is not live.", size=3)
         return
     user = current_user()

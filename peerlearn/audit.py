@@ -31,6 +31,7 @@ UNRECORDED = frozenset(
         "live_clock",
         "signintoken",
         "wrong_code_count",
+        "server_secret",
     }
 )
 SECRET_WORDS = ("password", "token", "secret", "hash")

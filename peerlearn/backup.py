@@ -2,8 +2,9 @@
 
 The file holds ``manifest.json`` (format, version, the schema's Alembic revision, the
 tables with their columns and row counts) and ``tables/<table>.jsonl``: one JSON array
-per row, in primary-key order. Dates and datetimes are ISO 8601 text, with the UTC
-offset for instants and without one for wall-clock times, so they come back exactly.
+per row, in primary-key order, for every table but the server's secret. Dates and
+datetimes are ISO 8601 text, with the UTC offset for instants and without one for
+wall-clock times, so they come back exactly.
 
 A backup is read in one transaction, so it is a consistent snapshot even while the app
 runs. A restore goes into an empty database at the same revision, keeps every id, and
@@ -37,7 +38,9 @@ _BATCH = 1000
 
 
 def _tables() -> list[Table]:
-    return list(SQLModel.metadata.sorted_tables)
+    """The tables a backup holds: all but those marked ``info={"backup": False}`` (the
+    server's secret, which stays with the server it was made on)."""
+    return [t for t in SQLModel.metadata.sorted_tables if t.info.get("backup", True)]
 
 
 def _entry(table: Table) -> str:
@@ -168,7 +171,8 @@ def read_manifest(archive: zipfile.ZipFile, path: Path) -> dict:
 
 
 def _refuse_unless_empty(engine: Engine) -> None:
-    filled = {name: rows for name, rows in table_counts(engine).items() if rows}
+    kept = {table.name for table in _tables()}
+    filled = {name: rows for name, rows in table_counts(engine).items() if rows and name in kept}
     if filled:
         examples = ", ".join(f"{name} ({rows})" for name, rows in list(filled.items())[:4])
         raise InvalidInput(

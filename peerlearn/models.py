@@ -1148,3 +1148,19 @@ for _counted in (CommonChallenge, Challenge, Milestone):
     event.listen(_counted, "before_update", _count_save)
 event.listen(OrmSession, "after_commit", _forget_counted)
 event.listen(OrmSession, "after_rollback", _forget_counted)
+
+
+# --- the server's own ------------------------------------------------------------
+
+
+class ServerSecret(SQLModel, table=True):
+    """A secret of this installation (peerlearn.server_secret), made once and read by
+    every app server on the database. Never written to a backup: a backup that leaks
+    must not let anyone sign what only the server may."""
+
+    __tablename__ = "server_secret"
+    __table_args__ = {"info": {"backup": False}}
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=128)  # hex of random bytes
+    created_at: datetime = Field(default_factory=utcnow)

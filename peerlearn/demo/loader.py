@@ -17,8 +17,9 @@ checks what the data must say but no service could tell (unknown names, tandems 
 fewer than two cities, milestones after their tandem's deadline, ...).
 
 Loading is idempotent: a row whose natural key is already stored (a network by name,
-a city by name and country, a session by event and title, an answer by participant
-and question, ...) is left as it is, so a demo row someone has edited keeps the edit.
+a city by name and country, a session by event and title, a participant by session and
+the moment they joined, an answer by participant and question, ...) is left as it is,
+so a demo row someone has edited keeps the edit.
 :func:`peerlearn.demo.load_demo` runs everything in one transaction.
 """
 
@@ -38,6 +39,7 @@ from peerlearn import models as m
 from peerlearn.db import PROJECT_ROOT
 from peerlearn.demo.bulk import Key, ensure, stored, unique
 from peerlearn.demo.spec import DemoDataError, Spec, at
+from peerlearn.live.joining import new_token
 from peerlearn.services import challenges as challenge_service
 from peerlearn.services import common_challenges as group_service
 from peerlearn.services import events as event_service
@@ -402,7 +404,10 @@ class Loader:
         ]
         option_ids = stored(s, m.Option, ("question_id", "text"), wanted)
 
-        # Quiz participants joined a few minutes before the session's first question.
+        # Quiz participants joined a few minutes before the session's first question,
+        # the others when their session began; one second apart, so that the session
+        # and that moment tell each of them apart when the demo is loaded again. Their
+        # key names them in the file only: each gets a random token, as joining gives.
         first_open: dict[int, datetime] = {}
         for question in questions.values():
             if opened := question.get("opened_at"):
@@ -410,33 +415,46 @@ class Loader:
                 first_open[sid] = min(opened, first_open.get(sid, opened))
         participants: dict[str, dict[str, Any]] = {}
         rows = []
-        for row in self.keyed(spec, "participant", "token").values():
-            session_id = self.ref(sessions, row["session"], "session")["id"]
+        for number, row in enumerate(self.keyed(spec, "participant").values()):
+            held = self.ref(sessions, row["session"], "session")
             city_id = self.ref(self.cities, row["city"], "city") if "city" in row else None
-            participants[row["token"]] = {**row, "session_id": session_id, "city_id": city_id}
-            person = {
-                "session_id": session_id,
-                "token": row["token"],
+            if held["id"] in first_open:
+                arrived = first_open[held["id"]] - timedelta(minutes=3)
+            elif held["starts_at"]:
+                arrived = held["starts_at"].replace(tzinfo=UTC)
+            else:
+                raise self.fail(f"{row['key']} joins a session with no start and no questions.")
+            joined_at = arrived + timedelta(seconds=number)
+            participants[row["key"]] = {
+                **row,
+                "session_id": held["id"],
                 "city_id": city_id,
-                "display_name": row.get("display_name", ""),
+                "natural": (held["id"], joined_at),
             }
-            if session_id in first_open:
-                person["joined_at"] = first_open[session_id] - timedelta(minutes=3)
-            rows.append(person)
-        for (token,), ident in ensure(s, m.Participant, ("token",), rows).items():
-            participants[token]["id"] = ident
+            rows.append(
+                {
+                    "session_id": held["id"],
+                    "joined_at": joined_at,
+                    "token": new_token(),
+                    "city_id": city_id,
+                    "display_name": row.get("display_name", ""),
+                }
+            )
+        ids = ensure(s, m.Participant, ("session_id", "joined_at"), rows)
+        for person in participants.values():
+            person["id"] = ids[person["natural"]]
 
         answers, chosen = [], []
-        for number, (token, person) in enumerate(participants.items()):
+        for number, (name, person) in enumerate(participants.items()):
             for key, given in person.get("answers", {}).items():
                 question = self.ref(questions, key, "question")
                 if question["quiz"]["_session_id"] != person["session_id"]:
-                    raise self.fail(f"{token} answers {key!r} of another session.")
+                    raise self.fail(f"{name} answers {key!r} of another session.")
                 answer = {"participant_id": person["id"], "question_id": question["id"]}
                 if question.get("opened_at"):
                     answer["answered_at"] = question["opened_at"] + timedelta(seconds=20 + number)
                 answers.append(answer)
-                for text in self._answer(question, given, answer, token):
+                for text in self._answer(question, given, answer, name):
                     option = (question["id"], text)
                     if option not in option_ids:
                         raise self.fail(f"the question {key!r} has no option {text!r}.")
@@ -446,7 +464,7 @@ class Loader:
         ensure(s, m.AnswerOption, ("answer_id", "option_id"), links)
         return participants
 
-    def _answer(self, question: Mapping[str, Any], given: Any, answer: dict, token: str) -> list:
+    def _answer(self, question: Mapping[str, Any], given: Any, answer: dict, name: str) -> list:
         """Fill ``answer`` for the question's kind; the chosen option texts, if any."""
         kind, key = question["kind"], question["key"]
         if kind == m.QuestionKind.SINGLE and isinstance(given, str):
@@ -455,13 +473,13 @@ class Loader:
             return given
         if kind == m.QuestionKind.SCALE and isinstance(given, int):
             if not question["scale_min"] <= given <= question["scale_max"]:
-                raise self.fail(f"{token}'s answer to {key!r} is off the scale.")
+                raise self.fail(f"{name}'s answer to {key!r} is off the scale.")
             answer["value"] = given
             return []
         if kind == m.QuestionKind.OPEN and isinstance(given, str):
             answer["text"] = given
             return []
-        raise self.fail(f"{token}'s answer {given!r} does not fit the {kind} question {key!r}.")
+        raise self.fail(f"{name}'s answer {given!r} does not fit the {kind} question {key!r}.")
 
     # challenges, the common challenges grouping them, votes
     def _challenges(
@@ -477,7 +495,7 @@ class Loader:
         rows, keys, grouped = [], {}, {}
         for row in self.keyed(spec, "challenge").values():
             tandem = self.ref(tandems, row["tandem"], "tandem")
-            token = row.get("participant")
+            person = row.get("participant")
             raised = self.ref(sessions, row["session"], "session") if "session" in row else {}
             # Recorded when the session it was raised in took place, not when loaded.
             # (The agenda's times are the venue's; the date is what the lists show.)
@@ -495,8 +513,8 @@ class Loader:
             )
             past = {
                 "created_at": start.replace(tzinfo=UTC) if start else None,
-                "participant_id": self.ref(participants, token, "participant")["id"]
-                if token
+                "participant_id": self.ref(participants, person, "participant")["id"]
+                if person
                 else None,
             }
             key = (tandem["id"], row["text"])
@@ -555,10 +573,10 @@ class Loader:
 
         votes = []
         for key, row in groups.items():
-            for token, dots in row.get("votes", {}).items():
-                voter = self.ref(participants, token, "participant")
+            for name, dots in row.get("votes", {}).items():
+                voter = self.ref(participants, name, "participant")
                 if "session" not in row or voter["session_id"] != sessions[row["session"]]["id"]:
-                    raise self.fail(f"{token} votes outside their session.")
+                    raise self.fail(f"{name} votes outside their session.")
                 votes.append(
                     {
                         "common_challenge_id": group_ids[key],

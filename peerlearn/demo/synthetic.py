@@ -241,7 +241,7 @@ def _synthetic_quiz(
         needs = rng.sample(questions[1][2], rng.randint(1, 3))
         spec["participant"].append(
             {
-                "token": f"{prefix}-{j}-q{i}",
+                "key": f"{prefix}-{j}-q{i}",
                 "session": quiz,
                 "city": rng.choice(names),
                 "answers": {
@@ -255,7 +255,7 @@ def _synthetic_quiz(
     for i in range(10):
         spec["participant"].append(
             {
-                "token": f"{prefix}-{j}-p{i}",
+                "key": f"{prefix}-{j}-p{i}",
                 "session": f"e{j}-plenary",
                 "city": rng.choice(names),
             }
@@ -275,11 +275,11 @@ def _synthetic_groups(
         }
         for category in categories[:_MAIN_CATEGORIES]
     ]
-    voters = [p["token"] for p in spec["participant"] if p["session"] == f"e{j}-plenary"]
-    for token in voters:  # three dots each, on one to three groups
+    voters = [p["key"] for p in spec["participant"] if p["session"] == f"e{j}-plenary"]
+    for voter in voters:  # three dots each, on one to three groups
         chosen = rng.sample(groups, rng.randint(1, 3))
         for group, dots in zip(chosen, {1: [3], 2: [2, 1], 3: [1, 1, 1]}[len(chosen)], strict=True):
-            group["votes"][token] = dots
+            group["votes"][voter] = dots
     spec["common_challenge"] += groups
 
 

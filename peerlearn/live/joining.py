@@ -34,6 +34,11 @@ def new_code() -> str:
     return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def new_token() -> str:
+    """Who a participant is from joining on: random, and so not to be guessed."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 def normalise_code(code: str | None) -> str:
     """Upper-case, without spaces or dashes (people type "abc-def" or "ABC DEF")."""
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
@@ -104,7 +109,7 @@ def join(
     )
     participant = Participant(
         session_id=row.id,
-        token=secrets.token_urlsafe(TOKEN_BYTES),
+        token=new_token(),
         city_id=city,
         display_name=name,
     )

@@ -6,15 +6,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from peerlearn.errors import NotFound
+from peerlearn.live.joining import is_live
 from peerlearn.models import Category, City, Event, EventSession, Membership, User
+from peerlearn.server_secret import server_secret
 from peerlearn.services.permissions import require_staff
 from peerlearn.services.store import get
+
+KEY_LENGTH = 32  # hex digits: 128 bits
 
 
 @dataclass(frozen=True)
@@ -79,26 +83,41 @@ def wall_categories(session: Session) -> list[CategoryChoice]:
     return [CategoryChoice(i, n) for i, n in session.execute(statement.order_by(Category.name))]
 
 
-def presenter_key(row: EventSession) -> str:
+def presenter_message(row: EventSession) -> bytes:
+    """What the presenter key of ``row`` signs: the session and this opening of it (when
+    it was opened, and ended if it was), so reopening or ending gives another key."""
+    opened, ended = (_instant(row.live_started_at), _instant(row.live_ended_at))
+    return f"presenter:{row.id}:{opened}:{ended}".encode()
+
+
+def _instant(moment: datetime | None) -> str:
+    # The same text for the row as written and as read back, on either database.
+    if moment is None:
+        return ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def presenter_key(session: Session, row: EventSession) -> str:
     """The secret part of the presenter view's address.
 
     The big screen opens in a tab of its own (often on another computer), without a
-    sign-in; the key, derived from values only the database knows, lets just that
-    screen in. Reopening a session gives a new key.
+    sign-in; the key, an HMAC with the server's secret, lets just that screen in, for
+    as long as this opening of the session lasts.
     """
-    started = row.live_started_at.isoformat() if row.live_started_at else ""
-    digest = hashlib.sha256(f"{row.id}:{row.join_code}:{started}".encode())
-    return digest.hexdigest()[:20]
+    digest = hmac.new(server_secret(session), presenter_message(row), hashlib.sha256)
+    return digest.hexdigest()[:KEY_LENGTH]
 
 
 def session_for_presenter(session: Session, *, session_id: int, key: str | None) -> EventSession:
-    """The session this presenter address shows; refused if the key does not match."""
+    """The live session this presenter address shows; refused if the key does not match
+    or the session is no longer live (an old address shows nothing of it)."""
     row = session.get(EventSession, session_id)
+    given = (key or "")[: KEY_LENGTH * 2].encode("utf-8", "replace")
     if (
         row is None
-        or row.join_code is None
-        # As bytes: compare_digest refuses str with non-ASCII characters ("?key=é").
-        or not hmac.compare_digest(presenter_key(row).encode(), (key or "")[:40].encode())
+        or row.archived_at is not None
+        or not is_live(row)
+        or not hmac.compare_digest(presenter_key(session, row).encode(), given)
     ):
         raise NotFound(
             "This presenter address is not valid (any more): open the presenter view "

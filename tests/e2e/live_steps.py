@@ -75,8 +75,12 @@ def drive(page) -> None:
 
 
 def presenter_url(base: str, url: str) -> str:
-    row = row_of(url)
-    return f"{base}/presenter?session={row.id}&key={screens.presenter_key(row)}"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        row = session.exec(select(m.EventSession).where(m.EventSession.title == SESSION)).one()
+        key = screens.presenter_key(session, row)
+    engine.dispose()
+    return f"{base}/presenter?session={row.id}&key={key}"
 
 
 def click(page, name: str) -> None:

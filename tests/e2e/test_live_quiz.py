@@ -14,6 +14,7 @@ from tests.e2e.conftest import IDLE, _port, running_server, wait_for_app_run
 from tests.e2e.live_steps import (
     CITIES,
     PHONE,
+    SESSION,
     answer,
     answer_several,
     answers,
@@ -53,6 +54,14 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         # The demo's 2023 participants are not in this room.
         presenter.get_by_text("0 people joined", exact=True).wait_for()
         shoot(presenter, screenshot_dirs, "presenter-lobby")
+
+        # The demo's participants have random tokens: a made-up address speaks for nobody.
+        guessed = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        made_up = guessed.new_page()
+        made_up.goto(f"{base}/join?p=demo-1")
+        made_up.get_by_text("This participation link is not known", exact=False).wait_for()
+        assert "Alba Iulia" not in made_up.locator("body").inner_text()
+        guessed.close()
 
         # The demo quiz was played in 2023: the facilitator starts it afresh.
         assert answers(live_db, row.id) == 48
@@ -123,8 +132,10 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         phones[0].wait_for_selector(IDLE)
         assert phones[0].url.endswith(tokens[0])
         phones[0].get_by_text("your answer", exact=False).first.wait_for()  # the tile it chose
+        # Those who joined this opening (the demo's participants joined in 2023).
+        opened = row_of(live_db).live_started_at
         new_ones = participants.where(
-            m.Participant.session_id == row.id, m.Participant.token.not_like("demo-%")
+            m.Participant.session_id == row.id, m.Participant.joined_at >= opened
         )
         assert count(live_db, new_ones) == 5
 
@@ -149,4 +160,16 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         presenter.get_by_text("5 of 5 cities answered").wait_for(timeout=10_000)
         assert count(live_db, new_ones) == 5
         assert answers(live_db, row.id) == 10
+
+        # The session ends: the screen left open, and its address opened anew, show
+        # nothing of it any more.
+        address = presenter.url
+        click(staff, "End session")
+        refused = "This presenter address is not valid"
+        presenter.get_by_text(refused, exact=False).wait_for(timeout=15_000)
+        presenter.goto(address)
+        presenter.get_by_text(refused, exact=False).wait_for()
+        shown = presenter.locator("body").inner_text()
+        assert row.join_code not in shown and SESSION not in shown
+        shoot(presenter, screenshot_dirs, "presenter-ended")
     staff_context.close()

@@ -375,7 +375,7 @@ def prepare(url: str, questions: int) -> Room:
         lifecycle.set_countdown(session, actor=facilitator, session_id=workshop.id, seconds=None)
         row = lifecycle.start_live(session, actor=facilitator, session_id=workshop.id)
         live_quiz.fresh_quiz_run(session, actor=facilitator, session_id=workshop.id)
-        key = screens.presenter_key(session.get(m.EventSession, workshop.id))
+        key = screens.presenter_key(session, session.get(m.EventSession, workshop.id))
         room = Room(
             url=url,
             session_id=workshop.id,

@@ -222,9 +222,11 @@ def texts(at: AppTest) -> list[str]:
 
 def presenter(at: AppTest, row_id: int, key: str | None = None) -> AppTest:
     """Switch ``at`` to the presenter view of the session (its key from Run live)."""
-    row = fresh(at.engine, row_id)
+    if key is None:
+        with Session(at.engine) as session:
+            key = screens.presenter_key(session, session.get(m.EventSession, row_id))
     at.query_params["session"] = str(row_id)
-    at.query_params["key"] = screens.presenter_key(row) if key is None else key
+    at.query_params["key"] = key
     return at.switch_page("pages/presenter.py").run()
 
 

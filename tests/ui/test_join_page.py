@@ -126,6 +126,15 @@ def test_an_unknown_participation_link_offers_to_join_again(control):
     assert at.text_input(key="join_code")
 
 
+@pytest.mark.parametrize("token", ["demo-1", "demo-13"])
+def test_a_guessed_demo_link_speaks_for_nobody_while_the_demo_quiz_is_live(control, token):
+    """The demo's 2023 participants have random tokens like anyone who joins: an
+    address made up from a number does not post or answer for a city."""
+    at = phone({"p": token})
+    assert "not known" in at.error[0].value
+    assert not [t for t in texts(at) if "Alba Iulia" in t or "Arezzo" in t]
+
+
 # --- wrong codes on the join page -------------------------------------------------------
 
 

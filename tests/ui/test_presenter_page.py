@@ -94,10 +94,19 @@ def test_the_presenter_view_opens_without_a_sign_in(control):
     assert fresh(control.engine, control.row_id).join_code in html(at)
 
 
-def test_a_session_that_is_not_live_says_so(control):
+def test_once_the_session_ends_its_presenter_address_shows_nothing_of_it(control):
+    at = _on_the_projector(control)  # the screen left open on the projector
+    key = at.query_params["key"]
+    row = fresh(control.engine, control.row_id)
+    assert row.join_code in html(at)
     drive(control.engine, control.row_id, lifecycle.end_live)
-    page = presenter_html(control, control.row_id)
-    assert "This session is not live." in page
+    at.run()  # its next redraw
+    again = presenter(control, control.row_id, key=key)  # the address opened anew
+    for page in (at, again):
+        assert not page.exception
+        assert "not valid" in page.error[0].value
+        assert row.title not in html(page) and row.join_code not in html(page)
+        assert not page.get("imgs") and not page.get("image")
 
 
 # --- before people join -----------------------------------------------------------------

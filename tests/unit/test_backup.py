@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from peerlearn import models as m
+from peerlearn import server_secret
 from peerlearn.backup import MANIFEST, backup, restore
 from peerlearn.db import make_engine, table_counts, upgrade
 from peerlearn.demo import load_demo
@@ -94,7 +95,8 @@ def empty_database(request, tmp_path):
 def test_restore_gives_identical_content_and_ids_continue(filled, empty_database, tmp_path):
     path = tmp_path / "backup.zip"
     counts = backup(filled, path)
-    assert counts == table_counts(filled)
+    secret = m.ServerSecret.__tablename__  # stays with its server
+    assert counts == {name: n for name, n in table_counts(filled).items() if name != secret}
     assert counts["answer"] > 0 and counts["user"] == 3
 
     target = empty_database(filled.dialect.name)
@@ -227,3 +229,27 @@ def test_restore_needs_a_database_at_head(tmp_path, filled):
             restore(bare, tmp_path / "backup.zip")
     finally:
         bare.dispose()
+
+
+def test_a_backup_holds_no_server_secret(filled, empty_database, tmp_path):
+    """The secret that keys presenter addresses stays on the server it was made on."""
+    with Session(filled) as session:
+        made = server_secret.server_secret(session)
+    path = tmp_path / "backup.zip"
+    counts = backup(filled, path)
+    assert m.ServerSecret.__tablename__ not in counts
+    with zipfile.ZipFile(path) as archive:
+        names = " ".join(archive.namelist())
+        content = b"".join(archive.read(name) for name in archive.namelist())
+        manifest = json.loads(archive.read(MANIFEST))
+    assert m.ServerSecret.__tablename__ not in names
+    assert m.ServerSecret.__tablename__ not in {t["name"] for t in manifest["tables"]}
+    assert made.hex().encode() not in content and made not in content
+
+    # A new server keeps a secret of its own, made before the restore or after.
+    target = empty_database(filled.dialect.name)
+    with Session(target) as session:
+        theirs = server_secret.server_secret(session)
+    restore(target, path)
+    with Session(target) as session:
+        assert server_secret.server_secret(session) == theirs != made

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import secrets
+import shutil
+import string
 from datetime import date
 
 import pytest
@@ -12,10 +15,12 @@ from peerlearn import demo
 from peerlearn import models as m
 from peerlearn.db import make_engine, table_counts, upgrade
 from peerlearn.demo import DemoDataError, load_demo, read_spec, synthetic_spec
-from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.errors import Conflict, InvalidInput, NotFound
+from peerlearn.live import joining
 from peerlearn.services import roadmaps
 
 CIE = "#connectedinEurope"
+URLSAFE = set(string.ascii_letters + string.digits + "-_")
 CIE_CITIES = {
     "Alba Iulia",
     "Arezzo",
@@ -361,8 +366,52 @@ def test_berlin_quiz_questions_answers_and_correct_options(loaded):
     values = values.all()
     assert len(values) == 12 and all(1 <= v <= 5 for v in values)
     assert sum(values) / len(values) > 4  # citizen engagement matters to most
-    tokens = set(loaded.exec(select(m.Participant.token)).all())
-    assert {f"demo-{n}" for n in range(1, 23)} == tokens
+    people = loaded.exec(select(m.Participant.city_id)).all()
+    assert len(people) == 12 + 10  # the quiz's and the plenary's
+
+
+# --- participants' tokens ------------------------------------------------------------------
+
+
+def _looks_joined(token: str) -> bool:
+    """A token as joining a live session makes one: random URL-safe text of that length."""
+    made = secrets.token_urlsafe(joining.TOKEN_BYTES)
+    return len(token) == len(made) and set(token) <= URLSAFE
+
+
+def test_demo_participants_have_tokens_like_anyone_who_joins(session):
+    load_demo(session, scale=2)
+    tokens = session.exec(select(m.Participant.token)).all()
+    assert len(tokens) > 22 and len(set(tokens)) == len(tokens)
+    assert all(_looks_joined(t) for t in tokens), [t for t in tokens if not _looks_joined(t)][:3]
+    assert not [t for t in tokens if t.startswith(("demo-", "synthetic"))]
+
+
+def test_loading_again_keeps_each_participant_and_their_token(session):
+    load_demo(session)
+    before = session.exec(select(m.Participant.id, m.Participant.token)).all()
+    load_demo(session)
+    assert session.exec(select(m.Participant.id, m.Participant.token)).all() == before
+
+
+def test_another_database_gets_other_demo_tokens(session, tmp_path, sqlite_template):
+    load_demo(session)
+    path = tmp_path / "other.db"
+    shutil.copy(sqlite_template, path)
+    other = make_engine(f"sqlite:///{path}")
+    try:
+        with Session(other) as elsewhere:
+            load_demo(elsewhere)
+            theirs = set(elsewhere.exec(select(m.Participant.token)).all())
+    finally:
+        other.dispose()
+    assert not theirs & set(session.exec(select(m.Participant.token)).all())
+
+
+@pytest.mark.parametrize("token", ["demo-1", "demo-13", "demo-22"])
+def test_an_old_demo_token_speaks_for_nobody(loaded, token):
+    with pytest.raises(NotFound, match="not known"):
+        joining.participant_by_token(loaded, token=token)
 
 
 def test_the_four_common_challenges_of_cie_with_votes(loaded):
@@ -461,7 +510,7 @@ def load_with_catalogue(session: Session, spec: dict) -> None:
         (lambda s: s["tandem"].append(copy.deepcopy(s["tandem"][0])), "two tandem entries"),
         (lambda s: s["member"].append(dict(s["member"][0], role="observer")), "twice"),
         (lambda s: s["milestone"][0].update(challenges=["ah-legal"]), "another tandem's"),
-        (lambda s: s["common_challenge"][0]["votes"].update({"demo-1": 1}), "outside their"),
+        (lambda s: s["common_challenge"][0]["votes"].update({"quiz-1": 1}), "outside their"),
         (lambda s: s["milestone"][0].update(due=date(2025, 1, 31)), "after its tandem's deadline"),
         (lambda s: s["participant"][0]["answers"].update(platforms="Maybe"), "no option 'Maybe'"),
         (lambda s: s["participant"][0]["answers"].update(engagement=9), "off the scale"),

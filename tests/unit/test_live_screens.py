@@ -5,10 +5,17 @@ sessions live right now, the categories to post under, and the presenter's acces
 Ported from the old test_live_views.py.
 """
 
+import hashlib
+import hmac
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from peerlearn import models as m
+from peerlearn import server_secret
+from peerlearn.db import make_engine
 from peerlearn.errors import NotFound, PermissionDenied
 from peerlearn.live import lifecycle, screens
 
@@ -89,11 +96,12 @@ def test_participants_file_challenges_under_the_active_categories(session, world
 
 def test_the_presenter_address_lets_in_only_with_its_key(session, world):
     row = _start(session, world)
-    key = screens.presenter_key(row)
-    assert len(key) == 20 and row.join_code not in key
+    key = screens.presenter_key(session, row)
+    assert len(key) == 32 and row.join_code not in key
     found = screens.session_for_presenter(session, session_id=row.id, key=key)
     assert found.id == row.id
-    for wrong in ("", None, key[:-1] + ("0" if key[-1] != "0" else "1"), "x" * 5000):
+    wrongs = ("", None, key[:-1] + ("0" if key[-1] != "0" else "1"), "x" * 5000, "²" * 32)
+    for wrong in wrongs:
         with pytest.raises(NotFound, match="presenter address"):
             screens.session_for_presenter(session, session_id=row.id, key=wrong)
     with pytest.raises(NotFound):
@@ -102,7 +110,71 @@ def test_the_presenter_address_lets_in_only_with_its_key(session, world):
 
 def test_reopening_a_session_changes_the_presenter_key(session, world):
     row = _start(session, world)
-    first = screens.presenter_key(row)
+    first = screens.presenter_key(session, row)
     _end(session, world, row.id)
     again = _start(session, world, row.id)
-    assert screens.presenter_key(again) != first
+    assert screens.presenter_key(session, again) != first
+    with pytest.raises(NotFound, match="presenter address"):
+        screens.session_for_presenter(session, session_id=row.id, key=first)
+
+
+def _old_formula(row) -> str:
+    """The key as it was once made: from the row's id, join code and opening alone."""
+    started = row.live_started_at.isoformat() if row.live_started_at else ""
+    return hashlib.sha256(f"{row.id}:{row.join_code}:{started}".encode()).hexdigest()[:20]
+
+
+def test_the_key_cannot_be_made_from_what_the_row_shows(session, world):
+    row = _start(session, world)
+    with pytest.raises(NotFound, match="presenter address"):
+        screens.session_for_presenter(session, session_id=row.id, key=_old_formula(row))
+    # Nor from any other digest of the row's values: it is keyed with the server's secret.
+    key = screens.presenter_key(session, row)
+    made = server_secret.server_secret(session)
+    message = screens.presenter_message(row)
+    assert key == hmac.new(made, message, hashlib.sha256).hexdigest()[:32]
+    assert str(row.id).encode() in message  # the row's values, and nothing secret
+    assert hmac.new(b"", message, hashlib.sha256).hexdigest()[:32] != key
+    assert hashlib.sha256(message).hexdigest()[:32] != key
+
+
+def test_the_old_key_shows_nothing_once_the_session_ends(session, world):
+    row = _start(session, world)
+    key = screens.presenter_key(session, row)
+    _end(session, world, row.id)
+    with pytest.raises(NotFound, match="presenter address"):
+        screens.session_for_presenter(session, session_id=row.id, key=key)
+    ended = session.get(m.EventSession, row.id)
+    assert screens.presenter_key(session, ended) != key  # not even the key of the ended one
+
+
+def test_app_servers_on_one_database_make_the_same_key(session, world, engine):
+    """Several servers behind one proxy: the secret is made once and kept in the database."""
+    row = _start(session, world)
+    url = engine.url.render_as_string(hide_password=False)
+    others = [make_engine(url), make_engine(url)]
+    try:
+        barrier = threading.Barrier(len(others))
+
+        def key_of(other):
+            with Session(other) as elsewhere:
+                barrier.wait()  # both find no secret yet and make one at the same moment
+                return screens.presenter_key(elsewhere, elsewhere.get(m.EventSession, row.id))
+
+        with ThreadPoolExecutor(len(others)) as pool:
+            keys = list(pool.map(key_of, others))
+    finally:
+        for other in others:
+            other.dispose()
+    assert keys[0] == keys[1] == screens.presenter_key(session, row)
+    assert len(session.exec(select(m.ServerSecret)).all()) == 1
+
+
+def test_a_configured_secret_is_used_and_nothing_is_stored(session, world, monkeypatch):
+    row = _start(session, world)
+    monkeypatch.setenv(server_secret.SECRET_ENV, "a long random string of the deployment")
+    key = screens.presenter_key(session, row)
+    assert screens.session_for_presenter(session, session_id=row.id, key=key).id == row.id
+    assert session.exec(select(m.ServerSecret)).all() == []
+    monkeypatch.setenv(server_secret.SECRET_ENV, "another deployment's string")
+    assert screens.presenter_key(session, row) != key
