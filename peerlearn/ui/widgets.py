@@ -25,8 +25,9 @@ FORGET = "\0forget"  # a reset value: drop the key instead of setting it
 
 def refusal(error: PeerlearnError | str) -> None:
     """Say why a service refused, where the call was made: how :func:`save` and
-    :func:`read` report every refusal."""
-    st.error(str(error), icon=":material/error:")
+    :func:`read` report every refusal. The message is shown as text: it may quote
+    what someone typed."""
+    st.error(plain(str(error)), icon=":material/error:")
 
 
 def save(
@@ -94,7 +95,7 @@ def note(where: str) -> bool:
     if kind == "error":
         refusal(text)
     else:
-        st.success(text, icon=":material/check_circle:")
+        st.success(plain(text), icon=":material/check_circle:")
     return True
 
 
@@ -117,7 +118,7 @@ def show_flash() -> str | None:
     message, reset = pending
     _apply(reset)
     if message:
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(plain(message), icon=":material/check_circle:")
     return message
 
 
@@ -179,16 +180,17 @@ def read(
 # Everything Streamlit's markdown gives a meaning: CommonMark, HTML entities, emoji and
 # icon shortcodes (:name:), LaTeX ($) and colour directives ({...}).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
-# GitHub-style autolinks (http://…, www.…, name@host) are found in the text after
-# escapes are resolved, so backslashes do not stop them; a word joiner (invisible,
-# no line break) does.
-_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)")
+# GitHub-style autolinks (http://…, www.…, name@host) and Streamlit's icons
+# (:material/name:, :streamlit:) are found in the text after escapes are resolved, so
+# backslashes do not stop them; a word joiner (invisible, no line break) does.
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)|:(?=[a-z])")
 _JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
-    """User text made safe for anything that renders markdown (labels, captions,
-    toasts, messages): shown literally, and no address becomes a link."""
+    """Stored text, anyone's, made safe for anything that renders markdown (st.markdown,
+    headers, captions, alerts, toasts, and the labels and options of widgets): shown
+    as typed, and no address becomes a link, nothing an icon."""
     defused = _AUTOLINK.sub(lambda match: match.group(0) + _JOINER, text)
     return _MARKDOWN.sub(r"\\\1", defused)
 

@@ -5,12 +5,13 @@ import re
 import pytest
 
 from peerlearn.ui.widgets import plain
+from tests.markdown_text import HOSTILE, shown
 
 JOINER = "\u2060"
 
 
 def test_plain_text_keeps_markdown_from_rendering():
-    assert plain("Funding *now* [x](y) :smile:") == ("Funding \\*now\\* \\[x\\]\\(y\\) \\:smile\\:")
+    assert plain("Funding *now* [x](y) :smile:") == ("Funding \\*now\\* \\[x\\]\\(y\\) \\:\u2060smile\\:")
     assert plain("Arezzo–Arnsberg") == "Arezzo–Arnsberg"
     assert plain("R&amp;D") == "R\\&amp;D"  # an entity would render as '&'
 
@@ -40,3 +41,22 @@ def test_plain_text_keeps_addresses_from_becoming_links(text):
 
 def test_plain_text_leaves_words_alone():
     assert plain("Knowhow at the city hall") == "Knowhow at the city hall"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *HOSTILE,
+        ":material/home: and :streamlit:",
+        ":smile: :blue-background[z] $x$ and $$",
+        "a_b_ *c* ~~d~~ `e` # head > quote | t | &amp; !",
+        "- item",
+        "1. one",
+        "see http://x.org, www.y.org, a@b.org",
+        "Arezzo–Arnsberg: 10:30, 50 % (€)",
+        "\\*already escaped\\*",
+        "x" * 2000,
+    ],
+)
+def test_plain_text_is_shown_as_typed(text):
+    assert shown(plain(text)) == text
