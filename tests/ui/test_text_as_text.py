@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from peerlearn import models as m
 from peerlearn.live import lifecycle
 from peerlearn.live import quiz as live_quiz
+from peerlearn.ui.display import WRAP_ANYWHERE
 from peerlearn.ui.participant import TILES
 from tests.markdown_text import HOSTILE, shown
 from tests.ui.conftest import click, member_tandem
@@ -141,3 +142,9 @@ def test_a_refused_services_message_is_shown_as_typed(app):
     assert at.error, "the second session of that title was not refused"
     message = shown(at.error[0].value)
     assert f"already has a session named '{ALL}'" in message
+
+
+def test_every_page_wraps_words_of_any_length(app):
+    at = app("tandem", "pages/home.py")
+    styles = [h.proto.body for h in at.get("html")]
+    assert f"<style>{WRAP_ANYWHERE}</style>" in styles

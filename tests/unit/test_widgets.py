@@ -11,7 +11,9 @@ JOINER = "\u2060"
 
 
 def test_plain_text_keeps_markdown_from_rendering():
-    assert plain("Funding *now* [x](y) :smile:") == ("Funding \\*now\\* \\[x\\]\\(y\\) \\:\u2060smile\\:")
+    assert plain("Funding *now* [x](y) :smile:") == (
+        "Funding \\*now\\* \\[x\\]\\(y\\) \\:" + JOINER + "smile\\:"
+    )
     assert plain("Arezzo–Arnsberg") == "Arezzo–Arnsberg"
     assert plain("R&amp;D") == "R\\&amp;D"  # an entity would render as '&'
 
