@@ -177,22 +177,33 @@ def read(
         st.stop()
 
 
-# Everything Streamlit's markdown gives a meaning: CommonMark, HTML entities, emoji and
-# icon shortcodes (:name:), LaTeX ($) and colour directives ({...}).
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
-# GitHub-style autolinks (http://…, www.…, name@host) and Streamlit's icons
-# (:material/name:, :streamlit:) are found in the text after escapes are resolved, so
-# backslashes do not stop them; a word joiner (invisible, no line break) does.
-_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)|:(?=[a-z])")
+# What Streamlit's markdown gives a meaning wherever it stands: CommonMark's inline
+# syntax, HTML and entities, LaTeX ($), tables (|) and directives (:red[...], {...}).
+_INLINE = re.compile(r"([\\`*_{}\[\]<>$&~|])")
+# ... and at the start of a line: headings, quotes, lists, rules, setext underlines.
+_LINE_START = re.compile(r"^([ \t]*)(?:([#+\-=])|(\d+)([.)]))", re.MULTILINE)
+# GitHub-style autolinks (http://…, www.…, name@host), Streamlit's icons
+# (:material/name:, :streamlit:) and emoji shortcodes (:smile:, :+1:) are found in the
+# text after escapes are resolved, so backslashes do not stop them; a word joiner
+# (invisible, no line break) does.
+_AUTOLINK = re.compile(
+    r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)|:(?=[a-z]|[\w+\-]+:)"
+)
 _JOINER = "\u2060"
+
+
+def _line_start(match: re.Match) -> str:
+    indent, mark, number, closing = match.groups()
+    return f"{indent}\\{mark}" if mark else f"{indent}{number}\\{closing}"
 
 
 def plain(text: str) -> str:
     """Stored text, anyone's, made safe for anything that renders markdown (st.markdown,
     headers, captions, alerts, toasts, and the labels and options of widgets): shown
-    as typed, and no address becomes a link, nothing an icon."""
+    as typed, and no address becomes a link, nothing an icon. Only what would mean
+    something is escaped, so a plain sentence stays as it is."""
     defused = _AUTOLINK.sub(lambda match: match.group(0) + _JOINER, text)
-    return _MARKDOWN.sub(r"\\\1", defused)
+    return _LINE_START.sub(_line_start, _INLINE.sub(r"\\\1", defused))
 
 
 def empty_state(message: str) -> None:

@@ -12,10 +12,15 @@ JOINER = "\u2060"
 
 def test_plain_text_keeps_markdown_from_rendering():
     assert plain("Funding *now* [x](y) :smile:") == (
-        "Funding \\*now\\* \\[x\\]\\(y\\) \\:" + JOINER + "smile\\:"
+        "Funding \\*now\\* \\[x\\](y) :" + JOINER + "smile:"
     )
     assert plain("Arezzo–Arnsberg") == "Arezzo–Arnsberg"
     assert plain("R&amp;D") == "R\\&amp;D"  # an entity would render as '&'
+
+
+def test_a_plain_sentence_stays_as_it_is():
+    sentence = "The row of 'Apply for co-funding' (id 6), column 'name': 1. fix it, 10:30."
+    assert plain(sentence) == sentence
 
 
 @pytest.mark.parametrize(
@@ -54,6 +59,9 @@ def test_plain_text_leaves_words_alone():
         "a_b_ *c* ~~d~~ `e` # head > quote | t | &amp; !",
         "- item",
         "1. one",
+        "# head\n  + item\n2) two\n> quote",
+        "a | b\n--- | ---\ntext\n===",
+        ":+1: :-1: at 18:00",
         "see http://x.org, www.y.org, a@b.org",
         "Arezzo–Arnsberg: 10:30, 50 % (€)",
         "\\*already escaped\\*",
