@@ -46,14 +46,15 @@ def save(
 
     Went through: the page is redrawn at once, so every list on it shows what was just
     written, and the redrawn page toasts ``success`` (a toast shown before the redraw
-    would be lost). ``reset`` maps widget keys to the values the redrawn page starts
-    with (a form emptied after an add; :data:`FORGET` drops a key, :func:`refill` and
-    :func:`new_version` build common ones): a key already drawn in this run cannot be
-    set any more, and deleting a text field's key would not do, as the browser keeps
-    what was typed unless the server sends new values. ``success`` and ``reset`` may
-    be functions of the service's result (a message that counts what was saved, the id
-    of a new row to select); ``then`` gets the result before the redraw, for what is
-    not kept in session state alone (signing in, the page's address).
+    would be lost); like a refusal, it is shown as text. ``reset`` maps widget keys to
+    the values the redrawn page starts with (a form emptied after an add; :data:`FORGET`
+    drops a key, :func:`refill` and :func:`new_version` build common ones): a key
+    already drawn in this run cannot be set any more, and deleting a text field's key
+    would not do, as the browser keeps what was typed unless the server sends new
+    values. ``success`` and ``reset`` may be functions of the service's result (a
+    message that counts what was saved, the id of a new row to select); ``then`` gets
+    the result before the redraw, for what is not kept in session state alone (signing
+    in, the page's address).
 
     ``where`` is for a save in a widget's callback (a phone's tap): the run that
     follows a callback is the redraw already, so none is asked for, and the outcome,

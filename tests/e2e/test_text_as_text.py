@@ -11,7 +11,8 @@ from peerlearn import models as m
 from peerlearn.db import make_engine
 from peerlearn.live import joining, lifecycle
 from peerlearn.live import quiz as live_quiz
-from tests.e2e.conftest import IDLE, _port, running_server
+from tests import serving
+from tests.e2e.conftest import IDLE, running_server
 from tests.e2e.live_steps import PHONE, row_of, shoot
 from tests.markdown_text import HOSTILE
 
@@ -53,7 +54,7 @@ def _live_question(url: str, texts: list[str]) -> str:
 def test_the_phones_tiles_show_the_options_as_typed(browser, live_db, tmp_path, screenshot_dirs):
     texts = [BOLD, " ".join(HOSTILE[1:3]), " ".join(HOSTILE[3:]), LONG]
     token = _live_question(live_db, texts)
-    with running_server(live_db, _port(7), tmp_path / "server.log") as base:
+    with running_server(live_db, serving.free_port(), tmp_path / "server.log") as base:
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         phone = context.new_page()
         phone.set_default_timeout(30_000)
