@@ -1,15 +1,19 @@
 """peerlearn's router: builds the navigation from the signed-in role, and shows what the
-last save left to say before the page draws its widgets; nothing else."""
+last save left to say before the page draws its widgets; every page also gets tables
+without a raw download and text that wraps; nothing else."""
 
 import streamlit as st
 
 from peerlearn.ui.auth import current_user
+from peerlearn.ui.display import no_table_downloads, wrap_long_words
 from peerlearn.ui.incidents import guarded
 from peerlearn.ui.navigation import pages_for, routed, signed_out_pages
 from peerlearn.ui.sidebar import account_box, first_run
 from peerlearn.ui.widgets import show_flash
 
 st.set_page_config(page_title="peerlearn", page_icon=":material/diversity_3:", layout="wide")
+no_table_downloads()
+wrap_long_words()
 
 # The page run has its own guard (routed); this one covers the router's own steps.
 with guarded():

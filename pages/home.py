@@ -14,7 +14,7 @@ from peerlearn.services import roadmaps as roadmap_service
 from peerlearn.services.account_views import tandems_of
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.rag import RAG_BADGE, days_phrase, deadline_metric, rag_metric, rag_style
-from peerlearn.ui.widgets import empty_state, pick_network, read
+from peerlearn.ui.widgets import empty_state, pick_network, plain, read
 
 user = require_user()
 today = date.today()
@@ -33,7 +33,7 @@ def tandem_home() -> None:
         rags = {m.id: rules.rag_status(m, tandem.deadline, today) for m in milestones}
         overall = rules.tandem_rag(rags.values())
         with st.container(border=True):
-            st.subheader(tandem.name, anchor=False)
+            st.subheader(plain(tandem.name), anchor=False)
             cols = st.columns(3)
             rag_metric(cols[0], "Roadmap", overall)
             cols[1].metric("Progress", f"{rules.progress(milestones):.0f} %")

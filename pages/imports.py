@@ -161,7 +161,7 @@ if st.button(
     st.session_state.pop("imp_preview", None)
     save(
         lambda s: apply_import(s, actor=user, preview=preview),
-        success=lambda result: plain(result_sentence(kind, upload.name, result)),
+        success=lambda result: result_sentence(kind, upload.name, result),
         # Said again under the file's next preview, which shows nothing left to do.
         reset=lambda result: {"imp_done": (key, result_sentence(kind, upload.name, result))},
     )

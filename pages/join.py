@@ -89,7 +89,7 @@ def join_flow() -> None:
     found, message = _found(code)
     if found is None:
         if message:
-            st.error(message, icon=":material/error:")
+            st.error(plain(message), icon=":material/error:")
         with st.form("join_code_form"):
             typed = st.text_input(
                 "Code",

@@ -132,7 +132,7 @@ def _answer(question: CurrentQuestion, token: str, mine, where: str) -> None:
             shape, _ = TILES[n % len(TILES)]
             mark = "  ✓ your answer" if n in picked else ""
             st.button(
-                f"{shape}  {option.text}{mark}",
+                f"{shape}  {plain(option.text)}{mark}",
                 key=f"{key}_{n}",
                 width="stretch",
                 on_click=_save,
@@ -150,7 +150,7 @@ def _answer(question: CurrentQuestion, token: str, mine, where: str) -> None:
                 "Your answers (pick all that apply)",
                 list(options),
                 selection_mode="multi",
-                format_func=options.get,
+                format_func=lambda ident: plain(options[ident]),
                 key=f"{key}_multi",
             )
             field, widget = "option_ids", f"{key}_multi"

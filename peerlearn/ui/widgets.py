@@ -25,8 +25,9 @@ FORGET = "\0forget"  # a reset value: drop the key instead of setting it
 
 def refusal(error: PeerlearnError | str) -> None:
     """Say why a service refused, where the call was made: how :func:`save` and
-    :func:`read` report every refusal."""
-    st.error(str(error), icon=":material/error:")
+    :func:`read` report every refusal. The message is shown as text: it may quote
+    what someone typed."""
+    st.error(plain(str(error)), icon=":material/error:")
 
 
 def save(
@@ -45,14 +46,15 @@ def save(
 
     Went through: the page is redrawn at once, so every list on it shows what was just
     written, and the redrawn page toasts ``success`` (a toast shown before the redraw
-    would be lost). ``reset`` maps widget keys to the values the redrawn page starts
-    with (a form emptied after an add; :data:`FORGET` drops a key, :func:`refill` and
-    :func:`new_version` build common ones): a key already drawn in this run cannot be
-    set any more, and deleting a text field's key would not do, as the browser keeps
-    what was typed unless the server sends new values. ``success`` and ``reset`` may
-    be functions of the service's result (a message that counts what was saved, the id
-    of a new row to select); ``then`` gets the result before the redraw, for what is
-    not kept in session state alone (signing in, the page's address).
+    would be lost); like a refusal, it is shown as text. ``reset`` maps widget keys to
+    the values the redrawn page starts with (a form emptied after an add; :data:`FORGET`
+    drops a key, :func:`refill` and :func:`new_version` build common ones): a key
+    already drawn in this run cannot be set any more, and deleting a text field's key
+    would not do, as the browser keeps what was typed unless the server sends new
+    values. ``success`` and ``reset`` may be functions of the service's result (a
+    message that counts what was saved, the id of a new row to select); ``then`` gets
+    the result before the redraw, for what is not kept in session state alone (signing
+    in, the page's address).
 
     ``where`` is for a save in a widget's callback (a phone's tap): the run that
     follows a callback is the redraw already, so none is asked for, and the outcome,
@@ -94,7 +96,7 @@ def note(where: str) -> bool:
     if kind == "error":
         refusal(text)
     else:
-        st.success(text, icon=":material/check_circle:")
+        st.success(plain(text), icon=":material/check_circle:")
     return True
 
 
@@ -117,7 +119,7 @@ def show_flash() -> str | None:
     message, reset = pending
     _apply(reset)
     if message:
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(plain(message), icon=":material/check_circle:")
     return message
 
 
@@ -176,21 +178,33 @@ def read(
         st.stop()
 
 
-# Everything Streamlit's markdown gives a meaning: CommonMark, HTML entities, emoji and
-# icon shortcodes (:name:), LaTeX ($) and colour directives ({...}).
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
-# GitHub-style autolinks (http://…, www.…, name@host) are found in the text after
-# escapes are resolved, so backslashes do not stop them; a word joiner (invisible,
-# no line break) does.
-_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)")
+# What Streamlit's markdown gives a meaning wherever it stands: CommonMark's inline
+# syntax, HTML and entities, LaTeX ($), tables (|) and directives (:red[...], {...}).
+_INLINE = re.compile(r"([\\`*_{}\[\]<>$&~|])")
+# ... and at the start of a line: headings, quotes, lists, rules, setext underlines.
+_LINE_START = re.compile(r"^([ \t]*)(?:([#+\-=])|(\d+)([.)]))", re.MULTILINE)
+# GitHub-style autolinks (http://…, www.…, name@host), Streamlit's icons
+# (:material/name:, :streamlit:) and emoji shortcodes (:smile:, :+1:) are found in the
+# text after escapes are resolved, so backslashes do not stop them; a word joiner
+# (invisible, no line break) does.
+_AUTOLINK = re.compile(
+    r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)|:(?=[a-z]|[\w+\-]+:)"
+)
 _JOINER = "\u2060"
 
 
+def _line_start(match: re.Match) -> str:
+    indent, mark, number, closing = match.groups()
+    return f"{indent}\\{mark}" if mark else f"{indent}{number}\\{closing}"
+
+
 def plain(text: str) -> str:
-    """User text made safe for anything that renders markdown (labels, captions,
-    toasts, messages): shown literally, and no address becomes a link."""
+    """Stored text, anyone's, made safe for anything that renders markdown (st.markdown,
+    headers, captions, alerts, toasts, and the labels and options of widgets): shown
+    as typed, and no address becomes a link, nothing an icon. Only what would mean
+    something is escaped, so a plain sentence stays as it is."""
     defused = _AUTOLINK.sub(lambda match: match.group(0) + _JOINER, text)
-    return _MARKDOWN.sub(r"\\\1", defused)
+    return _LINE_START.sub(_line_start, _INLINE.sub(r"\\\1", defused))
 
 
 def empty_state(message: str) -> None:
