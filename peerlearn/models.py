@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, NaiveDatetime, StringConstraints, field_validator, model_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from peerlearn import rules
@@ -445,6 +445,8 @@ class EventSession(SQLModel, table=True):
     quiz_finished_at: datetime | None = None
     # When the current run of the session's quiz began (a fresh run): who is present.
     run_started_at: datetime | None = None
+    # Posts from phones wait for the facilitator before the big screen shows them.
+    premoderated: bool = False
 
 
 class EventSessionFields(Input):
@@ -507,6 +509,7 @@ class LiveSettingsUpdate(Input):
     vote_mode: str | None = Field(default=None, title="Votes")
     vote_budget: int | None = Field(default=None, title="The number of dots")
     tally_hidden: bool | None = None
+    premoderated: bool | None = None
 
     @field_validator("count_mode", mode="before")
     @classmethod
@@ -689,6 +692,20 @@ class AnswerOption(SQLModel, table=True):
     )
 
 
+class LiveAction(SQLModel, table=True):
+    """One post, answer or tap on the dots from a phone, kept for as long as its rate
+    limit looks back (peerlearn.live.limits): stored, so that every server counts it."""
+
+    __tablename__ = "live_action"
+    __table_args__ = (Index("ix_live_action_recent", "participant_id", "kind", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The index below leads with it: no index of its own.
+    participant_id: int = fk("participant.id", ondelete="CASCADE", index=False)
+    kind: str = Field(max_length=10)
+    at: datetime = Field(default_factory=utcnow)
+
+
 class JoinAttempt(SQLModel, table=True):
     """A wrong join code typed by one browser: repeated ones are slowed down."""
 
@@ -756,6 +773,8 @@ class Challenge(SQLModel, table=True):
     # 1 = high, 2 = medium, 3 = low
     priority: int = 2
     hidden: bool = False
+    # Posted while the session's posts wait for the facilitator, and not approved yet.
+    pending: bool = False
     is_example: bool = False
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
