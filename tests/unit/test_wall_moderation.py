@@ -2,11 +2,13 @@
 measured pace (peerlearn.live.limits), posts may wait for the facilitator, one person's
 posts go off the wall at once, and the big screen gets the newest posts only."""
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from peerlearn import models as m
 from peerlearn import rules
@@ -88,6 +90,30 @@ def test_old_actions_are_pruned_as_new_ones_come(session, world, code):
     _post(session, phone, "Second")
     session.expire_all()
     assert len(session.exec(select(m.LiveAction)).all()) == 1
+
+
+def test_posts_sent_at_once_stay_within_the_limit(engine, session, world, code):
+    """A script firing posts in parallel from one phone gets no more through than the
+    limit (each phone's posts are taken one at a time), on both databases."""
+    limit = rules.RATE_LIMITS[rules.POST]
+    phone = join(session, code, world.arezzo)
+    tries = limit.actions + 4
+    barrier = threading.Barrier(tries)
+
+    def post(n):
+        with Session(engine, expire_on_commit=False) as own:
+            barrier.wait()
+            with contextlib.suppress(TooFast):
+                _post(own, phone, f"At once {n}")
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session.expire_all()
+    stored = session.exec(select(m.Challenge).where(m.Challenge.participant_id == phone.id)).all()
+    assert len(stored) == limit.actions
 
 
 # --- posts that wait for the facilitator ---------------------------------------------------
