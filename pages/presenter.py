@@ -186,9 +186,10 @@ def _podium(snap: Snapshot) -> None:
 
 
 def _wall(snap: Snapshot) -> None:
-    """The posts, and the common challenges they are grouped into as it happens."""
+    """The newest posts (at most rules.WALL_SHOWN, the rest counted), and the common
+    challenges they are grouped into as it happens."""
     big("Challenge wall", size=2.4)
-    shown = [item for item in snap.wall if not item.hidden]
+    shown = snap.wall  # newest first, none hidden or waiting for the facilitator
     if not shown:
         big("Post your tandem's challenges from your phone.", size=1.6, muted=True)
         return
@@ -215,6 +216,8 @@ def _wall(snap: Snapshot) -> None:
             with columns[n % 3].container(border=True):
                 big(item.text, size=1.5, weight=500)
                 big(" · ".join(p for p in (item.city, item.category) if p), size=1.1, muted=True)
+    if snap.wall_more:
+        big(f"… and {snap.wall_more} more", size=1.4, muted=True)
 
 
 def _voting(snap: Snapshot) -> None:

@@ -32,6 +32,7 @@ UNRECORDED = frozenset(
         "signintoken",
         "wrong_code_count",
         "server_secret",
+        "live_action",
     }
 )
 SECRET_WORDS = ("password", "token", "secret", "hash")

@@ -31,3 +31,7 @@ class Conflict(PeerlearnError):
 
 class AuthenticationFailed(PeerlearnError):
     """Wrong email or password, or an inactive account."""
+
+
+class TooFast(PeerlearnError):
+    """One phone sent more than its pace allows (peerlearn.rules.RATE_LIMITS)."""

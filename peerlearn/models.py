@@ -18,6 +18,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     Text,
     UniqueConstraint,
@@ -455,6 +456,8 @@ class EventSession(SQLModel, table=True):
     quiz_finished_at: datetime | None = None
     # When the current run of the session's quiz began (a fresh run): who is present.
     run_started_at: datetime | None = None
+    # Posts from phones wait for the facilitator before the big screen shows them.
+    premoderated: bool = False
 
 
 class EventSessionFields(Input):
@@ -517,6 +520,7 @@ class LiveSettingsUpdate(Input):
     vote_mode: str | None = Field(default=None, title="Votes")
     vote_budget: int | None = Field(default=None, title="The number of dots")
     tally_hidden: bool | None = None
+    premoderated: bool | None = None
 
     @field_validator("count_mode", mode="before")
     @classmethod
@@ -699,6 +703,20 @@ class AnswerOption(SQLModel, table=True):
     )
 
 
+class LiveAction(SQLModel, table=True):
+    """One post, answer or tap on the dots from a phone, kept for as long as its rate
+    limit looks back (peerlearn.live.limits): stored, so that every server counts it."""
+
+    __tablename__ = "live_action"
+    __table_args__ = (Index("ix_live_action_recent", "participant_id", "kind", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The index below leads with it: no index of its own.
+    participant_id: int = fk("participant.id", ondelete="CASCADE", index=False)
+    kind: str = Field(max_length=10)
+    at: datetime = Field(default_factory=utcnow)
+
+
 class WrongCodeCount(SQLModel, table=True):
     """How many wrong join codes were typed in one window of time, across the whole
     code space (peerlearn.live.wrong_codes): one row per window, shared by every app
@@ -775,6 +793,8 @@ class Challenge(SQLModel, table=True):
     # 1 = high, 2 = medium, 3 = low
     priority: int = 2
     hidden: bool = False
+    # Posted while the session's posts wait for the facilitator, and not approved yet.
+    pending: bool = False
     is_example: bool = False
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

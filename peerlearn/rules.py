@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -165,3 +166,48 @@ def dots_left(budget: int, placed: int) -> int:
     """Dots still to place: never below zero, even if more were placed before the budget
     was lowered."""
     return max(0, budget - placed)
+
+
+# --- how fast one phone may send ----------------------------------------------------------
+
+POST = "post"
+ANSWER = "answer"
+VOTE = "vote"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``actions`` of one kind from one participant in any ``seconds``."""
+
+    actions: int
+    seconds: int
+    message: str
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(seconds=self.seconds)
+
+
+# Generous for a person typing or tapping, too slow for a script flooding the wall.
+RATE_LIMITS = {
+    POST: RateLimit(
+        6, 60, "You have posted a lot in a short time: wait a minute before the next post."
+    ),
+    ANSWER: RateLimit(
+        20, 60, "You have sent many answers in a short time: wait a minute before the next one."
+    ),
+    VOTE: RateLimit(
+        60, 60, "You have moved many dots in a short time: wait a minute before the next tap."
+    ),
+}
+
+
+def too_fast(recent: int, limit: RateLimit) -> bool:
+    """Whether one more action, after ``recent`` in the window, passes the limit."""
+    return recent >= limit.actions
+
+
+# --- the big screen's wall ---------------------------------------------------------------
+
+# The newest posts the projector draws; the rest are counted ("and 12 more").
+WALL_SHOWN = 60

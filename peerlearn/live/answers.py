@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from peerlearn import rules
 from peerlearn.errors import Conflict, InvalidInput, PermissionDenied
-from peerlearn.live import clock
+from peerlearn.live import clock, limits
 from peerlearn.live.joining import participant_by_token, participant_in_live_session
 from peerlearn.models import (
     TEXT_MAX,
@@ -19,13 +19,14 @@ from peerlearn.models import (
     AnswerOption,
     LiveActivity,
     Option,
+    Participant,
     Question,
     QuestionKind,
     Quiz,
     User,
 )
 from peerlearn.services.permissions import require_staff
-from peerlearn.services.store import commit, get, now
+from peerlearn.services.store import commit, get, lock, now
 from peerlearn.services.text import clean_text
 
 
@@ -86,12 +87,16 @@ def _validated(
 def _store(
     session: Session,
     session_id: int,
-    participant_id: int,
+    participant: Participant,
     question_id: int,
     chosen: list[int],
     value: int | None,
     text: str,
 ) -> Answer:
+    # The phone's answers one at a time, so that its rate limit holds under a burst.
+    lock(session, participant)
+    participant_id = participant.id
+    limits.take_turn(session, participant_id, rules.ANSWER)
     answer = session.scalars(
         select(Answer).where(
             Answer.participant_id == participant_id, Answer.question_id == question_id
@@ -141,7 +146,7 @@ def answer_question(
             "This question is no longer on the screen; answer the one the facilitator shows now."
         )
     chosen, number, words = _validated(session, question, option_ids, value, text)
-    ids = row.id, participant.id, question.id
+    ids = row.id, participant, question.id
     try:
         return _store(session, *ids, chosen, number, words)
     except IntegrityError:

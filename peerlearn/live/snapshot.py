@@ -152,6 +152,8 @@ class WallItem:
     category: str
     hidden: bool
     group: str
+    pending: bool = False  # waits for the facilitator
+    participant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,10 @@ class Snapshot:
     question: CurrentQuestion | None
     current_question_id: int | None = None
     questions: list[QuestionItem] = field(default_factory=list)
-    wall: list[WallItem] = field(default_factory=list)  # oldest first, hidden ones too
+    # What the room sees of the wall (not hidden, not waiting): the newest first, at
+    # most rules.WALL_SHOWN of them, and how many more there are.
+    wall: list[WallItem] = field(default_factory=list)
+    wall_more: int = 0
     tallies: list[Tally] = field(default_factory=list)  # the ballot, most dots first
     tally_hidden: bool = False
     countdown_seconds: int | None = None  # what each question opened gets
@@ -316,9 +321,8 @@ def _question(session: Session, row: EventSession, order: list[Question]) -> Cur
     )
 
 
-def _wall(session: Session, session_id: int) -> list[WallItem]:
-    """Oldest first: a new post goes to the end, and the rows above it stay put."""
-    rows = session.execute(
+def _wall_query(session_id: int):
+    return (
         select(
             Challenge.id,
             Challenge.text,
@@ -327,17 +331,41 @@ def _wall(session: Session, session_id: int) -> list[WallItem]:
             Category.name,
             Challenge.hidden,
             CommonChallenge.name,
+            Challenge.pending,
+            Challenge.participant_id,
         )
         .join(Tandem, Tandem.id == Challenge.tandem_id)
         .outerjoin(City, City.id == Challenge.city_id)
         .outerjoin(Category, Category.id == Challenge.category_id)
         .outerjoin(CommonChallenge, CommonChallenge.id == Challenge.common_challenge_id)
         .where(Challenge.session_id == session_id, Challenge.archived_at.is_(None))
-        .order_by(Challenge.id)
     )
-    return [
-        WallItem(i, t, c or "", tn, cat or "", bool(h), g or "") for i, t, c, tn, cat, h, g in rows
-    ]
+
+
+def _item(row) -> WallItem:
+    i, t, c, tn, cat, h, g, pending, participant_id = row[:9]
+    return WallItem(i, t, c or "", tn, cat or "", bool(h), g or "", bool(pending), participant_id)
+
+
+def wall_posts(session: Session, session_id: int) -> list[WallItem]:
+    """Every post of the session's wall, hidden and waiting ones too, oldest first: a
+    new post goes to the end, and the rows above it stay put (for moderating)."""
+    return [_item(row) for row in session.execute(_wall_query(session_id).order_by(Challenge.id))]
+
+
+def _wall(session: Session, session_id: int) -> tuple[list[WallItem], int]:
+    """The posts the room sees, newest first, at most rules.WALL_SHOWN, and how many
+    more there are: the rows past the cap are counted in the same query, not read."""
+    shown = (
+        _wall_query(session_id)
+        .add_columns(func.count().over())
+        .where(Challenge.hidden.is_(False), Challenge.pending.is_(False))
+        .order_by(Challenge.id.desc())
+        .limit(rules.WALL_SHOWN)
+    )
+    rows = session.execute(shown).all()
+    total = int(rows[0][-1]) if rows else 0
+    return [_item(row) for row in rows], total - len(rows)
 
 
 def _tallies(session: Session, session_id: int) -> list[Tally]:
@@ -388,6 +416,7 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
     participants, cities = _cities_present(session, row)
     order = _questions(session, row)
     question = _question(session, row, order) if row.activity == LiveActivity.QUIZ else None
+    wall, wall_more = _wall(session, row.id)
     return Snapshot(
         session_id=row.id,
         title=row.title,
@@ -407,7 +436,8 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
             QuestionItem(q.id, q.text, q.kind, question_state(q), q.closes_at, q.revealed_at)
             for q in order
         ],
-        wall=_wall(session, row.id),
+        wall=wall,
+        wall_more=wall_more,
         tallies=_tallies(session, row.id),
         tally_hidden=row.tally_hidden,
         countdown_seconds=row.countdown_seconds,

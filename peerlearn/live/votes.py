@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from peerlearn import rules
 from peerlearn.errors import Conflict, InvalidInput
-from peerlearn.live import clock
+from peerlearn.live import clock, limits
 from peerlearn.live.joining import participant_and_session, participant_in_live_session
 from peerlearn.models import (
     Ballot,
@@ -93,6 +93,7 @@ def _place(
         raise Conflict("Voting is closed; the ranking is on the big screen.")
     dots = _whole(dots)
     group = _on_ballot(session, row, group_id)
+    limits.take_turn(session, participant.id, rules.VOTE)  # one at a time: the session's lock
     per_city = row.vote_mode == CountMode.CITY
     if per_city and participant.city_id is None:
         raise InvalidInput("Say which city you speak for before voting: each city has dots.")

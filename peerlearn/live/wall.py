@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from peerlearn.errors import InvalidInput
-from peerlearn.live import ballot, clock
+from peerlearn import rules
+from peerlearn.errors import InvalidInput, NotFound
+from peerlearn.live import ballot, clock, limits
 from peerlearn.live.joining import participant_and_session, participant_in_live_session
+from peerlearn.live.snapshot import WallItem, wall_posts
 from peerlearn.models import (
     Category,
     Challenge,
@@ -23,6 +25,7 @@ from peerlearn.models import (
     CommonChallenge,
     CommonChallengeCreate,
     Event,
+    Participant,
     Tandem,
     TandemCity,
     User,
@@ -30,7 +33,7 @@ from peerlearn.models import (
 )
 from peerlearn.services import common_challenges
 from peerlearn.services.permissions import require_session_access
-from peerlearn.services.store import commit, get, get_active
+from peerlearn.services.store import commit, get, get_active, lock
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,14 @@ def participant_tandems(session: Session, *, token: str) -> list[TandemChoice]:
 
 
 def post_challenge(session: Session, *, token: str, data: WallPostCreate) -> Challenge:
-    """A challenge from a phone, for the participant's tandem, shown on the wall at once."""
+    """A challenge from a phone, for the participant's tandem: on the wall at once, or
+    once the facilitator approves it when the session's posts wait for that."""
     participant, row = participant_in_live_session(session, token=token)
     if participant.city_id is None:
         raise InvalidInput("Say which city you speak for before posting a challenge.")
+    # The phone's posts one at a time, so that its rate limit holds under a burst.
+    lock(session, participant)
+    limits.take_turn(session, participant.id, rules.POST)
     words, category_id, tandem_id = data.text, data.category_id, data.tandem_id
     tandems = participant_tandems(session, token=token)
     if not tandems:
@@ -88,6 +95,7 @@ def post_challenge(session: Session, *, token: str, data: WallPostCreate) -> Cha
         theme_id=tandem.theme_id,
         session_id=row.id,
         participant_id=participant.id,
+        pending=row.premoderated,
     )
     session.add(challenge)
     clock.bump(session, row.id)
@@ -104,6 +112,59 @@ def my_challenges(session: Session, *, token: str) -> list[Challenge]:
             .order_by(Challenge.id)
         )
     )
+
+
+def moderation_posts(session: Session, *, actor: User, session_id: int) -> list[WallItem]:
+    """Every post of the session's wall for the facilitator, hidden and waiting ones
+    too, oldest first."""
+    row = require_session_access(session, actor, session_id)
+    return wall_posts(session, row.id)
+
+
+def approve_posts(
+    session: Session, *, actor: User, session_id: int, challenge_ids: Iterable[int]
+) -> int:
+    """Let posts that wait for the facilitator onto the wall. Returns how many."""
+    row = require_session_access(session, actor, session_id)
+    ids = list(dict.fromkeys(challenge_ids))
+    found = set(
+        session.scalars(
+            select(Challenge.id).where(Challenge.id.in_(ids), Challenge.session_id == row.id)
+        )
+    )
+    if strangers := [i for i in ids if i not in found]:
+        raise NotFound(f"Challenge(s) {strangers} are not a post of this session.")
+    approved = session.execute(
+        update(Challenge)
+        .where(Challenge.id.in_(ids), Challenge.pending.is_(True))
+        .values(pending=False)
+    ).rowcount
+    clock.bump(session, row.id)
+    commit(session)
+    return approved
+
+
+def hide_participant_posts(
+    session: Session, *, actor: User, session_id: int, participant_id: int
+) -> int:
+    """Take every post of one participant of the session off the wall (one who floods
+    it, say). Returns how many were hidden; they stay stored and can be shown again."""
+    row = require_session_access(session, actor, session_id)
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.session_id != row.id:
+        raise NotFound("That participant is not in this session.")
+    hidden = session.execute(
+        update(Challenge)
+        .where(
+            Challenge.participant_id == participant.id,
+            Challenge.session_id == row.id,
+            Challenge.hidden.is_(False),
+        )
+        .values(hidden=True)
+    ).rowcount
+    clock.bump(session, row.id)
+    commit(session)
+    return hidden
 
 
 def group_wall_challenges(

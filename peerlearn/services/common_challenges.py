@@ -142,6 +142,11 @@ def _groupable(
                 "or leave it out.",
                 field="challenge_ids",
             )
+        if challenge.pending:
+            raise InvalidInput(
+                f"{label} waits for your approval; approve it before grouping it, or leave it out.",
+                field="challenge_ids",
+            )
         group = active_groups.get(challenge.common_challenge_id)
         if group is not None and group.id == into:
             raise InvalidInput(f"{label} is already in this group.", field="challenge_ids")

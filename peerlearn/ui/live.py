@@ -119,10 +119,12 @@ def qr_image(url: str, width: int) -> None:
 
 
 def big(text: str, *, size: float = 3.0, weight: int = 600, muted: bool = False) -> None:
-    """Large type for the projector. ``text`` is escaped: user text is never markup."""
+    """Large type for the projector. ``text`` is escaped: user text is never markup,
+    and a long word with no spaces wraps inside its card."""
     colour = "color: rgba(49, 51, 63, 0.6);" if muted else ""
     st.html(
-        f'<div style="font-size:{size}rem;font-weight:{weight};line-height:1.2;{colour}">'
+        f'<div style="font-size:{size}rem;font-weight:{weight};line-height:1.2;'
+        f'overflow-wrap:anywhere;{colour}">'
         f"{html.escape(text)}</div>"
     )
 

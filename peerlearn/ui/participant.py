@@ -243,7 +243,8 @@ def wall_view(token: str) -> None:
     if mine:
         st.caption(f"You posted {len(mine)}:")
         for challenge in mine:
-            _wrapped("• " + challenge.text)
+            waits = "  (waits for the facilitator)" if challenge.pending else ""
+            _wrapped("• " + challenge.text + waits)
 
 
 def _post(token: str) -> None:
@@ -259,7 +260,11 @@ def _post(token: str) -> None:
             token=token,
             data=WallPostCreate(text=text, category_id=category, tandem_id=tandem),
         ),
-        success="Challenge posted",
+        success=lambda posted: (
+            "Your post waits for the facilitator: it reaches the big screen once approved."
+            if posted.pending
+            else "Challenge posted"
+        ),
         # Emptied only once posted: a refused post keeps what was typed.
         reset={"join_wall_text": "", "join_wall_category": None},
         where="wall",

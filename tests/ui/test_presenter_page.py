@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from peerlearn import models as m
+from peerlearn import rules
 from peerlearn.live import answers as live_answers
 from peerlearn.live import lifecycle, votes, wall
 from peerlearn.live import quiz as live_quiz
@@ -287,6 +288,26 @@ def test_the_wall_shows_the_common_challenges_as_they_are_grouped(control):
     at.run()
     page = html(at)
     assert "Skills" in page and "1 challenge" in page and "Not grouped yet" in page
+
+
+def test_the_wall_shows_the_newest_posts_and_counts_the_rest(control):
+    engine, row_id = control.engine, control.row_id
+    drive(engine, row_id, lifecycle.set_activity, activity="challenge wall")
+    more = 3
+    with Session(engine) as session:
+        tandem_id = session.exec(
+            select(m.Tandem.id).where(m.Tandem.network_id == network_of(engine, row_id))
+        ).first()
+        session.add_all(
+            m.Challenge(tandem_id=tandem_id, text=f"Post number {n}", session_id=row_id)
+            for n in range(rules.WALL_SHOWN + more)
+        )
+        session.commit()
+    bump(engine, row_id)
+    page = presenter_html(control, row_id)
+    newest, oldest = f"Post number {rules.WALL_SHOWN + more - 1}<", "Post number 0<"
+    assert newest in page and oldest not in page
+    assert f"and {more} more" in page
 
 
 def _group_on_the_vote(control) -> int:

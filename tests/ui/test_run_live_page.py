@@ -707,3 +707,42 @@ def test_the_voting_tab_brings_in_a_common_challenge_and_closes_the_vote(control
     assert at.button(key="live_close_voting").label == "Reopen voting"
     assert "Ranking" in presenter_html(at, row_id)
     assert html(at)
+
+
+# --- a wall that cannot be flooded ---------------------------------------------------------
+
+
+def test_posts_wait_for_approval_when_the_settings_say_so(control):
+    at, engine = control, control.engine
+    at.toggle(key="live_premoderated").set_value(True)
+    click(at, "Save settings")
+    assert not at.exception and not at.error
+    assert fresh(engine, at.row_id).premoderated
+    (post,) = _wall_posts(at, "Waits for a look")
+    tab(at, "Challenge wall")
+    assert list(at.dataframe[0].value["Waiting"]) == [True]
+    assert any("1 wait for your approval" in c.value for c in at.caption)
+    _select(at, [0])
+    at.button(key="live_wall_approve").click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        assert not session.get(m.Challenge, post).pending
+    assert list(at.dataframe[0].value["Waiting"]) == [False]
+
+
+def test_hiding_everything_one_person_posted(control):
+    at, engine = control, control.engine
+    flood = _wall_posts(at, "Spam one", "Spam two")
+    other = join(engine, at.row_id)
+    with Session(engine) as session:
+        kept = wall.post_challenge(
+            session, token=other, data=m.WallPostCreate(text="Real", tandem_id=at.tandem_id)
+        ).id
+    tab(at, "Challenge wall")
+    _select(at, [1])  # one of the flood's posts
+    at.button(key="live_wall_hide_person").click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        hidden = {c.id for c in session.exec(select(m.Challenge).where(m.Challenge.hidden))}
+    assert hidden == set(flood) and kept not in hidden
+    assert list(at.dataframe[0].value["Hidden"]) == [True, True, False]

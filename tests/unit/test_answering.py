@@ -294,11 +294,15 @@ def test_bad_answers_change_nothing(session, world, live, unchanged):
 
 
 def test_racing_first_answers_end_in_one_row(session, engine, world, live):
-    """Another submission stores the first answer between our lookup and our insert."""
+    """Another submission stores the first answer just before ours takes its turn (a
+    phone's answers are stored one at a time: its row is locked first)."""
     competitor = {"done": False}
 
     def race(_conn, _cursor, statement, *_rest):
-        if competitor["done"] or not statement.startswith("INSERT INTO answer "):
+        locking = statement.startswith("UPDATE participant ") or (
+            "FROM participant" in statement and "FOR UPDATE" in statement
+        )
+        if competitor["done"] or not locking:
             return
         competitor["done"] = True
         with Session(engine) as other:

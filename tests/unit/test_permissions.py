@@ -638,6 +638,22 @@ CALLS = {
         lambda s, w, a: votes.vote_count(s, actor=a, session_id=w.workshop.id),
         STAFF,
     ),
+    wall.approve_posts: (
+        lambda s, w, a: wall.approve_posts(
+            s, actor=a, session_id=w.workshop.id, challenge_ids=[w.challenge.id]
+        ),
+        STAFF,
+    ),
+    wall.hide_participant_posts: (
+        lambda s, w, a: wall.hide_participant_posts(
+            s, actor=a, session_id=w.workshop.id, participant_id=w.answer.participant_id
+        ),
+        STAFF,
+    ),
+    wall.moderation_posts: (
+        lambda s, w, a: wall.moderation_posts(s, actor=a, session_id=w.workshop.id),
+        STAFF,
+    ),
     wall.group_wall_challenges: (
         lambda s, w, a: wall.group_wall_challenges(
             s, actor=a, session_id=w.workshop.id, challenge_ids=[w.challenge.id], name="Data"

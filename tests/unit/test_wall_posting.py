@@ -207,12 +207,19 @@ def _group(session, world, ids, actor=None, **fields):
     )
 
 
-def test_the_wall_lists_the_oldest_first(session, world, code):
+def _moderated(session, world):
+    session.expire_all()
+    return wall.moderation_posts(session, actor=world.facilitator, session_id=world.workshop.id)
+
+
+def test_the_facilitator_lists_the_oldest_first_the_room_the_newest(session, world, code):
     first, second = _posts(session, world, code, "First", "Second")
-    assert [w.id for w in snap(session, world).wall] == [first.id, second.id]
+    assert [w.id for w in _moderated(session, world)] == [first.id, second.id]
     third = _post(session, join(session, code, world.pirna), "Third")
-    # A new post goes to the end; the rows above it stay put.
-    assert [w.id for w in snap(session, world).wall] == [first.id, second.id, third.id]
+    # A new post goes to the end of the facilitator's list; the rows above it stay put.
+    assert [w.id for w in _moderated(session, world)] == [first.id, second.id, third.id]
+    # The big screen shows the newest first.
+    assert [w.id for w in snap(session, world).wall] == [third.id, second.id, first.id]
 
 
 def test_grouping_the_wall_refuses_hidden_challenges(session, world, code, unchanged):
@@ -226,10 +233,11 @@ def test_grouping_the_wall_refuses_hidden_challenges(session, world, code, uncha
         _group(session, world, [hidden.id], into=group.id)
     with unchanged(), pytest.raises(PermissionDenied):
         _group(session, world, [shown.id], actor=world.member, name="Other")
-    room = snap(session, world)
-    assert {(w.text, w.hidden, w.group) for w in room.wall} == {
+    assert {(w.text, w.hidden, w.group) for w in _moderated(session, world)} == {
         ("No budget for sensors", False, "Funding"),
         ("Rude remark", True, ""),
     }
+    room = snap(session, world)
+    assert [(w.text, w.group) for w in room.wall] == [("No budget for sensors", "Funding")]
     # Grouped here, so on this session's ballot for the vote.
     assert [t.name for t in room.tallies] == ["Funding"]

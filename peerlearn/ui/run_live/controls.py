@@ -25,7 +25,7 @@ def in_step(snap: Snapshot, activity: str) -> None:
 
 
 def settings(user: User, row: EventSession) -> None:
-    expander = st.expander("Settings: counting, hidden results, dots, the tally")
+    expander = st.expander("Settings: counting, hidden results, dots, the tally, the wall")
     with expander, st.form(f"live_settings_{row.id}"):
         left, right = st.columns(2)
         count_mode = left.radio(
@@ -57,6 +57,13 @@ def settings(user: User, row: EventSession) -> None:
             "follows the crowd.",
             key="live_tally_hidden",
         )
+        premoderated = left.toggle(
+            "Posts wait for my approval",
+            value=row.premoderated,
+            help="Posts from phones reach the big screen once you approve them in the "
+            "Challenge wall tab.",
+            key="live_premoderated",
+        )
         if st.form_submit_button("Save settings"):
             save(
                 lambda s: lifecycle.update_settings(
@@ -69,6 +76,7 @@ def settings(user: User, row: EventSession) -> None:
                         vote_mode=vote_mode,
                         vote_budget=int(budget),
                         tally_hidden=tally_hidden,
+                        premoderated=premoderated,
                     ),
                 ),
                 success="Settings saved",

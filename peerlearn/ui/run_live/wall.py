@@ -1,5 +1,6 @@
-"""Run live's Challenge wall tab: hide, edit and group the posts, selected by their id,
-into new common challenges or the network's existing ones."""
+"""Run live's Challenge wall tab: approve, hide, edit and group the posts, selected by
+their id, into new common challenges or the network's existing ones; hide everything
+one person posted."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def tab(user: User, session_id: int, activity: str) -> None:
     snap, version = snapshot(session_id)
     follow(version, view="screen", key="live_wall_follow")
     in_step(snap, activity)
-    items = snap.wall
+    # Every post, hidden and waiting ones too (the big screen's snapshot has only the
+    # newest the room sees).
+    items = read(lambda s: wall.moderation_posts(s, actor=user, session_id=session_id))
     if not items:
         empty_state(
             "No challenges posted yet. Switch the activity to Challenge wall: participants "
@@ -58,6 +61,7 @@ def tab(user: User, session_id: int, activity: str) -> None:
             "City": [i.city for i in items],
             "Tandem": [i.tandem for i in items],
             "Category": [i.category for i in items],
+            "Waiting": [i.pending for i in items],
             "Hidden": [i.hidden for i in items],
             "Common challenge": [i.group for i in items],
         }
@@ -74,16 +78,30 @@ def tab(user: User, session_id: int, activity: str) -> None:
     chosen = selected_ids(rows, seen, current)
     st.session_state[f"{key}__ids"] = current
     by_id = {i.id: i for i in items}
+    waiting = sum(i.pending for i in items)
     st.caption(
-        f"{len(chosen)} selected · select rows to hide, edit or group them. "
+        f"{len(chosen)} selected · select rows to approve, hide, edit or group them. "
         "New posts come in at the bottom."
+        + (f" {waiting} wait for your approval." if waiting else "")
     )
     done = new_version(base)
-    hide, show, _ = st.columns([1, 1, 4])
+    approve, hide, show, person, _ = st.columns([1, 1, 1, 2, 1])
+    if approve.button(
+        "Approve", key="live_wall_approve", disabled=not any(by_id[i].pending for i in chosen)
+    ):
+        _approve(user, session_id, chosen, reset=done)
     if hide.button("Hide", key="live_wall_hide", disabled=not chosen):
         _set_hidden(user, chosen, hidden=True, reset=done)
     if show.button("Show", key="live_wall_show", disabled=not chosen):
         _set_hidden(user, chosen, hidden=False, reset=done)
+    poster = by_id[chosen[0]].participant_id if len(chosen) == 1 else None
+    if person.button(
+        "Hide all this person's posts",
+        key="live_wall_hide_person",
+        disabled=poster is None,
+        help="Everything the person who posted the selected challenge sent, off the wall.",
+    ):
+        _hide_person(user, session_id, poster, reset=done)
     if len(chosen) == 1:
         item = by_id[chosen[0]]
         with st.form(f"live_wall_edit_{item.id}"):
@@ -147,3 +165,23 @@ def _set_hidden(user: User, ids: list[int], *, hidden: bool, reset: Mapping[str,
 
     count = f"{len(ids)} challenge{'s' if len(ids) != 1 else ''}"
     save(run, success=f"{count} {'hidden' if hidden else 'shown'}", reset=reset)
+
+
+def _approve(user: User, session_id: int, ids: list[int], *, reset: Mapping[str, Any]) -> None:
+    save(
+        lambda s: wall.approve_posts(s, actor=user, session_id=session_id, challenge_ids=ids),
+        success=lambda n: f"{n} post{'s' if n != 1 else ''} approved: on the wall now",
+        reset=reset,
+    )
+
+
+def _hide_person(
+    user: User, session_id: int, participant_id: int, *, reset: Mapping[str, Any]
+) -> None:
+    save(
+        lambda s: wall.hide_participant_posts(
+            s, actor=user, session_id=session_id, participant_id=participant_id
+        ),
+        success=lambda n: f"{n} post{'s' if n != 1 else ''} of this person hidden",
+        reset=reset,
+    )
