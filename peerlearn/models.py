@@ -1067,6 +1067,30 @@ class SignInToken(SQLModel, table=True):
     expires_at: datetime
 
 
+class SignInThrottle(SQLModel, table=True):
+    """Recent failed sign-ins of one email, or from one network address: several
+    servers on one database hold back the same guesser. ``key`` is a hash, so a
+    password typed into the email field is not stored."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: datetime
+
+
+class SetupToken(SQLModel, table=True):
+    """The one-time token that lets a browser create the first coordinator: printed in
+    the server's log, and gone once the first account exists. One row at most."""
+
+    __tablename__ = "setup_token"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_setup_token_single"),)
+
+    id: int = Field(default=1, primary_key=True)
+    token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class UserTandem(SQLModel, table=True):
     """The tandems a tandem member works for."""
 
