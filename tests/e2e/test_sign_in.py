@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from peerlearn.ui.auth import COOKIE
 from tests.e2e.conftest import ACCOUNTS, IDLE, PASSWORD, sign_in, wait_for_app_run
 
 NAV = "[data-testid='stSidebarNav']"
@@ -57,3 +58,38 @@ def test_without_staying_signed_in_a_reload_asks_again(server, page):
     page.wait_for_selector(IDLE, timeout=60_000)
     wait_for_app_run(page)
     assert not _signed_in(page)
+
+
+def _kept_cookie(context) -> dict:
+    """The sign-in cookie the browser keeps (the page sets it in the run after signing in)."""
+    for _ in range(100):
+        found = [c for c in context.cookies() if c["name"] == COOKIE]
+        if found:
+            return found[0]
+        context.pages[0].wait_for_timeout(100)
+    raise AssertionError("the browser kept no sign-in cookie")
+
+
+def test_signing_out_ends_another_browser_holding_a_copy_of_the_cookie(server, browser):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        owner = first.new_page()
+        sign_in(owner, server, "coordinator")
+        second.add_cookies([_kept_cookie(first)])
+        copy = second.new_page()
+        _open(copy, f"{server}/network")
+        assert _signed_in(copy)
+
+        owner.get_by_role("button", name="Sign out").click()
+        wait_for_app_run(owner)
+        assert not _signed_in(owner)
+
+        # The copy's tab is still open; its next click finds the sign-in ended.
+        copy.get_by_role("link", name="Roadmaps").click()
+        wait_for_app_run(copy)
+        assert not _signed_in(copy)
+        assert copy.get_by_label("Password", exact=True).is_editable()
+    finally:
+        first.close()
+        second.close()
