@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -55,18 +55,16 @@ def wait_left(session: Session, *, email: str, address: str | None, at: datetime
 def count_try(session: Session, *, email: str, address: str | None, at: datetime) -> None:
     """Count a try as failed until its password proves right (see :func:`forgive`)."""
     table = SignInThrottle.__table__
+    # Counts past forgetting go, so that made-up emails do not pile up.
+    session.execute(delete(table).where(table.c.last_failure_at < at - FORGOTTEN_AFTER))
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # In one statement per key, so tries counted together all count.
     for key in sorted(_limits(email, address)):
         statement = insert(table).values(key=key, failures=1, last_failure_at=at)
-        restart = table.c.last_failure_at < at - FORGOTTEN_AFTER
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=[table.c.key],
-                set_={
-                    "failures": case((restart, 1), else_=table.c.failures + 1),
-                    "last_failure_at": at,
-                },
+                set_={"failures": table.c.failures + 1, "last_failure_at": at},
             )
         )
     commit(session)

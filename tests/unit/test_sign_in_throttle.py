@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn import rules
@@ -129,3 +130,13 @@ def test_failures_are_shared_by_every_server(engine, anna):
             _fail(one if n % 2 else two, ANNA, 1)
         assert _refusal(one, ANNA, GOOD) != users.WRONG_CREDENTIALS
         assert _refusal(two, ANNA, GOOD) != users.WRONG_CREDENTIALS
+
+
+def test_counts_are_forgotten_an_hour_after_the_last_failure(session, anna):
+    start = now()
+    _fail(session, ANNA, sign_in_limits.ACCOUNT_TRIES, at=start)
+    _fail(session, "typo@example.org", 1, at=start)
+    later = start + sign_in_limits.FORGOTTEN_AFTER + timedelta(seconds=1)
+    # Five fresh tries again, and the forgotten counts are gone from the table.
+    _fail(session, ANNA, sign_in_limits.ACCOUNT_TRIES, at=later)
+    assert len(session.exec(select(m.SignInThrottle)).all()) == 1
