@@ -9,7 +9,7 @@ from peerlearn.passwords import PASSWORD_MIN
 from peerlearn.services import account_views
 from peerlearn.services import users as user_service
 from peerlearn.ui.accounts_widgets import role_label
-from peerlearn.ui.auth import require_user
+from peerlearn.ui.auth import require_user, stay_signed_in
 from peerlearn.ui.widgets import read, save
 
 # Emptied after a successful change; a refused one keeps them for correcting.
@@ -74,4 +74,6 @@ with password_area:
                     ),
                     success="Password changed. Use the new one next time you sign in.",
                     reset=PASSWORD_FIELDS,
+                    # Other browsers signed in with the old password are signed out.
+                    then=stay_signed_in,
                 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from peerlearn.models import UserCreate, UserRole
 from peerlearn.services import users as user_service
-from peerlearn.ui.auth import sign_in
+from peerlearn.ui.auth import announce_setup_token, sign_in
 from peerlearn.ui.navigation import ensure_router
 from peerlearn.ui.widgets import save
 
@@ -15,9 +15,17 @@ st.write(
     "This database is empty. Create the first account: a **coordinator**, who keeps the "
     "network and adds everyone else."
 )
+announce_setup_token()
 left, right = st.columns([3, 2])
 with left:
     with st.form("setup"):
+        token = st.text_input(
+            "Setup token",
+            type="password",
+            key="setup_token",
+            help="Printed in the log of the peerlearn server (the terminal where it was "
+            "started), so that only whoever runs it can create the first account.",
+        )
         name = st.text_input("Your name", key="setup_name")
         email = st.text_input("Email", key="setup_email")
         password = st.text_input(
@@ -41,9 +49,9 @@ with left:
         else:
 
             def start(session):
-                user = user_service.add_user(
+                user = user_service.set_up(
                     session,
-                    actor=None,
+                    token=token.strip(),
                     data=UserCreate(
                         email=email, role=UserRole.COORDINATOR, password=password, name=name
                     ),

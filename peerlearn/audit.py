@@ -33,6 +33,8 @@ UNRECORDED = frozenset(
         "wrong_code_count",
         "server_secret",
         "live_action",
+        "sign_in_throttle",
+        "setup_token",
     }
 )
 SECRET_WORDS = ("password", "token", "secret", "hash")

@@ -1118,6 +1118,36 @@ class SignInToken(SQLModel, table=True):
     expires_at: datetime
 
 
+class SignInThrottle(SQLModel, table=True):
+    """Recent failed sign-ins of one email, or from one network address: several
+    servers on one database hold back the same guesser. ``key`` is a hash, so a
+    password typed into the email field is not stored."""
+
+    __tablename__ = "sign_in_throttle"
+    # Bookkeeping of this installation's last hour, not data: a backup leaves it out.
+    __table_args__ = {"info": {"backup": False}}
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: datetime
+
+
+class SetupToken(SQLModel, table=True):
+    """The one-time token that lets a browser create the first coordinator: printed in
+    the server's log, and gone once the first account exists. One row at most."""
+
+    __tablename__ = "setup_token"
+    # A secret of this installation: a backup leaves it out (a restore needs none).
+    __table_args__ = (
+        CheckConstraint("id = 1", name="ck_setup_token_single"),
+        {"info": {"backup": False}},
+    )
+
+    id: int = Field(default=1, primary_key=True)
+    token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class UserTandem(SQLModel, table=True):
     """The tandems a tandem member works for."""
 

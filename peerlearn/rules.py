@@ -211,3 +211,24 @@ def too_fast(recent: int, limit: RateLimit) -> bool:
 
 # The newest posts the projector draws; the rest are counted ("and 12 more").
 WALL_SHOWN = 60
+
+
+# --- signing in -------------------------------------------------------------------------
+
+SIGN_IN_FIRST_WAIT = timedelta(seconds=30)
+SIGN_IN_LONGEST_WAIT = timedelta(minutes=15)
+
+
+def sign_in_wait(failures: int, free: int) -> timedelta:
+    """How long after the last failed sign-in the next try waits: nothing for the first
+    ``free`` failures, then 30 s, doubling with each failure up to 15 minutes."""
+    if failures < free:
+        return timedelta(0)
+    doublings = min(failures - free, 10)  # 2**10 × 30 s is past the longest wait already
+    return min(SIGN_IN_FIRST_WAIT * 2**doublings, SIGN_IN_LONGEST_WAIT)
+
+
+def wait_in_words(wait: timedelta) -> str:
+    """A wait rounded up to whole minutes, as a person reads it: "1 minute", "4 minutes"."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

@@ -1,4 +1,5 @@
-"""Staying signed in on a browser: a random token the browser keeps in a cookie.
+"""Sign-ins: a random token per sign-in, which the session holds and looks up on every
+run, and which a browser that stays signed in also keeps in a cookie.
 
 The database holds only the token's SHA-256, so a copy of the database signs nobody
 in. A token works until it expires, its account is deactivated, its password changes

@@ -2,8 +2,8 @@
 
 Coordinators manage accounts. Two callers have no signed-in actor:
 
-- first-run setup: while no user exists, ``actor=None`` may create the first account,
-  which must be a coordinator;
+- first-run setup (:func:`set_up`): while no user exists, whoever has the setup token
+  the server printed may create the first account, which must be a coordinator;
 - the ``peerlearn`` command, run by whoever holds the database URL, passes
   ``system=True``. A flag rather than a made-up coordinator ``User``: the trust is
   visible at each call, and no fake identity can end up in rows recording who did what.
@@ -11,24 +11,45 @@ Coordinators manage accounts. Two callers have no signed-in actor:
 
 from __future__ import annotations
 
+import contextlib
+import hmac
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from peerlearn.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
+from peerlearn import rules
+from peerlearn.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    PeerlearnError,
+    PermissionDenied,
+)
 from peerlearn.inputs import without_controls
-from peerlearn.models import Tandem, User, UserCreate, UserRole, UserTandem
+from peerlearn.models import SetupToken, Tandem, User, UserCreate, UserRole, UserTandem
 from peerlearn.passwords import hash_password, needs_rehash, password_problem, verify_password
+from peerlearn.services import sign_in_limits
 from peerlearn.services.permissions import require_coordinator, require_signed_in
-from peerlearn.services.store import commit, get, get_active, now
+from peerlearn.services.store import commit, get, get_active, lock, now
 from peerlearn.services.text import choice
 
 WRONG_CREDENTIALS = "Wrong email or password."
 DEACTIVATED = "This account has been deactivated; ask a coordinator to reactivate it."
+# The same for an email with an account and one without.
+TOO_MANY_TRIES = (
+    "Too many sign-in attempts with this email or from this network. Wait {wait} and try again."
+)
+WRONG_SETUP_TOKEN = (
+    "The setup token is missing or wrong. Copy it from the log of the peerlearn server, "
+    "where it was printed when this page first opened."
+)
+ALREADY_SET_UP = "peerlearn is already set up: sign in, or ask a coordinator for an account."
 
 
 @dataclass(frozen=True)
@@ -116,19 +137,77 @@ def add_user(
     session: Session, *, actor: User | None, data: UserCreate, system: bool = False
 ) -> User:
     """Create an account (``data.password=None``: one that signs in only by single sign-on)."""
-    first_run = not system and actor is None and is_first_run(session)
-    if not system and not first_run:
+    if not system:
         require_coordinator(actor)
-    role = UserRole(data.role)
-    if first_run and role != UserRole.COORDINATOR:
+    user = _new_user(session, data)
+    commit(session, conflict=_duplicate(data.email))
+    return user
+
+
+def setup_token(session: Session) -> str | None:
+    """The token the first-run form asks for, or None once an account exists.
+
+    Made at first need and stored, so that every server prints the same one; whoever
+    reaches an empty install over the network first cannot claim it without the
+    server's log.
+    """
+    if not is_first_run(session):
+        return None
+    row = session.get(SetupToken, SETUP_ROW)
+    if row is None:
+        session.add(SetupToken(id=SETUP_ROW, token=secrets.token_urlsafe(24)))
+        # Another server may make it at the same moment: theirs is read below.
+        with contextlib.suppress(Conflict):
+            commit(session)
+        session.expire_all()
+        row = get(session, SetupToken, SETUP_ROW, label="setup token")
+    return row.token
+
+
+def set_up(session: Session, *, token: str | None, data: UserCreate) -> User:
+    """First run: the first coordinator, made by whoever holds the setup token. Once
+    only, even when two browsers submit the setup form at the same instant."""
+    if not is_first_run(session):
+        raise Conflict(ALREADY_SET_UP)
+    row = session.get(SetupToken, SETUP_ROW)
+    if row is None or not token or not hmac.compare_digest(row.token, token):
+        raise PermissionDenied(WRONG_SETUP_TOKEN, field="token")
+    # One setup at a time; the one that waited finds the account made meanwhile.
+    lock(session, row)
+    session.expire_all()
+    if not is_first_run(session) or session.get(SetupToken, SETUP_ROW) is None:
+        session.rollback()
+        raise Conflict(ALREADY_SET_UP)
+    if UserRole(data.role) != UserRole.COORDINATOR:
+        session.rollback()
         raise InvalidInput(
             "The first account must be a coordinator, who can then add the others.",
             field="role",
         )
+    try:
+        user = _new_user(session, data)
+    except PeerlearnError:
+        session.rollback()
+        raise
+    # One-time: gone with the first account, in the same transaction.
+    session.execute(delete(SetupToken))
+    commit(session, conflict=_duplicate(data.email))
+    return user
+
+
+SETUP_ROW = 1
+
+
+def _duplicate(address: str) -> str:
+    return f"There is already an account for {address}."
+
+
+def _new_user(session: Session, data: UserCreate) -> User:
+    """Add the account ``data`` describes, with its tandem links, without committing."""
+    role = UserRole(data.role)
     address = data.email
-    duplicate = f"There is already an account for {address}."
     if _find(session, address) is not None:
-        raise Conflict(duplicate, field="email")
+        raise Conflict(_duplicate(address), field="email")
     tandems = _tandems(session, role, data.tandem_ids)
     password = data.password
     password_hash = _checked_password(password, address) if password is not None else None
@@ -139,29 +218,44 @@ def add_user(
         session.flush()  # the id, for the tandem links
     except IntegrityError as error:
         session.rollback()
-        raise Conflict(duplicate, field="email") from error
+        raise Conflict(_duplicate(address), field="email") from error
     _link_tandems(session, user, tandems)
-    commit(session, conflict=duplicate)
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User:
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    address: str | None = None,
+    at: datetime | None = None,
+) -> User:
     """The active account matching ``email`` and ``password``; AuthenticationFailed otherwise.
 
     Unknown email and wrong password get the same message, so a stranger cannot learn
     which addresses have accounts; only the right password reveals a deactivation.
+    Tries are limited per email and per network ``address`` (sign_in_limits): past the
+    limit a try is refused before its password is hashed, with or without an account.
     """
-    address = without_controls(email or "").strip().lower()
-    user = _find(session, address) if address else None
+    typed = without_controls(email or "").strip().lower()
+    moment = at or now()
+    wait = sign_in_limits.wait_left(session, email=typed, address=address, at=moment)
+    if wait > timedelta(0):
+        raise AuthenticationFailed(TOO_MANY_TRIES.format(wait=rules.wait_in_words(wait)))
+    sign_in_limits.count_try(session, email=typed, address=address, at=moment)
+    user = _find(session, typed) if typed else None
     if user is None or not user.password_hash:
         # The same work as a real check, so the time taken does not tell either.
         verify_password(password or "", _dummy_hash())
         raise AuthenticationFailed(WRONG_CREDENTIALS)
     if not verify_password(password or "", user.password_hash):
         raise AuthenticationFailed(WRONG_CREDENTIALS)
+    sign_in_limits.forgive(session, email=typed, address=address)
     if not user.active:
+        commit(session)
         raise AuthenticationFailed(DEACTIVATED)
-    user.last_login_at = now()
+    user.last_login_at = moment
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     commit(session)

@@ -12,6 +12,10 @@ from sqlmodel import Session
 from peerlearn import audit
 from peerlearn.db import make_engine, session_scope, upgrade
 
+# Who this browser session's writes are recorded as: peerlearn.ui.auth sets it on
+# every run, from the sign-in it has just checked.
+ACTOR_KEY = "_acting_user_id"
+
 
 @st.cache_resource(show_spinner="Preparing the database…")
 def get_engine() -> Engine:
@@ -25,8 +29,6 @@ def get_engine() -> Engine:
 def db() -> Iterator[Session]:
     """A session for one operation; what it writes is recorded in the audit trail as
     done by whoever is signed in (phones and signed-out pages are not recorded)."""
-    from peerlearn.ui.auth import USER_KEY  # auth reaches the database through here
-
     with session_scope(get_engine()) as session:
-        audit.record_as(session, st.session_state.get(USER_KEY))
+        audit.record_as(session, st.session_state.get(ACTOR_KEY))
         yield session

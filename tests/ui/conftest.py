@@ -15,7 +15,9 @@ from streamlit.testing.v1 import AppTest
 from peerlearn.db import ENV_VAR, make_engine, upgrade
 from peerlearn.demo import load_demo
 from peerlearn.models import Tandem, User, UserCreate, UserRole, UserTandem
+from peerlearn.services import sign_ins
 from peerlearn.services import users as user_service
+from peerlearn.ui.auth import TOKEN_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 PASSWORD = "Correct-Horse-Battery-9"
@@ -120,11 +122,17 @@ def signed_in(engine, role: str, page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     with Session(engine) as session:
         user = session.exec(select(User).where(User.email == EMAILS[role])).one()
-    at.session_state["user_id"] = user.id
+    hold_sign_in(at, engine, user.id)
     at.run()
     if page:
         at.switch_page(page).run()
     return at
+
+
+def hold_sign_in(at: AppTest, engine, user_id: int) -> None:
+    """Give the AppTest's session a sign-in of ``user_id``, as the sign-in form does."""
+    with Session(engine) as session:
+        at.session_state[TOKEN_KEY] = sign_ins.remember(session, user_id=user_id)
 
 
 def user_of(engine, role: str) -> User:

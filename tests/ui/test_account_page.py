@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from peerlearn.models import Tandem, User
 from peerlearn.passwords import verify_password
-from tests.ui.conftest import EMAILS, PASSWORD, user_of
+from tests.ui.conftest import EMAILS, PASSWORD, hold_sign_in, user_of
 
 PAGE = "pages/account.py"
 NEW = "Seven-bridges-of-Pirna"
@@ -90,6 +90,9 @@ def test_an_organisation_account_has_no_password_to_change(app):
         user.password_hash = None
         session.add(user)
         session.commit()
+        user_id = user.id
+    # Dropping the password ended the sign-in made with it: signed in anew, as by SSO.
+    hold_sign_in(at, at.engine, user_id)
     at.run()
     assert not at.exception
     assert "through your organisation" in at.info[0].value

@@ -1,10 +1,15 @@
 """First start, sign-in, sign-out, and navigation by role."""
 
+import os
+
+import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from peerlearn.db import make_engine, table_counts
-from peerlearn.models import User, UserRole
+from peerlearn.db import ENV_VAR, make_engine, table_counts
+from peerlearn.models import SetupToken, User, UserRole
+from peerlearn.services import sign_in_limits, sign_ins
+from peerlearn.ui.auth import TOKEN_KEY
 from tests.ui.conftest import APP, EMAILS, PASSWORD, signed_in
 
 
@@ -15,13 +20,23 @@ def _setup(
     password="Lovelace-1815-engine",
     confirm=None,
     demo=False,
+    token: str | None = "from the log",
 ) -> AppTest:
+    if token == "from the log":
+        token = _logged_token(at)
+    at.text_input(key="setup_token").input(token or "")
     at.text_input(key="setup_name").input("Ada")
     at.text_input(key="setup_email").input(email)
     at.text_input(key="setup_password").input(password)
     at.text_input(key="setup_confirm").input(confirm or password)
     at.checkbox(key="setup_demo").set_value(demo)
     return at.button[0].click().run()
+
+
+def _logged_token(at: AppTest) -> str:
+    """The setup token, as the server printed it (stored, so every server prints one)."""
+    with Session(make_engine(os.environ[ENV_VAR])) as session:
+        return session.exec(select(SetupToken.token)).one()
 
 
 def test_first_start_creates_the_database_and_asks_for_a_coordinator(blank_db):
@@ -40,8 +55,25 @@ def test_setup_creates_the_first_coordinator_and_signs_in(blank_db):
     with Session(engine) as session:
         user = session.exec(select(User)).one()
     assert (user.email, user.role) == ("ada@example.org", UserRole.COORDINATOR)
-    assert at.session_state["user_id"] == user.id
+    assert sign_ins.user_for_token(session, at.session_state[TOKEN_KEY]).id == user.id
     assert any("Ada" in t.value for t in at.sidebar.text)
+
+
+def test_the_setup_token_is_printed_in_the_servers_log(blank_db, capfd):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    token = _logged_token(at)
+    assert token in capfd.readouterr().err
+    at.run()  # printed once per server, not at every run
+    assert token not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("token", ["", "not-the-token"])
+def test_setup_refuses_a_missing_or_wrong_token_and_writes_nothing(blank_db, token):
+    at = _setup(AppTest.from_file(APP, default_timeout=60).run(), token=token)
+    assert "setup token" in at.error[0].value
+    assert table_counts(make_engine(f"sqlite:///{blank_db}"))["user"] == 0
+    assert TOKEN_KEY not in at.session_state
+    assert at.title[0].value == "Welcome to peerlearn"
 
 
 def test_setup_with_the_demo_loads_the_demo_network(blank_db):
@@ -55,7 +87,7 @@ def test_setup_refuses_a_weak_password_and_writes_nothing(blank_db):
     at = _setup(AppTest.from_file(APP, default_timeout=60).run(), password="short")
     assert at.error
     assert table_counts(make_engine(f"sqlite:///{blank_db}"))["user"] == 0
-    assert "user_id" not in at.session_state
+    assert TOKEN_KEY not in at.session_state
 
 
 def test_setup_refuses_two_different_passwords(blank_db):
@@ -72,7 +104,7 @@ def test_sign_in_with_the_right_password(app_db):
     at.text_input(key="sign_in_password").input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception and not at.error
-    assert "user_id" in at.session_state
+    assert TOKEN_KEY in at.session_state
     assert any(b.label == "Sign out" for b in at.sidebar.button)
 
 
@@ -83,13 +115,27 @@ def test_sign_in_with_a_wrong_password_is_refused(app_db):
     at.text_input(key="sign_in_password").input("not the password")
     at.button[0].click().run()
     assert at.error[0].value == "Wrong email or password."
-    assert "user_id" not in at.session_state
+    assert TOKEN_KEY not in at.session_state
+
+
+def test_sign_in_slows_down_after_wrong_passwords(app_db):
+    app_db("demo")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="sign_in_email").input(EMAILS["coordinator"])
+    for _ in range(sign_in_limits.ACCOUNT_TRIES):
+        at.text_input(key="sign_in_password").input("not the password")
+        at.button[0].click().run()
+        assert at.error[0].value == "Wrong email or password."
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "Too many sign-in attempts" in at.error[0].value
+    assert TOKEN_KEY not in at.session_state
 
 
 def test_sign_out(app_db):
     at = signed_in(app_db("demo"), "coordinator")
     at.sidebar.button(key="sign_out").click().run()
-    assert "user_id" not in at.session_state
+    assert TOKEN_KEY not in at.session_state
     assert at.title[0].value == "Sign in to peerlearn"
 
 

@@ -15,7 +15,7 @@ from streamlit.proto.Navigation_pb2 import Navigation
 from streamlit.testing.v1 import AppTest
 
 from peerlearn.models import User, UserRole
-from tests.ui.conftest import APP, user_of
+from tests.ui.conftest import APP, hold_sign_in, user_of
 
 ROOT = Path(APP).parent
 DENIED = "Your role does not give access to this page."
@@ -170,18 +170,18 @@ def test_a_demoted_coordinator_falls_back_to_home_and_sees_no_accounts(app):
     assert DENIED not in [e.value for e in at.error]
 
 
-def _run_directly(file: str, user_id: int | None) -> AppTest:
+def _run_directly(file: str, user_id: int | None, engine=None) -> AppTest:
     """Run a page file as the main script, bypassing the router."""
     at = AppTest.from_file(str(ROOT / "pages" / file), default_timeout=60)
     if user_id is not None:
-        at.session_state["user_id"] = user_id
+        hold_sign_in(at, engine, user_id)
     return at.run()
 
 
 @pytest.mark.parametrize("role, file", OUTSIDE)
 def test_a_page_run_directly_stops_a_wrong_role(app_db, role, file):
     engine = app_db("demo")
-    at = _run_directly(file, user_of(engine, role).id)
+    at = _run_directly(file, user_of(engine, role).id, engine)
     assert not at.exception
     assert [e.value for e in at.error] == [DENIED], f"{file} does not stop a {role}"
     assert not at.dataframe and not at.text_input and not at.button

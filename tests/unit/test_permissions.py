@@ -38,6 +38,7 @@ from peerlearn.services import (
     quizzes,
     roadmap_views,
     roadmaps,
+    sign_in_limits,
     sign_ins,
     store,
     tandems,
@@ -715,10 +716,11 @@ CALLS = {
 
 # Public functions of peerlearn.services that no signed-in actor calls, and why.
 UNGUARDED = {
-    # the checks themselves, and the storage and text helpers every service calls
+    # the checks themselves, the storage and text helpers every service calls, and the
+    # sign-in limits authenticate applies
     **{
         f: "a helper of the services"
-        for module in (permissions, store, text)
+        for module in (permissions, store, text, sign_in_limits)
         for f in vars(module).values()
         if inspect.isfunction(f) and f.__module__ == module.__name__
     },
@@ -729,6 +731,8 @@ UNGUARDED = {
     # before anyone is signed in
     users.authenticate: "signs a person in",
     users.is_first_run: "whether the first account may be made without one",
+    users.setup_token: "the first run's token, printed in the server's log",
+    users.set_up: "makes the first coordinator, for whoever holds the setup token",
     users.user_by_email: "single sign-on finds the account it signs in",
     # lookups other services make after their own check
     network.find_name_clash: "a lookup behind add_*/update_* of the network",

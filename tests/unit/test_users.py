@@ -127,9 +127,11 @@ def test_account_without_password_cannot_sign_in_with_one(session, coordinator):
         users.authenticate(session, "sso@example.org", "")
 
 
-def test_first_run_creates_the_first_coordinator_without_actor(session):
+def test_first_run_creates_the_first_coordinator_with_the_setup_token(session):
     assert users.is_first_run(session)
-    user = _add(session, None, "first@example.org", role=m.UserRole.COORDINATOR)
+    token = users.setup_token(session)
+    data = UserCreate(email="first@example.org", role=m.UserRole.COORDINATOR, password=GOOD)
+    user = users.set_up(session, token=token, data=data)
     assert user.role == m.UserRole.COORDINATOR
     assert not users.is_first_run(session)
     # Once someone exists, an anonymous caller may no longer add accounts.
@@ -139,8 +141,10 @@ def test_first_run_creates_the_first_coordinator_without_actor(session):
 
 
 def test_first_account_must_be_a_coordinator(session, unchanged):
+    token = users.setup_token(session)
+    data = UserCreate(email="first@example.org", role=m.UserRole.FACILITATOR, password=GOOD)
     with unchanged(), pytest.raises(InvalidInput, match="first account must be a coordinator"):
-        _add(session, None, "first@example.org", role=m.UserRole.FACILITATOR)
+        users.set_up(session, token=token, data=data)
     assert users.is_first_run(session)
 
 
