@@ -4,7 +4,7 @@ import streamlit as st
 
 from peerlearn.services import users as user_service
 from peerlearn.ui.auth import oidc_configured, sign_in
-from peerlearn.ui.live import client_address
+from peerlearn.ui.client import distinct_client_address
 from peerlearn.ui.navigation import ensure_router
 from peerlearn.ui.widgets import save
 
@@ -24,8 +24,9 @@ with left:
         )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
+        address = distinct_client_address()
         save(
-            lambda s: user_service.authenticate(s, email, password, address=client_address()),
+            lambda s: user_service.authenticate(s, email, password, address=address),
             then=lambda user: sign_in(user, remember=remember),
         )
     if oidc_configured():

@@ -71,6 +71,14 @@ def client_address(
     return str(client)
 
 
+def distinct_client_address() -> str | None:
+    """The browser's address where it tells one client from another; None where every
+    request seems to come from this machine (no proxy trusted, or a local test), so that
+    a limit per address does not hold back everybody at once."""
+    address = current_client_address()
+    return None if address == LOOPBACK else address
+
+
 def current_client_address() -> str:
     """The address of the browser behind this run (see :func:`client_address`)."""
     try:
