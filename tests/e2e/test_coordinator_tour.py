@@ -15,6 +15,7 @@ COORDINATOR_PAGES = [
     "Network",
     "Roadmaps",
     "Accounts",
+    "Audit trail",
     "Events",
     "Quizzes",
     "Run live",
