@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from sqlalchemy.exc import InterfaceError, OperationalError
 from streamlit.errors import FragmentHandledException
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,18 @@ MESSAGE = (
     "Something went wrong on our side. Please try again in a moment; if it happens "
     "again, give the organisers this reference: {id}."
 )
+# The database restarting, or its network gone: nothing to fix on this side, and the
+# next try after it is back goes through (the pool checks a connection before use).
+UNREACHABLE = (
+    "The database is not answering just now, so this could not be saved or shown. It is "
+    "usually back within a minute: please try again then. Reference: {id}."
+)
+
+
+def _unreachable(error: BaseException) -> bool:
+    return isinstance(error, OperationalError | InterfaceError) or bool(
+        getattr(error, "connection_invalidated", False)
+    )
 
 
 def report(error: BaseException) -> str:
@@ -29,7 +42,8 @@ def report(error: BaseException) -> str:
     and return the id."""
     incident = secrets.token_hex(4)
     log.error("Incident %s", incident, exc_info=error, extra={"incident": incident})
-    st.error(MESSAGE.format(id=incident), icon=":material/error:")
+    text = UNREACHABLE if _unreachable(error) else MESSAGE
+    st.error(text.format(id=incident), icon=":material/error:")
     return incident
 
 

@@ -96,7 +96,7 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def _port(offset: int) -> int:
+def server_port(offset: int) -> int:
     pinned = os.environ.get("PEERLEARN_E2E_PORT")
     return int(pinned) + offset if pinned else serving.free_port()
 
@@ -116,14 +116,14 @@ def running_server(database: str, port: int, log: Path) -> Iterator[str]:
 def server(browser_ready, database, tmp_path_factory) -> Iterator[str]:
     """The app for the whole test session; yields its base URL."""
     log = tmp_path_factory.mktemp("e2e-server") / "streamlit.log"
-    with running_server(database, _port(0), log) as base:
+    with running_server(database, server_port(0), log) as base:
         yield base
 
 
 @pytest.fixture
 def fresh_server(browser_ready, database, tmp_path) -> Iterator[str]:
     """A server just started, that no browser has visited yet."""
-    with running_server(database, _port(1), tmp_path / "streamlit.log") as base:
+    with running_server(database, server_port(1), tmp_path / "streamlit.log") as base:
         yield base
 
 

@@ -21,8 +21,8 @@ from peerlearn.services import users as user_service
 from tests.e2e.conftest import (
     ACCOUNTS,
     PASSWORD,
-    _port,
     running_server,
+    server_port,
     sign_in,
     wait_for_app_run,
 )
@@ -58,7 +58,7 @@ def own_database(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def own_server(browser_ready, own_database, tmp_path_factory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("e2e-import-server") / "streamlit.log"
-    with running_server(own_database, _port(2), log) as base:
+    with running_server(own_database, server_port(2), log) as base:
         yield base
 
 

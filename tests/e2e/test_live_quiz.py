@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from peerlearn import models as m
-from tests.e2e.conftest import IDLE, _port, running_server, wait_for_app_run
+from tests.e2e.conftest import IDLE, running_server, server_port, wait_for_app_run
 from tests.e2e.live_steps import (
     CITIES,
     PHONE,
@@ -36,7 +36,7 @@ from tests.e2e.live_steps import (
 def test_five_phones_answer_and_the_presenter_counts_them(
     browser, live_db, tmp_path, screenshot_dirs
 ):
-    port = _port(5)
+    port = server_port(5)
     with running_server(live_db, port, tmp_path / "s1.log") as base:
         staff_context = browser.new_context(viewport={"width": 1400, "height": 1000})
         staff = staff_context.new_page()

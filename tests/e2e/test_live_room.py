@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from peerlearn import models as m
 from peerlearn.db import make_engine
 from peerlearn.live import snapshot as snapshots
-from tests.e2e.conftest import _port, running_server, wait_for_app_run
+from tests.e2e.conftest import running_server, server_port, wait_for_app_run
 from tests.e2e.live_steps import (
     PHONE,
     answers,
@@ -118,7 +118,7 @@ def _dots(url: str, session_id: int) -> dict[int, int]:
 def test_a_room_follows_the_facilitator_through_a_workshop(
     browser, live_db, tmp_path, screenshot_dirs
 ):
-    with running_server(live_db, _port(7), tmp_path / "server.log") as base:
+    with running_server(live_db, server_port(7), tmp_path / "server.log") as base:
         staff_context = browser.new_context(viewport={"width": 1400, "height": 1000})
         staff = staff_context.new_page()
         staff.set_default_timeout(30_000)

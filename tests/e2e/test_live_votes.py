@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from peerlearn import models as m
 from peerlearn.db import make_engine
 from peerlearn.live import ballot, lifecycle, votes
-from tests.e2e.conftest import FACILITATOR, IDLE, _port, running_server
+from tests.e2e.conftest import FACILITATOR, IDLE, running_server, server_port
 from tests.e2e.live_steps import PHONE, join, row_of, until
 
 BUDGET = 3
@@ -82,7 +82,7 @@ def test_one_phone_in_two_tabs_tapping_together_stays_within_the_budget(
     browser, backend, request, tmp_path
 ):
     live_db = request.getfixturevalue(backend)
-    with running_server(live_db, _port(8), tmp_path / "server.log") as base:
+    with running_server(live_db, server_port(8), tmp_path / "server.log") as base:
         code, (first, second) = _vote_stage(live_db)
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         tab = context.new_page()
