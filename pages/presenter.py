@@ -18,6 +18,7 @@ from peerlearn.live.snapshot import Snapshot, podium
 from peerlearn.models import QuestionKind
 from peerlearn.ui.auth import current_user
 from peerlearn.ui.follow import follow
+from peerlearn.ui.incidents import guarded
 from peerlearn.ui.keys import presenter_keys
 from peerlearn.ui.live import (
     big,
@@ -241,14 +242,17 @@ hide_chrome()
 
 @st.fragment
 def presenter(session_id: int) -> None:
-    _let_in(session_id)
-    snap, version = snapshot(session_id)
-    # Where the follower (and a question's countdown) is drawn: under the question when
-    # there is one, else at the top, where it shows nothing.
-    timer = [st.container()]
-    _screen(snap, timer)
-    with timer[-1]:
-        follow(version, view="screen", key="presenter_follow", countdown="{s} s left", big=True)
+    # Guarded in here too: the fragment redraws on its own, and the room sees the
+    # incident message in place of the screen, never Streamlit's.
+    with guarded():
+        _let_in(session_id)
+        snap, version = snapshot(session_id)
+        # Where the follower (and a question's countdown) is drawn: under the question
+        # when there is one, else at the top, where it shows nothing.
+        timer = [st.container()]
+        _screen(snap, timer)
+        with timer[-1]:
+            follow(version, view="screen", key="presenter_follow", countdown="{s} s left", big=True)
 
 
 def _screen(snap: Snapshot, timer: list) -> None:
