@@ -19,6 +19,16 @@ from tests.pg import REQUIRE_ENV, PostgresServer, postgres_missing_reason
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Browser and load tests each start servers and browsers that take both cores:
+    under pytest-xdist (the README's command runs two workers) they all go to one
+    worker, one after another, while the other worker runs the rest."""
+    for item in items:
+        if item.path.parent.name in ("e2e", "load"):
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     reason = postgres_missing_reason()
