@@ -19,14 +19,20 @@ from tests.pg import REQUIRE_ENV, PostgresServer, postgres_missing_reason
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items):
+SERVERS = ("tests/e2e/", "tests/load/")
+
+
+def pytest_xdist_make_scheduler(config, log):
     """Browser and load tests each start servers and browsers that take both cores:
     under pytest-xdist (the README's command runs two workers) they all go to one
-    worker, one after another, while the other worker runs the rest."""
-    for item in items:
-        if item.path.parent.name in ("e2e", "load"):
-            item.add_marker(pytest.mark.xdist_group("servers"))
+    worker, one after another, while the other worker takes the rest test by test."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ServersTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "servers" if nodeid.startswith(SERVERS) else nodeid
+
+    return ServersTogether(config, log)
 
 
 @pytest.fixture(scope="session")
