@@ -62,7 +62,13 @@ rows = read(
     refused=lambda _error: [],
 )
 if not rows:
-    empty_state("No change matches these filters.")
+    filtered = who is not None or what or actions or days or search
+    empty_state(
+        "No change matches these filters."
+        if filtered
+        else "No change recorded yet: changes appear here as people who are signed in "
+        "add, edit, archive or delete things."
+    )
     st.stop()
 
 shown = "" if len(rows) < audit_trail.LIMIT else f" (the newest {audit_trail.LIMIT})"

@@ -41,3 +41,13 @@ def test_a_change_made_on_a_screen_is_in_the_trail_and_an_archived_item_comes_ba
     assert not at.error, at.error
     with Session(editor.engine) as session:
         assert session.get(m.Challenge, challenge_id).archived_at is None
+
+
+def test_before_any_change_the_trail_says_so(app):
+    at = app("coordinator", PAGE)
+    assert [i.value for i in at.info] == [
+        "No change recorded yet: changes appear here as people who are signed in add, edit, "
+        "archive or delete things."
+    ]
+    at.text_input(key="audit_search").input("anything").run()
+    assert [i.value for i in at.info] == ["No change matches these filters."]
