@@ -141,6 +141,20 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
         screen.goto(presenter_url(base, live_db))
         screen.get_by_text("Join on your phone").wait_for()
 
+        # The quiz, with hidden results and a countdown kept for every question, set
+        # before the room joins, as a facilitator prepares it.
+        staff.get_by_text("Settings: counting, hidden results", exact=False).click()
+        staff.get_by_label("Hide results until the reveal").check()
+        press(staff, "Save settings", lambda: row_of(live_db).results_hidden, "hiding results")
+        staff.locator("[data-testid='stButtonGroup']").get_by_text("Quiz", exact=True).click()
+        until(lambda: row_of(live_db).activity == "quiz", "on the quiz")
+        _settle(staff)
+        field = staff.get_by_label("Countdown for each question (s, 0 = none)", exact=True)
+        field.fill(str(COUNTDOWN))
+        field.press("Enter")
+        until(lambda: row_of(live_db).countdown_seconds == COUNTDOWN, "counting down")
+        _settle(staff)
+
         phones = []
         for n, city in enumerate(["Arezzo", "Arnsberg", "Hamm"]):
             context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
@@ -153,19 +167,6 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             # The people of this run only: the 2023 participants are not in the room.
             people = f"{3 + CROWD} people joined"
             screen.get_by_text(people, exact=False).wait_for(timeout=15_000)
-
-            # The quiz, with hidden results and a countdown kept for every question.
-            staff.get_by_text("Settings: counting, hidden results", exact=False).click()
-            staff.get_by_label("Hide results until the reveal").check()
-            press(staff, "Save settings", lambda: row_of(live_db).results_hidden, "hiding results")
-            staff.locator("[data-testid='stButtonGroup']").get_by_text("Quiz", exact=True).click()
-            until(lambda: row_of(live_db).activity == "quiz", "on the quiz")
-            _settle(staff)
-            field = staff.get_by_label("Countdown for each question (s, 0 = none)", exact=True)
-            field.fill(str(COUNTDOWN))
-            field.press("Enter")
-            until(lambda: row_of(live_db).countdown_seconds == COUNTDOWN, "counting down")
-            _settle(staff)
 
             # Next: Run live shows the question at once (it once still said "Lobby").
             click(staff, "Next")
@@ -249,6 +250,7 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             grid.get_by_text(posts[1]).wait_for(state="attached", timeout=15_000)
             # Select both rows (the row markers at the grid's left) and group them with
             # one click: it is applied at once.
+            grid.scroll_into_view_if_needed()
             box = grid.bounding_box()
             for n in range(2):
                 staff.mouse.click(box["x"] + 18, box["y"] + 35 * (n + 1) + 17)

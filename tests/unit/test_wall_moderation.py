@@ -51,7 +51,7 @@ def test_a_phone_posting_too_fast_is_told_to_wait_and_nothing_changes(
         _post(session, phone, "One too many")
     assert len(snap(session, world).wall) == limit.actions
     # Someone else in the room is not held back by that phone.
-    _post(session, join(session, code, world.utrecht, key="other"), "From Utrecht")
+    _post(session, join(session, code, world.utrecht), "From Utrecht")
     # Once the window has passed, the phone posts again.
     _an_hour_ago(session)
     assert _post(session, phone, "A minute later").id
@@ -174,7 +174,7 @@ def test_only_the_sessions_posts_are_approved(session, world, code, unchanged):
 
 def test_hiding_a_participant_hides_all_their_posts(session, world, code):
     flood = join(session, code, world.arezzo)
-    other = join(session, code, world.utrecht, key="other")
+    other = join(session, code, world.utrecht)
     for n in range(3):
         _post(session, flood, f"Spam {n}")
     kept = _post(session, other, "A real challenge")
