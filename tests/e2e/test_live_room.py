@@ -228,7 +228,8 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             click(staff, "Next")
             until(lambda: _question(live_db).id != opened.id, "on the second question")
             staff.get_by_text("Question 2 of 4", exact=False).first.wait_for()
-            assert field.input_value() == str(COUNTDOWN)
+            countdown = staff.get_by_label("Countdown for each question (s, 0 = none)", exact=True)
+            assert countdown.input_value() == str(COUNTDOWN)
             press(staff, "Open question", lambda: question_state(live_db) == "open", "open")
             second = _question(live_db)
             assert (second.closes_at - second.opened_at).total_seconds() == COUNTDOWN
