@@ -19,6 +19,7 @@ from tests.e2e.conftest import FACILITATOR, IDLE, running_server
 from tests.e2e.live_steps import (
     PHONE,
     answer,
+    count,
     join,
     presenter_url,
     row_of,
@@ -65,14 +66,10 @@ def _on_the_quiz(url: str) -> None:
 
 
 def _count(url: str, model, **where) -> int:
-    engine = make_engine(url)
-    with Session(engine) as session:
-        statement = select(func.count()).select_from(model)
-        for column, value in where.items():
-            statement = statement.where(getattr(model, column) == value)
-        found = session.exec(statement).one()
-    engine.dispose()
-    return found
+    statement = select(func.count()).select_from(model)
+    for column, value in where.items():
+        statement = statement.where(getattr(model, column) == value)
+    return count(url, statement)
 
 
 def _first_option(url: str, question_id: int) -> str:

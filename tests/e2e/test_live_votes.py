@@ -13,7 +13,7 @@ from peerlearn import models as m
 from peerlearn.db import make_engine
 from peerlearn.live import ballot, lifecycle, votes
 from tests.e2e.conftest import FACILITATOR, IDLE, running_server, server_port
-from tests.e2e.live_steps import PHONE, join, row_of, until
+from tests.e2e.live_steps import PHONE, count, join, row_of, until
 
 BUDGET = 3
 ROUNDS = 6
@@ -58,11 +58,7 @@ def _vote_stage(url: str) -> tuple[str, list[int]]:
 
 
 def _placed(url: str) -> int:
-    engine = make_engine(url)
-    with Session(engine) as session:
-        total = session.scalar(select(func.coalesce(func.sum(m.Vote.dots), 0)))
-    engine.dispose()
-    return int(total)
+    return int(count(url, select(func.coalesce(func.sum(m.Vote.dots), 0))))
 
 
 def _two_placed(url: str, token: str, group_id: int) -> None:
