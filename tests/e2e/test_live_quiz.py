@@ -25,6 +25,8 @@ from tests.e2e.live_steps import (
     join,
     next_and_open,
     presenter_url,
+    press,
+    question_state,
     row_of,
     shoot,
     sign_in,
@@ -149,7 +151,7 @@ def test_five_phones_answer_and_the_presenter_counts_them(
         presenter.goto(presenter_url(base, live_db))
         # Who joined is counted from the opening's stored start: the restart changes nothing.
         presenter.get_by_text("5 people joined", exact=False).wait_for(timeout=10_000)
-        click(staff, "Reveal results")
+        press(staff, "Reveal results", lambda: question_state(live_db) == "revealed", "revealed")
         presenter.get_by_text("Leaderboard of the cities").wait_for(timeout=10_000)
         presenter.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=15_000)
         shoot(presenter, screenshot_dirs, "presenter-revealed")

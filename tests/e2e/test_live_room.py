@@ -241,7 +241,9 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             for phone in phones:  # the form leaves every phone with the close
                 phone.get_by_text("Answers are closed", exact=False).wait_for(timeout=15_000)
                 assert not phone.get_by_text("Change my answer").count()
-            click(staff, "Reveal results")
+            press(
+                staff, "Reveal results", lambda: question_state(live_db) == "revealed", "revealed"
+            )
             screen.get_by_text(re.compile(r"^The results · ")).wait_for(timeout=10_000)
             assert not screen.get_by_text(re.compile(r"^The answer")).count()
 
@@ -303,7 +305,12 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             dots = _dots(live_db, row.id)
             assert sorted(dots.values()) == [2, 3], dots
             # The tally on the big screen ranks what was placed.
-            click(staff, "Close voting and show the ranking")
+            press(
+                staff,
+                "Close voting and show the ranking",
+                lambda: row_of(live_db).voting_closed_at is not None,
+                "closed for voting",
+            )
             screen.get_by_text("Ranking", exact=True).wait_for(timeout=10_000)
             shoot(screen, screenshot_dirs, "room-presenter-ranking")
             shoot(phones[0], screenshot_dirs, "room-phone-voted")
