@@ -6,6 +6,7 @@ from peerlearn.excel.import_files import MAX_BYTES
 from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
 from peerlearn.models import UserRole
 from peerlearn.ui.auth import require_user
+from peerlearn.ui.import_choices import ask, decisions
 from peerlearn.ui.reports_widgets import (
     KIND_HELP,
     adds_frame,
@@ -75,12 +76,13 @@ if upload is None:
 
 content = upload.getvalue()
 key = preview_key(kind, network_id, content)
+decided = decisions(key)
 cached = st.session_state.get("imp_preview")
-if cached is None or cached[0] != key:
+if cached is None or cached[0] != (key, decided):
     # Read the file once per (file, kind, network); reruns reuse the preview.
     cached = read(
         lambda s: (
-            key,
+            (key, decided),
             preview_import(
                 s,
                 actor=user,
@@ -88,10 +90,11 @@ if cached is None or cached[0] != key:
                 filename=upload.name,
                 content=content,
                 network_id=network_id,
+                decisions=decided,
             ),
             None,
         ),
-        refused=lambda error: (key, None, str(error)),
+        refused=lambda error: ((key, decided), None, str(error)),
     )
     st.session_state["imp_preview"] = cached
 _, preview, refusal = cached
@@ -114,6 +117,7 @@ metrics[0].metric("To add", n.adds)
 metrics[1].metric("To update", n.updates)
 metrics[2].metric("Unchanged", n.unchanged)
 metrics[3].metric("Problems", n.problems)
+ask(preview, key)
 
 if preview.problems:
     st.error(
@@ -153,7 +157,7 @@ with unchanged_tab:
 if st.button(
     import_label(preview),
     type="primary",
-    disabled=bool(preview.problems) or not preview.changes,
+    disabled=not preview.ok or not preview.changes,
     icon=":material/upload:",
     key="imp_apply",
 ):

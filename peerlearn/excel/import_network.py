@@ -13,6 +13,8 @@ from sqlmodel import select
 
 from peerlearn.errors import Conflict, InvalidInput
 from peerlearn.excel.import_rows import (
+    NEW,
+    Choice,
     Column,
     Context,
     ImportRow,
@@ -42,7 +44,8 @@ from peerlearn.models import (
     TandemUpdate,
     Theme,
 )
-from peerlearn.names import loose_key, name_key
+from peerlearn.names import name_key
+from peerlearn.places import city_key, stored_country, suggestions
 from peerlearn.services.network import add_city, set_membership, update_city
 from peerlearn.services.tandems import add_tandem, refuse_leaving_partners, update_tandem
 
@@ -121,9 +124,11 @@ def _field_of(error: InvalidInput) -> str:
 def plan_cities(context: Context, rows: list[SourceRow]) -> None:
     session, network = context.session, context.network
     every = session.exec(select(City)).all()
-    stored = {(name_key(c.name), name_key(c.country)): c for c in every}
-    # Spelled differently only by accents: the same city, not a new one.
-    similar = {(loose_key(c.name), loose_key(c.country)): c for c in every}
+    # One rule for the same city (places.city_key): in the stored data, within the
+    # file, and across the two.
+    stored = {city_key(c.name, c.country): c for c in every}
+    by_id = {c.id: c for c in every}
+    active = [c for c in every if c.archived_at is None]
     roles: dict[int, str] = {}
     if network is not None:
         roles = dict(
@@ -145,9 +150,10 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
             check.fail("role", "A role needs a network: choose the network the roles are for.")
         if not (name and country):
             continue
-        key = (name_key(name), name_key(country))
+        key = city_key(name, country)
         if not context.claim(check, key, "name", f"The city {name} ({country})"):
             continue
+        country = stored_country(country, every)
         if check.ok:
             try:
                 # The rules of a city typed on the Network screen, for each row.
@@ -159,14 +165,15 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         if not check.ok:
             continue
         city = stored.get(key)
-        near = similar.get((loose_key(name), loose_key(country))) if city is None else None
-        if near is not None:
-            check.fail(
-                "name",
-                f"{near.name} ({near.country}) is stored already: write the name as it is "
-                "stored to update it, or rename the stored city under Network first.",
-            )
-            continue
+        if city is None:
+            city = _decided(context, row.number, f"{name} ({country})", name, country, active)
+            if city is False:
+                continue
+            if city is not None:
+                city = by_id[city]
+                known = city_key(city.name, city.country)
+                if not context.claim(check, known, "name", f"The city {city_label(city)}"):
+                    continue
         item = ImportRow(
             row.number,
             f"{name} ({country})",
@@ -198,6 +205,23 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
                 item.changes[h("role")] = (current or "not a member", wanted)
                 item.write["role"] = wanted
         context.record(item, bool(item.changes))
+
+
+def _decided(
+    context: Context, number: int, label: str, name: str, country: str, cities: list[City]
+) -> int | bool | None:
+    """For a row that spells no stored city: None for a new city, the id of the stored
+    city the person said it is, or False while a near one waits for their choice."""
+    options = suggestions(name, country, cities)
+    if not options:
+        return None
+    chosen = context.decisions.get(number)
+    if chosen != NEW and chosen not in {o.city_id for o in options}:
+        chosen = None
+    context.choices.append(Choice(number, label, options, chosen))
+    if chosen is None:
+        return False
+    return None if chosen == NEW else chosen
 
 
 def write_cities(context: Context) -> None:

@@ -18,6 +18,7 @@ from peerlearn.excel.import_files import Table
 from peerlearn.excel.import_values import cell_text, header_key, is_blank
 from peerlearn.models import City, Network, User
 from peerlearn.names import loose_key, name_key
+from peerlearn.places import Suggestion, city_key, fold, suggestions
 from peerlearn.services.text import clean_text
 
 T = TypeVar("T")
@@ -73,6 +74,20 @@ class ImportRow:
     write: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
+# What a person decides for a row near a stored city: that city's id, or a new city.
+NEW = "new"
+
+
+@dataclass
+class Choice:
+    """A row whose city may be a stored one spelled otherwise: the person decides."""
+
+    row: int
+    label: str
+    options: list[Suggestion]
+    chosen: int | str | None = None
+
+
 @dataclass
 class SourceRow:
     number: int
@@ -94,6 +109,9 @@ class Context:
     adds: list[ImportRow] = field(default_factory=list)
     updates: list[ImportRow] = field(default_factory=list)
     unchanged: list[ImportRow] = field(default_factory=list)
+    # Row number → a stored city's id or NEW, for the rows near a stored city.
+    decisions: dict[int, int | str] = field(default_factory=dict)
+    choices: list[Choice] = field(default_factory=list)
     _seen: dict[tuple, int] = field(default_factory=dict)
 
     @property
@@ -305,7 +323,8 @@ def city_label(city: City) -> str:
 
 
 def find_city(text: str, cities: Sequence[City], *, outside: str) -> City:
-    """The city of ``cities`` written as 'Name' or 'Name (Country)'.
+    """The city of ``cities`` written as 'Name' or 'Name (Country)', spelled as
+    :mod:`peerlearn.places` allows (accents, case and the country's language aside).
 
     ``outside`` completes the message for a city not among them, e.g. "a partner city of
     the tandem 'Arezzo–Arnsberg'".
@@ -315,22 +334,18 @@ def find_city(text: str, cities: Sequence[City], *, outside: str) -> City:
     found = [
         c
         for c in cities
-        if name_key(c.name) == name_key(city_name)
-        and (country is None or name_key(c.country) == name_key(country))
+        if fold(c.name) == fold(city_name)
+        and (country is None or city_key(c.name, c.country) == city_key(city_name, country))
     ]
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
         options = " or ".join(f"'{city_label(c)}'" for c in found)
         raise InvalidInput(f"'{text}' could be {options}; write the country in brackets.")
-    similar = [
-        c
-        for c in cities
-        if loose_key(c.name) == loose_key(city_name)
-        and (country is None or loose_key(c.country) == loose_key(country))
-    ]
-    if similar:
-        raise InvalidInput(f"'{text}' is not {outside}; did you mean '{similar[0].name}'?")
+    near = suggestions(city_name, country, cities)
+    if near:
+        meant = " or ".join(f"'{s.label}'" for s in near)
+        raise InvalidInput(f"'{text}' is not {outside}; did you mean {meant}?")
     raise InvalidInput(f"'{text}' is not {outside}.{_listing(c.name for c in cities)}")
 
 

@@ -13,7 +13,7 @@ The ``peerlearn`` command is trusted and passes ``system=True`` (as for accounts
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -22,7 +22,15 @@ from peerlearn.errors import Conflict, InvalidInput
 from peerlearn.excel import import_network as network_kinds
 from peerlearn.excel import import_tandem_work as work_kinds
 from peerlearn.excel.import_files import read_table
-from peerlearn.excel.import_rows import Column, Context, ImportRow, Problem, read_rows
+from peerlearn.excel.import_rows import (
+    NEW,
+    Choice,
+    Column,
+    Context,
+    ImportRow,
+    Problem,
+    read_rows,
+)
 from peerlearn.excel.import_templates import build_template
 from peerlearn.models import Network, User, UserRole
 from peerlearn.services.permissions import STAFF, require_role
@@ -30,6 +38,8 @@ from peerlearn.services.store import commit, get_active, one_transaction
 
 __all__ = [
     "KINDS",
+    "NEW",
+    "Choice",
     "ImportPreview",
     "ImportResult",
     "ImportRow",
@@ -109,10 +119,17 @@ class ImportPreview:
     problems: list[Problem]
     notes: list[str]
     content: bytes = field(repr=False)
+    # Rows near a stored city, and what was decided for each (row → city id or NEW).
+    choices: list[Choice] = field(default_factory=list)
+    decisions: dict[int, int | str] = field(default_factory=dict)
+
+    @property
+    def undecided(self) -> list[Choice]:
+        return [c for c in self.choices if c.chosen is None]
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.undecided
 
     @property
     def changes(self) -> int:
@@ -161,6 +178,7 @@ def _prepare(
     content: bytes,
     network_id: int | None,
     system: bool,
+    decisions: Mapping[int, int | str] | None = None,
 ) -> tuple[ImportPreview, Context]:
     spec = _kind(kind)
     if not system:
@@ -179,6 +197,7 @@ def _prepare(
         columns={c.field: c for c in spec.columns},
         headers=headers,
         notes=notes,
+        decisions=dict(decisions or {}),
     )
     if not rows:
         context.notes.append("The file has a header but no rows.")
@@ -194,6 +213,8 @@ def _prepare(
         problems=sorted(context.problems, key=lambda p: p.row or 0),
         notes=context.notes,
         content=bytes(content),
+        choices=context.choices,
+        decisions=dict(context.decisions),
     )
     return preview, context
 
@@ -207,13 +228,16 @@ def preview_import(
     content: bytes,
     network_id: int | None = None,
     system: bool = False,
+    decisions: Mapping[int, int | str] | None = None,
 ) -> ImportPreview:
     """Read ``content`` (an .xlsx or .csv file) as rows of ``kind`` and plan the import.
 
     A file that cannot be read at all (not a spreadsheet, too large, no header, a
     required column missing) raises InvalidInput; problems of single rows are listed
     in the preview. ``network_id`` is the network the rows are for (for cities: the
-    network they become members of).
+    network they become members of). A city near a stored one but not spelled as it
+    is a choice of the preview; ``decisions`` says, by row, which stored city it is
+    or that it is a new one (:data:`NEW`). Nothing is imported while a choice waits.
     """
     preview, _ = _prepare(
         session,
@@ -223,6 +247,7 @@ def preview_import(
         content=content,
         network_id=network_id,
         system=system,
+        decisions=decisions,
     )
     return preview
 
@@ -233,6 +258,14 @@ def _problems_message(problems: list[Problem], limit: int = 20) -> str:
     return f"Nothing was imported: fix these {len(problems)} problem(s) first. {listed}{more}"
 
 
+def _undecided_message(choices: list[Choice]) -> str:
+    rows = ", ".join(str(c.row) for c in choices)
+    return (
+        f"Nothing was imported: say for row(s) {rows} whether the city is the stored one "
+        "suggested or a new one."
+    )
+
+
 def apply_import(
     session: Session, *, actor: User | None, preview: ImportPreview, system: bool = False
 ) -> ImportResult:
@@ -240,6 +273,8 @@ def apply_import(
     Conflict if the data changed since (preview again)."""
     if preview.problems:
         raise InvalidInput(_problems_message(preview.problems), field="file")
+    if preview.undecided:
+        raise InvalidInput(_undecided_message(preview.undecided), field="file")
     fresh, context = _prepare(
         session,
         actor=actor,
@@ -248,9 +283,12 @@ def apply_import(
         content=preview.content,
         network_id=preview.network_id,
         system=system,
+        decisions=preview.decisions,
     )
     if fresh.problems:
         raise InvalidInput(_problems_message(fresh.problems), field="file")
+    if fresh.undecided:
+        raise InvalidInput(_undecided_message(fresh.undecided), field="file")
     if fresh.signature() != preview.signature():
         raise Conflict(
             "The stored data changed since this preview; nothing was imported. "

@@ -39,7 +39,7 @@ from peerlearn.models import (
     User,
     Vote,
 )
-from peerlearn.names import loose_key
+from peerlearn.places import city_key
 from peerlearn.services.permissions import require_coordinator, require_reader
 from peerlearn.services.store import (
     commit,
@@ -230,8 +230,9 @@ CITY_COLUMNS = ("id", "name", "country", "latitude", "longitude")
 
 
 def _city_key(name: str, country: str) -> tuple[str, str]:
-    # "Malaga" and "Málaga", "Vari-Voula" and "Vari–Voula" are one city.
-    return (loose_key(name), loose_key(country))
+    # "Malaga" and "Málaga", "Vari-Voula" and "Vari–Voula", Germany and Deutschland:
+    # one city (the rule imports follow too).
+    return city_key(name, country)
 
 
 def _city_exists_message(city: City) -> str:

@@ -136,6 +136,8 @@ def import_label(preview: ImportPreview) -> str:
     n = preview.changes
     if preview.problems:
         return f"Import {n} row{'s' if n != 1 else ''} (fix the problems first)"
+    if preview.undecided:
+        return "Import (say first which city each suggested row means)"
     if not n:
         return "Nothing to import"
     return f"Import {n} row{'s' if n != 1 else ''}"

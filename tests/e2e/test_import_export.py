@@ -139,3 +139,40 @@ def test_the_excel_summary_downloads_and_opens(own_server, page):
         workbook = openpyxl.load_workbook(io.BytesIO(file.read()))
     assert "README" in workbook.sheetnames
     assert "Roadmaps" in workbook.sheetnames
+
+
+def test_munchen_waits_for_the_coordinator_to_say_it_is_munich(own_server, own_database, page):
+    """Spelling variants of stored cities (issue 13, imports finding 1) in the browser."""
+    content = "City;Country;Role\nMünchen;Germany;lighthouse\nArnsberg;Deutschland;\n"
+    sign_in(page, own_server, "coordinator")
+    _open(page, "Import")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "variants.csv", "mimeType": "text/csv", "buffer": content.encode()}]
+    )
+    wait_for_app_run(page)
+    _no_exception(page)
+    page.get_by_text("Did you mean …?").wait_for()
+    assert (_metric(page, "To add"), _metric(page, "Problems")) == ("0", "0")
+    waiting = page.get_by_role("button", name="Import (say first which city", exact=False)
+    assert waiting.is_disabled()  # München waits for a choice
+    page.get_by_label("Row 2: München (Germany)").click()
+    page.get_by_role("option", name="Same city as Munich (Germany)").click()
+    wait_for_app_run(page)
+    _no_exception(page)
+    page.get_by_role("button", name="Import 1 row").click()
+    wait_for_app_run(page)
+    _no_exception(page)
+    page.locator("[data-testid='stToast']").wait_for()
+    assert _cities(own_database, ["München", "Munchen"]) == []
+    engine = make_engine(own_database)
+    try:
+        with Session(engine) as session:
+            role = session.exec(
+                select(m.Membership.role)
+                .join(m.City, m.City.id == m.Membership.city_id)
+                .join(m.Network, m.Network.id == m.Membership.network_id)
+                .where(m.City.name == "Munich", m.Network.name == "#connectedinEurope")
+            ).one()
+    finally:
+        engine.dispose()
+    assert role == m.Role.LIGHTHOUSE
