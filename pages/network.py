@@ -21,6 +21,7 @@ from peerlearn.ui.widgets import (
     new_version,
     pick,
     pick_network,
+    plain,
     prefill,
     read,
     refill,
@@ -41,7 +42,13 @@ if network_id is None:
 ROLES = [r.value for r in Role]
 CITIES_EDITOR = "net_cities_editor"
 # The add-city form starts empty again once the city is added (the role stays).
-CITY_FIELDS = {"net_city_name": "", "net_city_country": "", "net_lat": None, "net_lon": None}
+CITY_FIELDS = {
+    "net_city_name": "",
+    "net_city_country": "",
+    "net_lat": None,
+    "net_lon": None,
+    "net_city_new": False,
+}
 UNCHANGED = "Nothing to change: the table is as stored."
 
 
@@ -120,7 +127,26 @@ with cities_tab:
         role = st.selectbox(
             "Role in the network", ROLES, index=ROLES.index("member"), key="net_city_role"
         )
-        if st.form_submit_button("Add city", type="primary"):
+        new_city = st.checkbox(
+            "It is a new city, not a stored one spelled otherwise",
+            key="net_city_new",
+            help="peerlearn suggests a stored city when the name is close to one or "
+            "another language's name for one (München for Munich).",
+        )
+        added = st.form_submit_button("Add city", type="primary")
+        near = []
+        if added and not new_city:
+            near = read(lambda s: net.near_cities(s, actor=user, name=name, country=country))
+        if near:
+            meant = " or ".join(o.label for o in near)
+            st.warning(
+                plain(
+                    f"Did you mean {meant}? It is stored already, so nothing was added. "
+                    "If this is another city, tick “It is a new city” and add it again."
+                ),
+                icon=":material/help:",
+            )
+        elif added:
 
             def add(session):
                 city = net.add_city(

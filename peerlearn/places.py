@@ -189,12 +189,12 @@ def label(city: Named) -> str:
     return f"{city.name} ({city.country})"
 
 
-def stored_country(text: str, cities: Iterable[Named]) -> str:
-    """How peerlearn writes the country ``text`` names: as the stored cities of that
-    country spell it (the most of them), else its English name; a country it does not
-    know stays as typed."""
+def stored_country(text: str, countries: Iterable[str]) -> str:
+    """How peerlearn writes the country ``text`` names: as the stored ``countries``
+    spell it (the most of them), else its English name; a country it does not know
+    stays as typed."""
     code = country_code(text)
     if code is None:
         return text.strip()
-    spellings = Counter(c.country for c in cities if country_code(c.country) == code)
+    spellings = Counter(c for c in countries if country_code(c) == code)
     return spellings.most_common(1)[0][0] if spellings else country_name(code)

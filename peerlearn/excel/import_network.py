@@ -153,7 +153,7 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         key = city_key(name, country)
         if not context.claim(check, key, "name", f"The city {name} ({country})"):
             continue
-        country = stored_country(country, every)
+        country = stored_country(country, [c.country for c in every])
         if check.ok:
             try:
                 # The rules of a city typed on the Network screen, for each row.

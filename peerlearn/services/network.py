@@ -39,7 +39,7 @@ from peerlearn.models import (
     User,
     Vote,
 )
-from peerlearn.places import city_key
+from peerlearn.places import Suggestion, city_key, stored_country, suggestions
 from peerlearn.services.permissions import require_coordinator, require_reader
 from peerlearn.services.store import (
     commit,
@@ -281,6 +281,7 @@ def add_city(
     """Add a city; the trusted command line (an import) passes ``system=True``."""
     if not system:
         require_coordinator(actor)
+    data = _with_stored_country(session, data)
     values = data.model_dump()
     if clash := _city_clash(session, data.name, data.country):
         raise Conflict(_city_exists_message(clash), field="name")
@@ -302,6 +303,8 @@ def update_city(
         require_coordinator(actor)
     city = get_active(session, City, city_id, label="city")
     result = _city_result(city, data)
+    if "country" in data.changes():
+        result = _with_stored_country(session, result)
     if clash := _city_clash(session, result.name, result.country, exclude_id=city.id):
         raise Conflict(_city_exists_message(clash), field="name")
     old = _city_key(city.name, city.country)
@@ -313,6 +316,25 @@ def update_city(
     )
     _city_keys_moved(session, city, old)
     return city
+
+
+def _with_stored_country(session: Session, data: CityCreate) -> CityCreate:
+    """'Deutschland' or 'DE' is stored as the network spells Germany already."""
+    country = stored_country(data.country, session.exec(select(City.country)).all())
+    return data if country == data.country else data.model_copy(update={"country": country})
+
+
+def near_cities(
+    session: Session, *, actor: User, name: str, country: str, exclude_id: int | None = None
+) -> list[Suggestion]:
+    """Stored cities that ``name`` in ``country`` may mean without spelling them
+    (another language's name, a close spelling): the Network screen asks before it
+    adds one of them a second time."""
+    require_coordinator(actor)
+    if not name.strip():
+        return []
+    cities = session.exec(select(City).where(City.archived_at.is_(None))).all()
+    return suggestions(name, country or None, [c for c in cities if c.id != exclude_id])
 
 
 def _city_result(city: City | None, data: CityUpdate) -> CityCreate:

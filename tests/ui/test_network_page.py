@@ -371,3 +371,36 @@ def test_archived_cities_tandems_and_themes_are_listed_and_restored(app):
         next(b for b in at.button if b.label == "Restore" and b.form_id == key).click().run()
         assert not at.error, at.error
         assert _fresh(at.engine, model, ident).archived_at is None
+
+
+def test_a_city_stored_under_another_language_is_suggested_before_it_is_added(app):
+    """München is Munich: asked first, added only when the coordinator says it is new."""
+    at = app("coordinator", PAGE)
+    at.selectbox(key="net_network").set_value(_network_id(at.engine)).run()
+    before = count_rows(at.engine, m.City)
+    at.text_input(key="net_city_name").input("München")
+    at.text_input(key="net_city_country").input("Deutschland")
+    click(at, "Add city")
+    assert not at.exception
+    assert "Did you mean Munich (Germany)?" in at.warning[0].value
+    assert count_rows(at.engine, m.City) == before
+    assert at.text_input(key="net_city_name").value == "München"  # kept to tick and retry
+    at.checkbox(key="net_city_new").check()
+    click(at, "Add city")
+    assert not at.error
+    with Session(at.engine) as session:
+        # Deutschland is written as the network writes Germany.
+        city = session.exec(select(m.City).where(m.City.name == "München")).one()
+    assert city.country == "Germany"
+    assert at.checkbox(key="net_city_new").value is False  # the next city is asked again
+
+
+def test_a_city_spelled_in_the_countrys_own_language_is_the_stored_one(app):
+    at = app("coordinator", PAGE)
+    at.selectbox(key="net_network").set_value(_network_id(at.engine)).run()
+    before = count_rows(at.engine, m.City)
+    at.text_input(key="net_city_name").input("AREZZO")
+    at.text_input(key="net_city_country").input("Italia")
+    click(at, "Add city")
+    assert at.error and "already exists" in at.error[0].value
+    assert count_rows(at.engine, m.City) == before

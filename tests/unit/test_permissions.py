@@ -315,6 +315,10 @@ CALLS = {
         C,
     ),
     network.list_cities: (lambda s, w, a: network.list_cities(s, actor=a), READ),
+    network.near_cities: (
+        lambda s, w, a: network.near_cities(s, actor=a, name="Arezo", country="Italy"),
+        C,
+    ),
     network.set_membership: (
         lambda s, w, a: network.set_membership(
             s,
