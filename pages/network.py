@@ -1,5 +1,7 @@
 """The network itself: its cities and their roles, tandems, themes and categories."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -77,6 +79,7 @@ with cities_tab:
                 "latitude": [c.city.latitude for c in cities],
                 "longitude": [c.city.longitude for c in cities],
                 "role": [c.role for c in cities],
+                "joined": [c.joined_on for c in cities],
             }
         )
         st.caption(
@@ -88,7 +91,7 @@ with cities_tab:
                 frame,
                 hide_index=True,
                 width="stretch",
-                disabled=["id", "role"],
+                disabled=["id", "role", "joined"],
                 column_config={
                     "id": st.column_config.NumberColumn("Id", width="small"),
                     "name": st.column_config.TextColumn("Name", width="medium"),
@@ -102,13 +105,18 @@ with cities_tab:
                     "role": st.column_config.TextColumn(
                         "Role", help="Change it under Role, membership, archive."
                     ),
+                    "joined": st.column_config.DateColumn(
+                        "Joined",
+                        format="DD.MM.YYYY",
+                        help="Change it under Role, membership, archive.",
+                    ),
                 },
                 key=versioned_key(CITIES_EDITOR),
                 placeholder="–",  # a city without coordinates
             )
             save_cities = st.form_submit_button("Save changes")
         if save_cities:
-            rows = edited.drop(columns=["role"]).to_dict("records")
+            rows = edited.drop(columns=["role", "joined"]).to_dict("records")
             if edited.equals(frame):
                 st.info(UNCHANGED, icon=":material/info:")
             else:
@@ -172,10 +180,21 @@ with cities_tab:
             prefill(
                 "net_city_role",
                 city_id,
-                {"net_role_role": member.role or "member", "net_role_action": "Set the role"},
+                {
+                    "net_role_role": member.role or "member",
+                    "net_role_joined": member.joined_on,
+                    "net_role_action": "Set the role",
+                },
             )
             with st.form("net_city_role"):
                 new_role = st.selectbox("Role", ROLES, key="net_role_role")
+                joined = st.date_input(
+                    "Joined the network on",
+                    min_value=date(1950, 1, 1),
+                    format="DD.MM.YYYY",
+                    key="net_role_joined",
+                    help="Kept with the role; blank when not known.",
+                )
                 action = st.radio(
                     "Do",
                     ["Set the role", "Remove from this network", "Archive the city"],
@@ -191,7 +210,7 @@ with cities_tab:
                         s,
                         actor=user,
                         data=MembershipCreate(
-                            network_id=network_id, city_id=city_id, role=new_role
+                            network_id=network_id, city_id=city_id, role=new_role, joined_on=joined
                         ),
                     ),
                     success="Role saved",

@@ -232,14 +232,17 @@ class Membership(SQLModel, table=True):
     network_id: int = fk("network.id", ondelete="CASCADE")
     city_id: int = fk("city.id")
     role: str = Field(default=Role.MEMBER, max_length=20)
+    joined_on: date | None = None  # when the city joined the network, if known
 
 
 class MembershipCreate(Input):
-    """A city in a network with its role; given again, it changes the role."""
+    """A city in a network with its role (and the day it joined, if known); given
+    again, it changes the role, and the day when one is given."""
 
     network_id: int
     city_id: int
     role: str = Role.MEMBER
+    joined_on: date | None = None
 
     @field_validator("role", mode="before")
     @classmethod

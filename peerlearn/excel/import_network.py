@@ -8,6 +8,7 @@ file holding only some columns updates only those.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from sqlmodel import select
 
@@ -89,6 +90,14 @@ CITY_COLUMNS = (
         "follower",
         ("role", "network role", "membership"),
     ),
+    Column(
+        "joined",
+        "Joined",
+        "The day the city joined the network (31.12.2019 or 2019-12-31); a blank cell "
+        "keeps the stored day. Used when the import is for a network.",
+        "15.03.2019",
+        ("joined on", "member since", "since", "joining date", "date joined"),
+    ),
 )
 
 TANDEM_COLUMNS = (
@@ -130,14 +139,15 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
     by_id = {c.id: c for c in every}
     active = [c for c in every if c.archived_at is None]
     roles: dict[int, str] = {}
+    joined_on: dict[int, date | None] = {}
     if network is not None:
-        roles = dict(
-            session.exec(
-                select(Membership.city_id, Membership.role).where(
-                    Membership.network_id == network.id
-                )
-            ).all()
-        )
+        members = session.exec(
+            select(Membership.city_id, Membership.role, Membership.joined_on).where(
+                Membership.network_id == network.id
+            )
+        ).all()
+        roles = {city_id: role for city_id, role, _ in members}
+        joined_on = {city_id: joined for city_id, _, joined in members}
     h = context.header
     for row in rows:
         check = RowCheck(context, row)
@@ -146,8 +156,11 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         latitude = check.read("latitude", cell_number)
         longitude = check.read("longitude", cell_number)
         role = check.read("role", cell_choice, list(Role))
+        joined = check.read("joined", cell_date)
         if role and network is None:
             check.fail("role", "A role needs a network: choose the network the roles are for.")
+        if joined and network is None:
+            check.fail("joined", "A day of joining needs a network: choose the network.")
         if not (name and country):
             continue
         key = city_key(name, country)
@@ -187,8 +200,10 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         if network is not None:
             kept = roles.get(city.id) if city is not None else None
             item.values[h("role")] = role or kept or Role.MEMBER.value
+            if joined is not None:
+                item.values[h("joined")] = joined
         if city is None:
-            item.write = {**values, "role": item.values.get(h("role"))}
+            item.write = {**values, "role": item.values.get(h("role")), "joined_on": joined}
             context.record(item, True)
             continue
         if city.archived_at is not None:
@@ -204,6 +219,10 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
             if current != wanted:
                 item.changes[h("role")] = (current or "not a member", wanted)
                 item.write["role"] = wanted
+            if joined is not None and joined_on.get(city.id) != joined:
+                item.changes[h("joined")] = (joined_on.get(city.id), joined)
+                item.write["role"] = wanted
+                item.write["joined_on"] = joined
         context.record(item, bool(item.changes))
 
 
@@ -229,13 +248,16 @@ def write_cities(context: Context) -> None:
     session, network, who = context.session, context.network, context.who
     for item in context.adds:
         with writing(item):
-            values = {k: v for k, v in item.write.items() if k != "role"}
+            values = {k: v for k, v in item.write.items() if k not in ("role", "joined_on")}
             city = add_city(session, data=CityCreate(**values), **who)
             if network is not None and item.write.get("role"):
                 set_membership(
                     session,
                     data=MembershipCreate(
-                        network_id=network.id, city_id=city.id, role=item.write["role"]
+                        network_id=network.id,
+                        city_id=city.id,
+                        role=item.write["role"],
+                        joined_on=item.write.get("joined_on"),
                     ),
                     **who,
                 )
@@ -248,7 +270,10 @@ def write_cities(context: Context) -> None:
                 set_membership(
                     session,
                     data=MembershipCreate(
-                        network_id=network.id, city_id=item.target_id, role=item.write["role"]
+                        network_id=network.id,
+                        city_id=item.target_id,
+                        role=item.write["role"],
+                        joined_on=item.write.get("joined_on"),
                     ),
                     **who,
                 )

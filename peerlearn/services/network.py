@@ -9,6 +9,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import func
@@ -382,6 +383,7 @@ class CityListing:
 
     city: City
     role: str | None = None
+    joined_on: date | None = None
 
 
 def list_cities(
@@ -400,12 +402,12 @@ def list_cities(
         return [CityListing(city) for city in cities]
     get(session, Network, network_id, label="network")
     rows = session.exec(
-        select(City, Membership.role)
+        select(City, Membership.role, Membership.joined_on)
         .join(Membership, Membership.city_id == City.id)
         .where(Membership.network_id == network_id, *active)
         .order_by(*order)
     )
-    return [CityListing(city, role) for city, role in rows]
+    return [CityListing(city, role, joined) for city, role, joined in rows]
 
 
 @dataclass(frozen=True)
@@ -561,6 +563,8 @@ def set_membership(
         session.add(membership)
     else:
         membership.role = data.role
+    if data.joined_on is not None:
+        membership.joined_on = data.joined_on
     commit(session, conflict=f"{city.name} is already a member of the network '{network.name}'.")
     return membership
 

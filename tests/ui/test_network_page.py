@@ -404,3 +404,26 @@ def test_a_city_spelled_in_the_countrys_own_language_is_the_stored_one(app):
     click(at, "Add city")
     assert at.error and "already exists" in at.error[0].value
     assert count_rows(at.engine, m.City) == before
+
+
+def test_the_day_a_city_joined_is_set_with_its_role_and_shown_in_the_table(app):
+    from datetime import date
+
+    at = app("coordinator", PAGE)
+    network_id = _open(at)
+    with Session(at.engine) as session:
+        membership = session.exec(
+            select(m.Membership).where(m.Membership.network_id == network_id)
+        ).all()[0]
+        city_id = membership.city_id
+    at.selectbox(key="net_role_city").set_value(city_id).run()
+    assert at.date_input(key="net_role_joined").value is None
+    at.date_input(key="net_role_joined").set_value(date(2019, 3, 15))
+    click(at, "Apply")
+    assert not at.exception
+    assert at.toast[0].value == "Role saved"
+    with Session(at.engine) as session:
+        assert session.get(m.Membership, membership.id).joined_on == date(2019, 3, 15)
+    table = at.dataframe[0].value if at.dataframe else None
+    shown = at.get("arrow_data_frame")[0].value if table is None else table
+    assert date(2019, 3, 15) in {v.date() if hasattr(v, "date") else v for v in shown["joined"]}
