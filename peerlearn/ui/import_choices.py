@@ -31,8 +31,9 @@ def ask(preview: ImportPreview, key: str) -> None:
         options: list[int | str] = [o.city_id for o in choice.options] + [NEW]
         labels = {o.city_id: f"Same city as {o.label} ({o.why})" for o in choice.options}
         labels[NEW] = f"A new city: {choice.label}"
+        meant = " or ".join(o.label for o in choice.options)
         picked = st.selectbox(
-            plain(f"Row {choice.row}: {choice.label}"),
+            plain(f"Row {choice.row}: {choice.label} — is it {meant}?"),
             options,
             index=options.index(choice.chosen) if choice.chosen in options else None,
             format_func=lambda value, labels=labels: labels[value],

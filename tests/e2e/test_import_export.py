@@ -155,7 +155,7 @@ def test_munchen_waits_for_the_coordinator_to_say_it_is_munich(own_server, own_d
     assert (_metric(page, "To add"), _metric(page, "Problems")) == ("0", "0")
     waiting = page.get_by_role("button", name="Import (say first which city", exact=False)
     assert waiting.is_disabled()  # München waits for a choice
-    page.get_by_label("Row 2: München (Germany)").click()
+    page.get_by_label("Row 2: München (Germany) — is it Munich (Germany)?").click()
     page.get_by_role("option", name="Same city as Munich (Germany)").click()
     wait_for_app_run(page)
     _no_exception(page)
