@@ -491,7 +491,10 @@ def bulk_update_cities(
             else:
                 label = _row_label(number, None)
             cells = {field: row[field] for field in CITY_COLUMNS[1:] if field in row}
-            values = _city_result(city, CityUpdate(**cells)).model_dump()
+            result = _city_result(city, CityUpdate(**cells))
+            if "country" in cells:
+                result = _with_stored_country(session, result)
+            values = result.model_dump()
         except InvalidInput as error:
             raise _row_error(label, error) from None
         plan.append((city, values))

@@ -150,3 +150,20 @@ def test_tandem_imports_suggest_the_city_a_spelling_means(session, world):
     )
     [problem] = preview.problems
     assert "did you mean 'Munich (Germany)'" in problem.reason
+
+
+def test_the_city_grid_writes_a_country_as_the_network_spells_it(session, world):
+    network_svc.bulk_update_cities(
+        session,
+        actor=world.coordinator,
+        rows=[
+            {"id": world.utrecht.id, "country": "Nederland"},
+            {"name": "Köln", "country": "DE"},
+        ],
+    )
+    assert ("Köln", "Germany") in _cities(session)
+    assert ("Utrecht", "Netherlands") in _cities(session)
+    with pytest.raises(InvalidInput, match="Arnsberg"):
+        network_svc.bulk_update_cities(
+            session, actor=world.coordinator, rows=[{"name": "arnsberg", "country": "Niemcy"}]
+        )
