@@ -109,6 +109,11 @@ class ImportPreview:
     problems: list[Problem]
     notes: list[str]
     content: bytes = field(repr=False)
+    # The codec a CSV file was read with (None for a workbook), kept so the import
+    # reads the file as the preview did.
+    encoding: str | None = None
+    # How many rows the file holds below its header.
+    rows: int = 0
 
     @property
     def ok(self) -> bool:
@@ -161,6 +166,7 @@ def _prepare(
     content: bytes,
     network_id: int | None,
     system: bool,
+    encoding: str | None = None,
 ) -> tuple[ImportPreview, Context]:
     spec = _kind(kind)
     if not system:
@@ -169,8 +175,12 @@ def _prepare(
     if network_id is not None:
         network = get_active(session, Network, network_id, label="network")
     filename = (filename or "the file").strip() or "the file"
-    table = read_table(filename, content, sheet_names=(spec.name, spec.title, spec.what))
-    rows, headers, notes = read_rows(table, spec.columns, spec.name)
+    table = read_table(
+        filename, content, sheet_names=(spec.name, spec.title, spec.what), encoding=encoding
+    )
+    rows, headers, notes, problems = read_rows(table, spec.columns, spec.name)
+    # The rows left out for cells beyond the header are problems of no column.
+    read = len(rows) + sum(1 for p in problems if p.column is None)
     context = Context(
         session=session,
         actor=actor,
@@ -178,9 +188,10 @@ def _prepare(
         network=network,
         columns={c.field: c for c in spec.columns},
         headers=headers,
+        problems=problems,
         notes=notes,
     )
-    if not rows:
+    if not rows and not problems:
         context.notes.append("The file has a header but no rows.")
     spec.plan(context, rows)
     preview = ImportPreview(
@@ -194,6 +205,8 @@ def _prepare(
         problems=sorted(context.problems, key=lambda p: p.row or 0),
         notes=context.notes,
         content=bytes(content),
+        encoding=table.encoding,
+        rows=read,
     )
     return preview, context
 
@@ -207,13 +220,15 @@ def preview_import(
     content: bytes,
     network_id: int | None = None,
     system: bool = False,
+    encoding: str | None = None,
 ) -> ImportPreview:
     """Read ``content`` (an .xlsx or .csv file) as rows of ``kind`` and plan the import.
 
     A file that cannot be read at all (not a spreadsheet, too large, no header, a
     required column missing) raises InvalidInput; problems of single rows are listed
     in the preview. ``network_id`` is the network the rows are for (for cities: the
-    network they become members of).
+    network they become members of). ``encoding`` reads a CSV file in that encoding
+    (e.g. 'cp1250') instead of the one detected.
     """
     preview, _ = _prepare(
         session,
@@ -223,6 +238,7 @@ def preview_import(
         content=content,
         network_id=network_id,
         system=system,
+        encoding=encoding,
     )
     return preview
 
@@ -248,6 +264,7 @@ def apply_import(
         content=preview.content,
         network_id=preview.network_id,
         system=system,
+        encoding=preview.encoding,
     )
     if fresh.problems:
         raise InvalidInput(_problems_message(fresh.problems), field="file")
