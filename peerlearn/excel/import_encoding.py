@@ -37,7 +37,8 @@ ENCODINGS = {
 _GUESSED = ["cp1250", "cp1252", "cp1257", "cp1251", "cp1253", "cp1254", "iso8859_2"]
 # Latin-1 signs (¡ to ¿) that stand next to a letter only when letters were mis-read,
 # e.g. £ in £ódŸ or ³ in Wroc³aw; the degree sign and the guillemets are real text.
-_SIGN_IN_WORD = re.compile(r"(?<=[^\W\d_])[¡-¿]|[¡-¿](?=[^\W\d_])")
+# Spanish opens a sentence with ¡ or ¿, so those two count only after a letter.
+_SIGN_IN_WORD = re.compile(r"(?<=[^\W\d_])[¡-¿]|[¢-¾](?=[^\W\d_])")
 _REAL_SIGNS = set("°«»·ºª")
 # Weaker marks, used only to rank the readings: Czech and Croatian letters read as
 # Windows-1252 become grave vowels where Western words have none (Čakovec as Èakovec,

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from peerlearn import models as m
 from peerlearn.errors import InvalidInput
-from peerlearn.excel.import_encoding import ENCODINGS
+from peerlearn.excel.import_encoding import ENCODINGS, garbled
 from peerlearn.excel.imports import apply_import, preview_import
 from tests.unit.test_imports import xlsx
 
@@ -122,6 +122,20 @@ def test_control_characters_from_a_wrong_encoding_are_a_problem(session, world, 
     [(row, column, reason)] = problems(result)
     assert (row, column) == (2, "City")
     assert "control character" in reason and "encoding" in reason
+
+
+@pytest.mark.parametrize(
+    "text", ["¿Dónde está la financiación?", "¡Sí!", "55°N", "«Smart city»", "Nº 5", "Ærø"]
+)
+def test_real_text_does_not_look_garbled(text):
+    assert garbled(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Wroc³aw", "Łom¿a", "£ódŸ", "MÃ¼nchen", "Gda\ufffdsk", "Ko\x9fln"]
+)
+def test_misread_text_looks_garbled(text):
+    assert "garbled" in garbled(text)
 
 
 # --- cells beyond the header --------------------------------------------------------
