@@ -351,6 +351,7 @@ def test_import_preview_shows_every_value_it_writes(run, demo):
     assert milestones.exit_code == 0, milestones.output
     assert "Due date 2027-06-03 (3 June 2027)" in milestones.stdout
     assert "Owner city Arezzo" in milestones.stdout
+    assert "Owner city Arnsberg; Status planned" in milestones.stdout  # blank: planned
     assert "'Agreed on' (F) is not imported" in milestones.stdout
 
 

@@ -179,6 +179,16 @@ def test_an_impossible_date_in_a_column_not_imported_is_flagged(session, world):
     result = preview(session, world, "milestones", "milestones_dates.csv")
     assert result.ok, problems(result)
     assert [r.values["Due date"] for r in result.adds] == [date(2027, 6, 3), date(2027, 11, 15)]
+    assert [r.values["Status"] for r in result.adds] == ["planned", "planned"]  # blank: planned
     [warning] = [n for n in result.notes if "not in the calendar" in n]
     assert "'Agreed on' (F)" in warning and "row 2 ('31/02/2024')" in warning
     assert "row 3" not in warning
+
+
+def test_the_preview_shows_what_blank_cells_of_new_rows_become(session, world):
+    content = f"Tandem,Challenge\n{world.tandem.name},Find a data steward\n".encode()
+    result = preview_import(
+        session, actor=world.coordinator, kind="challenges", filename="c.csv", content=content
+    )
+    [item] = result.adds
+    assert (item.values["Theme"], item.values["Priority"]) == ("Urban data platforms", "medium")
