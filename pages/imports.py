@@ -57,6 +57,8 @@ def _encoding_picker(upload) -> str | None:
 def _problems(preview) -> None:
     """Every problem with its row, reasons wrapped in full, and the list to download."""
     shown = problems_frame(preview).head(_PROBLEMS_SHOWN)
+    # st.table renders markdown, and the reasons quote the file's cells: show them as typed.
+    shown = shown.astype(object).fillna("").map(lambda cell: plain(str(cell)))
     st.table(shown, hide_index=True)
     if len(preview.problems) > _PROBLEMS_SHOWN:
         st.caption(

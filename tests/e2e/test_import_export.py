@@ -155,6 +155,21 @@ def test_problems_wrap_download_and_follow_the_chosen_encoding(
     with open(info.value.path(), encoding="utf-8-sig") as file:
         assert file.read().splitlines()[1].startswith('3,,"This row has 7 cells')
 
+    # A reason quotes the file's cell as typed, markdown and tags included.
+    hostile = "**boss** <b>x</b> [y](http://example.org)"
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[
+            {
+                "name": "roles.csv",
+                "mimeType": "text/csv",
+                "buffer": f"City,Country,Role in network\nBergen,Norway,{hostile}\n".encode(),
+            }
+        ]
+    )
+    wait_for_app_run(page)
+    # (an invisible joiner keeps the address from becoming a link)
+    assert f"'{hostile}' is not one of" in table.inner_text().replace("\u2060", "")
+
     _upload(page, "cities_cp1250.csv")
     main = page.locator(MAIN)
     assert "Read as Windows-1250 (Central European)" in main.inner_text()
