@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from peerlearn.excel.import_encoding import ENCODINGS
 from peerlearn.excel.import_files import MAX_BYTES
 from peerlearn.excel.imports import KINDS, apply_import, preview_import, template
 from peerlearn.models import UserRole
@@ -13,8 +14,10 @@ from peerlearn.ui.reports_widgets import (
     counts,
     import_label,
     preview_key,
+    problems_csv,
     problems_frame,
     result_sentence,
+    slug,
     updates_frame,
 )
 from peerlearn.ui.widgets import empty_state, pick_network, plain, read, save
@@ -31,6 +34,47 @@ st.caption(
 @st.cache_data(show_spinner=False)
 def _template(kind: str, fmt: str) -> bytes:
     return template(kind, fmt)
+
+
+# Problems drawn as a table (which wraps long reasons); the download holds them all.
+_PROBLEMS_SHOWN = 200
+
+
+def _encoding_picker(upload) -> str | None:
+    """The encoding the coordinator chose for a CSV file (None: the one detected)."""
+    if upload is None or upload.getvalue()[:4] == b"PK\x03\x04":
+        return None  # a workbook knows its own encoding
+    return st.selectbox(
+        "Encoding of the file",
+        [None, *ENCODINGS],
+        format_func=lambda code: "Detect it" if code is None else ENCODINGS[code],
+        key="imp_encoding",
+        help="If letters look wrong in the preview (e.g. £ódŸ for Łódź), choose the "
+        "encoding the file was saved in: Windows-1250 for Polish, Czech, Croatian or "
+        "Hungarian Excel, Windows-1252 for Western European.",
+    )
+
+
+def _problems(preview) -> None:
+    """Every problem with its row, reasons wrapped in full, and the list to download."""
+    shown = problems_frame(preview).head(_PROBLEMS_SHOWN)
+    # st.table renders markdown, and the reasons quote the file's cells: show them as typed.
+    shown = shown.astype(object).fillna("").map(lambda cell: plain(str(cell)))
+    st.table(shown, hide_index=True)
+    if len(preview.problems) > _PROBLEMS_SHOWN:
+        st.caption(
+            f"The first {_PROBLEMS_SHOWN} of {len(preview.problems)} problems; "
+            "the list below holds them all."
+        )
+    st.download_button(
+        "Download the problems (.csv)",
+        problems_csv(preview.problems),
+        file_name=f"{slug(preview.filename.rsplit('.', 1)[0])}-problems.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="imp_problems",
+    )
 
 
 left, right = st.columns([2, 3])
@@ -63,6 +107,7 @@ with right:
         max_upload_size=MAX_BYTES // 1024 // 1024,
         help="In a workbook: the sheet named like what you import (e.g. Cities), else the first.",
     )
+    encoding = _encoding_picker(upload)
 
 if network_id is None:
     empty_state("There is no network yet: add one under **Network**, then import into it.")
@@ -75,7 +120,7 @@ if upload is None:
     st.stop()
 
 content = upload.getvalue()
-key = preview_key(kind, network_id, content)
+key = preview_key(kind, network_id, content, encoding=encoding)
 decided = decisions(key)
 cached = st.session_state.get("imp_preview")
 if cached is None or cached[0] != (key, decided):
@@ -91,6 +136,7 @@ if cached is None or cached[0] != (key, decided):
                 content=content,
                 network_id=network_id,
                 decisions=decided,
+                encoding=encoding,
             ),
             None,
         ),
@@ -108,7 +154,7 @@ if refusal:
     st.stop()
 
 st.subheader("Preview")
-st.caption(plain(f"Read as {preview.source}."))
+st.caption(plain(f"From {preview.source}."))
 for note in preview.notes:
     st.caption(plain(note))  # notes quote the file's own headers
 n = counts(preview)
@@ -125,15 +171,7 @@ if preview.problems:
         "and drop it again.",
         icon=":material/error:",
     )
-    st.dataframe(
-        problems_frame(preview),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Row": st.column_config.NumberColumn(width="small"),
-            "Reason": st.column_config.TextColumn(width="large"),
-        },
-    )
+    _problems(preview)
 
 adds_tab, updates_tab, unchanged_tab = st.tabs(
     [f"To add ({n.adds})", f"To update ({n.updates})", f"Unchanged ({n.unchanged})"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import click
@@ -313,29 +314,37 @@ def demo_load(ctx: click.Context, scale: int) -> None:
 
 # --- shared by the reporting commands -----------------------------------------------
 
+_LISTED = 20  # names listed when a name given is not found
+
+
+def _loosely(name: str) -> str:
+    """A name as typed on a command line: case and a leading '#' do not count
+    ('connectedineurope' is '#connectedinEurope')."""
+    return name.strip().casefold().lstrip("#").strip()
+
 
 def _pick(session: Session, model, value: str, *, what: str, attribute: str = "name"):
     """The row of ``model`` whose ``attribute`` is ``value`` (exactly, else ignoring
-    case), else the one with that id."""
+    case and a leading '#'), else the one with that id."""
     column = getattr(model, attribute)
     text = value.strip()
     rows = session.exec(select(model).where(column == text)).all()
+    every = session.exec(select(model).order_by(column)).all() if not rows else []
     if not rows:
-        rows = [
-            r
-            for r in session.exec(select(model))
-            if getattr(r, attribute).casefold() == text.casefold()
-        ]
+        rows = [r for r in every if _loosely(getattr(r, attribute)) == _loosely(text)]
     if len(rows) > 1:
-        ids = ", ".join(str(r.id) for r in rows)
+        named = ", ".join(f"'{getattr(r, attribute)}' (id {r.id})" for r in rows)
         raise click.ClickException(
-            f"Several {what}s are called '{value}'; give one of their ids: {ids}."
+            f"Several {what}s are called '{value}': {named}; give the name exactly or the id."
         )
     if rows:
         return rows[0]
     if text.isdigit() and (row := session.get(model, int(text))) is not None:
         return row
-    raise NotFound(f"No {what} is called '{value}', and none has that id.")
+    known = ", ".join(f"'{getattr(r, attribute)}'" for r in every[:_LISTED])
+    more = f" and {len(every) - _LISTED} more" if len(every) > _LISTED else ""
+    listing = f" The {what}s are {known}{more}." if every else f" There is no {what} yet."
+    raise NotFound(f"No {what} is called '{value}', and none has that id.{listing}")
 
 
 def _pick_id(session: Session, model, value: str | None, **kwargs) -> int | None:
@@ -418,11 +427,30 @@ def import_group() -> None:
 _SHOWN = 30  # rows listed per part of a preview; the counts cover all of them
 
 
-def _change(header: str, old: object, new: object) -> str:
-    def text(value: object) -> str:
-        return "(blank)" if value is None or value == "" else str(value)
+def _value(value: object) -> str:
+    """A value as it will be written; a date also in words, to show how it was read."""
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, date):
+        return f"{value.isoformat()} ({value.day} {value:%B %Y})"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_value(v) for v in value)
+    return str(value)
 
-    return f"{header} {text(old)} -> {text(new)}"
+
+def _change(header: str, old: object, new: object) -> str:
+    return f"{header} {_value(old)} -> {_value(new)}"
+
+
+def _details(item) -> str:
+    """What a row writes: each change of an update, every value of an addition."""
+    if item.changes:
+        return "; ".join(_change(h, old, new) for h, (old, new) in item.changes.items())
+    return "; ".join(
+        f"{h} {_value(v)}" for h, v in item.values.items() if v is not None and v != ""
+    )
 
 
 def _print_preview(preview, network: str | None) -> None:
@@ -436,7 +464,7 @@ def _print_preview(preview, network: str | None) -> None:
             continue
         click.echo(f"{title}:")
         for item in rows[:_SHOWN]:
-            details = "; ".join(_change(h, old, new) for h, (old, new) in item.changes.items())
+            details = _details(item)
             click.echo(f"  row {item.row}: {item.label}" + (f": {details}" if details else ""))
         if len(rows) > _SHOWN:
             click.echo(f"  ... and {len(rows) - _SHOWN} more")
@@ -444,6 +472,26 @@ def _print_preview(preview, network: str | None) -> None:
         click.echo("Problems:", err=True)
         for problem in preview.problems:
             click.echo(f"  {problem}", err=True)
+    if preview.choices:
+        click.echo("Did you mean ...? (--same ROW takes the first city, --same ROW=ID another)")
+        for choice in preview.choices:
+            meant = " or ".join(f"{o.label} [id {o.city_id}]" for o in choice.options)
+            decided = {None: "", imports.NEW: ": a new city"}.get(choice.chosen)
+            if decided is None:
+                decided = f": the same city as id {choice.chosen}"
+            click.echo(f"  row {choice.row}: {choice.label}, is it {meant}{decided}")
+
+
+def _decisions(same: tuple[str, ...], new: tuple[int, ...]) -> dict[int, int | str]:
+    """--same ROW[=CITY_ID] and --new ROW as the import's decisions; a bare --same ROW is
+    resolved to the first suggestion once the preview is known (0 stands for it)."""
+    decided: dict[int, int | str] = dict.fromkeys(new, imports.NEW)
+    for item in same:
+        row, _, city = item.partition("=")
+        if not row.strip().isdigit() or (city and not city.strip().isdigit()):
+            raise click.BadParameter(f"'{item}' is not ROW or ROW=CITY_ID.", param_hint="--same")
+        decided[int(row)] = int(city) if city else 0
+    return decided
 
 
 def _read_upload(file: Path) -> bytes:
@@ -463,28 +511,70 @@ def _import_command(kind: str):
         metavar="NAME_OR_ID",
         help="The network the rows are for (cities become members of it).",
     )
+    @click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Read a CSV file in this encoding (e.g. windows-1250) instead of the one detected.",
+    )
+    @click.option(
+        "--same",
+        multiple=True,
+        metavar="ROW[=CITY_ID]",
+        help="The city of ROW is the stored one suggested (or the one with CITY_ID).",
+    )
+    @click.option(
+        "--new", "new", multiple=True, type=int, metavar="ROW", help="The city of ROW is new."
+    )
     @click.option("--yes", is_flag=True, help="Write without asking for confirmation.")
     @click.pass_context
-    def command(ctx: click.Context, file: Path, network: str | None, yes: bool) -> None:
+    def command(
+        ctx: click.Context,
+        file: Path,
+        network: str | None,
+        encoding: str | None,
+        same: tuple[str, ...],
+        new: tuple[int, ...],
+        yes: bool,
+    ) -> None:
         engine = _engine(ctx)
         content = _read_upload(file)
+        decided = _decisions(same, new)
         with db.session_scope(engine) as session:
             picked = None if network is None else _pick(session, Network, network, what="network")
-            preview = imports.preview_import(
-                session,
-                actor=None,
-                system=True,
-                kind=kind,
-                filename=file.name,
-                content=content,
-                network_id=picked.id if picked else None,
-            )
+
+            def plan():
+                return imports.preview_import(
+                    session,
+                    actor=None,
+                    system=True,
+                    kind=kind,
+                    filename=file.name,
+                    content=content,
+                    network_id=picked.id if picked else None,
+                    encoding=encoding,
+                    decisions=decided,
+                )
+
+            preview = plan()
+            firsts = {c.row: c.options[0].city_id for c in preview.choices}
+            if any(decided.get(row) == 0 for row in firsts):
+                decided.update({r: firsts[r] for r, v in decided.items() if v == 0 and r in firsts})
+                preview = plan()
         _print_preview(preview, picked.name if picked else None)
         if preview.problems:
             raise click.ClickException(
                 f"Nothing was imported: fix the {len(preview.problems)} problem(s) above "
                 "and import the file again."
             )
+        if preview.undecided:
+            rows = " ".join(str(c.row) for c in preview.undecided)
+            raise click.ClickException(
+                f"Nothing was imported: say for row(s) {rows} whether the city is the one "
+                "suggested (--same ROW) or a new one (--new ROW)."
+            )
+        if not preview.rows:
+            click.echo("Nothing to import: the file has a header but no rows.")
+            return
         if not preview.changes:
             click.echo("Nothing to change: the database already holds this file's rows.")
             return

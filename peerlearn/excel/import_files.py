@@ -5,8 +5,8 @@ before parsing, the unpacked size of an .xlsx before openpyxl opens it (a zip bo
 unpacks to gigabytes), and the number of rows while reading (a sheet may claim a
 million rows). .xlsx is read with openpyxl in read-only mode with cached values only,
 so no formula runs and memory stays flat. CSV is decoded as UTF-8 (with or without a
-BOM), else Windows-1252 (what Excel on Windows saves), and its delimiter is guessed
-among comma, semicolon and tab.
+BOM), else in the code page detected (import_encoding), or in the one the coordinator
+chose; its delimiter is guessed among comma, semicolon and tab.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from peerlearn.errors import InvalidInput
+from peerlearn.excel.import_encoding import decode, encoding_label
 from peerlearn.excel.import_values import header_key, is_blank
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -39,15 +40,24 @@ class Table:
     rows: list[tuple[int, tuple[object, ...]]]
     source: str
     notes: list[str] = field(default_factory=list)
+    # The codec a CSV file was read with; None for a workbook.
+    encoding: str | None = None
 
 
 def _refuse(filename: str, reason: str) -> InvalidInput:
     return InvalidInput(f"'{filename}' cannot be imported: {reason}", field="file")
 
 
-def read_table(filename: str, content: bytes, *, sheet_names: Iterable[str] = ()) -> Table:
+def read_table(
+    filename: str,
+    content: bytes,
+    *,
+    sheet_names: Iterable[str] = (),
+    encoding: str | None = None,
+) -> Table:
     """The rows of ``content``; for a workbook, the sheet named like one of ``sheet_names``
-    (else the first visible one)."""
+    (else the first visible one). A CSV file is read in ``encoding`` when given, else in
+    the one detected."""
     if not isinstance(content, bytes | bytearray) or not content.strip():
         raise _refuse(filename, "the file is empty.")
     if len(content) > MAX_BYTES:
@@ -65,7 +75,7 @@ def read_table(filename: str, content: bytes, *, sheet_names: Iterable[str] = ()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _refuse(filename, f"it is in the old Excel 97-2003 format (.xls). {_SAVE_AS}")
     # Whatever its name says (tools save CSV as .xls, people rename files): text is CSV.
-    return _read_csv(filename, content)
+    return _read_csv(filename, content, encoding)
 
 
 # --- xlsx ---------------------------------------------------------------------------
@@ -162,19 +172,6 @@ def _collect(filename: str, rows: Iterable[Iterable[object]]) -> list[tuple[int,
 # --- csv ----------------------------------------------------------------------------
 
 
-def _decode(content: bytes) -> tuple[str, str]:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), "UTF-16"
-    try:
-        return content.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return content.decode("latin-1"), "Latin-1"
-
-
 def _looks_binary(text: str) -> bool:
     sample = text[:65536]
     control = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\r\n") or c == "\x7f")
@@ -197,8 +194,8 @@ def _sniff(text: str) -> str:
     return best
 
 
-def _read_csv(filename: str, content: bytes) -> Table:
-    text, encoding = _decode(content)
+def _read_csv(filename: str, content: bytes, encoding: str | None) -> Table:
+    text, codec = decode(content, encoding)
     if _looks_binary(text):
         raise _refuse(
             filename, f"it holds binary data, not a table of text (CSV) or a workbook. {_SAVE_AS}"
@@ -211,6 +208,7 @@ def _read_csv(filename: str, content: bytes) -> Table:
         raise _refuse(
             filename, f"it is not a readable CSV file ({error}) near record {reader.line_num}."
         ) from None
-    source = f"{filename} (CSV, {_DELIMITERS[delimiter]}-separated, {encoding})"
-    notes = [] if encoding == "UTF-8" else [f"Read the file as {encoding} text."]
-    return Table(rows, source, notes)
+    source = f"{filename} (CSV, {_DELIMITERS[delimiter]}-separated)"
+    how = "as chosen" if encoding else "the encoding the file seems to be in"
+    notes = [f"Read as {encoding_label(codec)}, {how}."]
+    return Table(rows, source, notes, codec)

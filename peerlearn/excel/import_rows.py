@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput, PeerlearnError
+from peerlearn.excel.import_encoding import garbled
 from peerlearn.excel.import_files import Table
-from peerlearn.excel.import_values import cell_text, header_key, is_blank
+from peerlearn.excel.import_values import cell_text, header_key, impossible_date, is_blank
 from peerlearn.models import City, Network, User
 from peerlearn.names import loose_key, name_key
 from peerlearn.places import Suggestion, city_key, fold, suggestions
@@ -216,12 +217,14 @@ def _letter(index: int) -> str:
 
 def read_rows(
     table: Table, columns: Sequence[Column], kind: str
-) -> tuple[list[SourceRow], dict[str, str], list[str]]:
-    """The data rows (by field), the file's header per field, and notes.
+) -> tuple[list[SourceRow], dict[str, str], list[str], list[Problem]]:
+    """The data rows (by field), the file's header per field, notes, and the problems
+    of the file's cells as read (cells beyond the header, text that looks mis-decoded).
 
     The header is the first of the top rows naming every required column (else the
     one naming most). Missing required columns, or two columns meaning the same,
-    refuse the whole file: no row could be read right.
+    refuse the whole file: no row could be read right. A row with cells beyond the
+    header is not read further: its cells may have shifted.
     """
     template_hint = f"Download the {kind} template to see the expected columns."
     top = table.rows[:_HEADER_SEARCH]
@@ -265,20 +268,79 @@ def read_rows(
     notes = list(table.notes)
     if position:
         notes.append(f"Rows above the header (row {header_number}) were skipped.")
+    width = _width(header_cells)
     ignored = [
         f"'{cell_text(cell)}' ({_letter(i)})" if not is_blank(cell) else f"({_letter(i)})"
-        for i, cell in enumerate(header_cells)
+        for i, cell in enumerate(header_cells[:width])
         if i not in mapping and (not is_blank(cell) or any(_has(cells, i) for _, cells in data))
     ]
     if ignored:
         notes.append(f"These columns are not imported and were ignored: {', '.join(ignored)}.")
+    notes.extend(_impossible_dates(header_cells[:width], mapping, data))
     headers = {name: cell_text(header_cells[index]) for name, index in by_field.items()}
+    problems = [_beyond(number, cells, width) for number, cells in data]
+    problems = [p for p in problems if p is not None]
+    shifted = {p.row for p in problems}
     rows = [
         SourceRow(number, {name: _cell(cells, index) for name, index in by_field.items()})
         for number, cells in data
+        if number not in shifted
     ]
     rows = [row for row in rows if any(not is_blank(v) for v in row.cells.values())]
-    return rows, headers, notes
+    problems.extend(
+        Problem(row.number, headers[name], reason)
+        for row in rows
+        for name, value in row.cells.items()
+        if isinstance(value, str) and (reason := garbled(value))
+    )
+    return rows, headers, notes, problems
+
+
+def _width(cells: Sequence[object]) -> int:
+    """How many cells the header has, up to its last non-blank one."""
+    return max((i + 1 for i, cell in enumerate(cells) if not is_blank(cell)), default=0)
+
+
+def _beyond(number: int, cells: Sequence[object], width: int) -> Problem | None:
+    """A problem when the row has cells beyond the header: they belong to no column,
+    and the cells before them may have shifted too."""
+    extra = [i for i in range(width, len(cells)) if not is_blank(cells[i])]
+    if not extra:
+        return None
+    letters = ", ".join(f"({_letter(i)})" for i in extra)
+    return Problem(
+        number,
+        None,
+        f"This row has {extra[-1] + 1} cells but the header has {width}: {letters} "
+        "belong to no column. A number with a decimal comma splits in two in a "
+        "comma-separated file: write it with a point (45.76) or in quotes. If the cells "
+        "are notes, give their column a header and they are ignored.",
+    )
+
+
+def _impossible_dates(
+    header_cells: Sequence[object], mapping: dict[int, Column], data: list[tuple[int, tuple]]
+) -> list[str]:
+    """Warnings for the columns not imported that hold dates not in the calendar: a
+    31/02/2024 or a 12/31/2024 says the file's dates may be written another way."""
+    warnings = []
+    for index, header in enumerate(header_cells):
+        if index in mapping:
+            continue
+        found = [
+            f"row {number} ('{cell_text(cells[index])}')"
+            for number, cells in data
+            if index < len(cells) and impossible_date(cells[index])
+        ]
+        if found:
+            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            name = f"'{cell_text(header)}' " if not is_blank(header) else ""
+            warnings.append(
+                f"The column {name}({_letter(index)}) is not imported, but it holds dates "
+                f"that are not in the calendar: {', '.join(found[:5])}{more}. Check that the "
+                "file's dates are written day first, as the imported ones are read."
+            )
+    return warnings
 
 
 def _cell(cells: Sequence[object], index: int) -> object:

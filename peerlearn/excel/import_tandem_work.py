@@ -268,6 +268,8 @@ def plan_milestones(context: Context, rows: list[SourceRow]) -> None:
             check.fail("due_date", "A new milestone needs a due date.")
         if not check.ok:
             continue
+        # The status a new milestone is written with when its cell is blank.
+        default_status = MilestoneStatus.PLANNED.value if milestone is None else None
         item = ImportRow(
             row.number,
             f"{tandem.name}: {title}",
@@ -276,7 +278,7 @@ def plan_milestones(context: Context, rows: list[SourceRow]) -> None:
                 h("title"): title,
                 h("due_date"): due,
                 h("owner"): owner.name if owner else None,
-                h("status"): status,
+                h("status"): status or default_status,
                 h("description"): shown(description),
                 h("partner_contribution"): shown(contribution),
             },
@@ -403,6 +405,9 @@ def plan_challenges(context: Context, rows: list[SourceRow]) -> None:
             item.write = {"tandem_id": tandem.id, "text": text, **wanted}
             item.write["theme_id"] = wanted["theme_id"] or tandem.theme_id
             item.write["priority"] = priority or 2
+            # The preview shows what a blank cell becomes: the tandem's theme, medium.
+            item.values[h("theme")] = names["theme_id"].get(item.write["theme_id"])
+            item.values[h("priority")] = PRIORITIES[item.write["priority"]]
             context.record(item, True)
             continue
         item.target_id = challenge.id

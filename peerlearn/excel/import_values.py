@@ -26,6 +26,8 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel day numbers of 1 Jan 1950 and 31 Dec 2099: a bare number outside is no date.
 _SERIAL_RANGE = (18264, 73050)
 # 2024-12-31, also with a time of day (a datetime typed or exported as text).
+# Text shaped like a day, month and year in any order: 31/02/2024, 2024-02-31, 2.31.24.
+_DATE_SHAPE = re.compile(r"\d{1,4}\s*([./-])\s*\d{1,2}\s*\1\s*\d{1,4}\.?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
@@ -105,6 +107,17 @@ def cell_date(value: object) -> date | None:
         f"'{text}' is not a date; write it like 31.12.2024 or 2024-12-31, "
         "or format the cell as a date."
     )
+
+
+def impossible_date(value: object) -> bool:
+    """True for text written like a date that is not in the calendar (31.02.2024)."""
+    if not isinstance(value, str) or not _DATE_SHAPE.fullmatch(value.strip()):
+        return False
+    try:
+        cell_date(value)
+    except InvalidInput:
+        return True
+    return False
 
 
 def cell_number(value: object) -> float | None:

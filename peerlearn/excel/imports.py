@@ -119,6 +119,11 @@ class ImportPreview:
     problems: list[Problem]
     notes: list[str]
     content: bytes = field(repr=False)
+    # The codec a CSV file was read with (None for a workbook), kept so the import
+    # reads the file as the preview did.
+    encoding: str | None = None
+    # How many rows the file holds below its header.
+    rows: int = 0
     # Rows near a stored city, and what was decided for each (row → city id or NEW).
     choices: list[Choice] = field(default_factory=list)
     decisions: dict[int, int | str] = field(default_factory=dict)
@@ -179,6 +184,7 @@ def _prepare(
     network_id: int | None,
     system: bool,
     decisions: Mapping[int, int | str] | None = None,
+    encoding: str | None = None,
 ) -> tuple[ImportPreview, Context]:
     spec = _kind(kind)
     if not system:
@@ -187,8 +193,12 @@ def _prepare(
     if network_id is not None:
         network = get_active(session, Network, network_id, label="network")
     filename = (filename or "the file").strip() or "the file"
-    table = read_table(filename, content, sheet_names=(spec.name, spec.title, spec.what))
-    rows, headers, notes = read_rows(table, spec.columns, spec.name)
+    table = read_table(
+        filename, content, sheet_names=(spec.name, spec.title, spec.what), encoding=encoding
+    )
+    rows, headers, notes, problems = read_rows(table, spec.columns, spec.name)
+    # The rows left out for cells beyond the header are problems of no column.
+    read = len(rows) + sum(1 for p in problems if p.column is None)
     context = Context(
         session=session,
         actor=actor,
@@ -196,10 +206,11 @@ def _prepare(
         network=network,
         columns={c.field: c for c in spec.columns},
         headers=headers,
+        problems=problems,
         notes=notes,
         decisions=dict(decisions or {}),
     )
-    if not rows:
+    if not rows and not problems:
         context.notes.append("The file has a header but no rows.")
     spec.plan(context, rows)
     preview = ImportPreview(
@@ -215,6 +226,8 @@ def _prepare(
         content=bytes(content),
         choices=context.choices,
         decisions=dict(context.decisions),
+        encoding=table.encoding,
+        rows=read,
     )
     return preview, context
 
@@ -229,15 +242,18 @@ def preview_import(
     network_id: int | None = None,
     system: bool = False,
     decisions: Mapping[int, int | str] | None = None,
+    encoding: str | None = None,
 ) -> ImportPreview:
     """Read ``content`` (an .xlsx or .csv file) as rows of ``kind`` and plan the import.
 
     A file that cannot be read at all (not a spreadsheet, too large, no header, a
     required column missing) raises InvalidInput; problems of single rows are listed
     in the preview. ``network_id`` is the network the rows are for (for cities: the
-    network they become members of). A city near a stored one but not spelled as it
-    is a choice of the preview; ``decisions`` says, by row, which stored city it is
-    or that it is a new one (:data:`NEW`). Nothing is imported while a choice waits.
+    network they become members of). ``encoding`` reads a CSV file in that encoding
+    (e.g. 'cp1250') instead of the one detected. A city near a stored one but not
+    spelled as it is a choice of the preview; ``decisions`` says, by row, which stored
+    city it is or that it is a new one (:data:`NEW`). Nothing is imported while a
+    choice waits.
     """
     preview, _ = _prepare(
         session,
@@ -248,6 +264,7 @@ def preview_import(
         network_id=network_id,
         system=system,
         decisions=decisions,
+        encoding=encoding,
     )
     return preview
 
@@ -284,6 +301,7 @@ def apply_import(
         network_id=preview.network_id,
         system=system,
         decisions=preview.decisions,
+        encoding=preview.encoding,
     )
     if fresh.problems:
         raise InvalidInput(_problems_message(fresh.problems), field="file")

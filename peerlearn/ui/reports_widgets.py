@@ -6,7 +6,9 @@ calls, so unit tests cover them; the pages draw what they return.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from peerlearn.errors import InvalidInput
-from peerlearn.excel.imports import KINDS, ImportPreview, ImportResult, ImportRow
+from peerlearn.excel.imports import KINDS, ImportPreview, ImportResult, ImportRow, Problem
 from peerlearn.excel.summary import build_summary
 from peerlearn.models import User
 
@@ -49,10 +51,13 @@ def calendar_filename(scope: str, name: str) -> str:
     return f"peerlearn-{scope}-{slug(name)}.ics"
 
 
-def preview_key(kind: str, network_id: int | None, content: bytes) -> str:
-    """Identifies a preview: the same file for the same kind and network gives the same key."""
+def preview_key(
+    kind: str, network_id: int | None, content: bytes, *, encoding: str | None = None
+) -> str:
+    """Identifies a preview: the same file for the same kind, network and chosen
+    encoding gives the same key."""
     digest = hashlib.sha256(content).hexdigest()
-    return f"{kind}:{network_id}:{digest}"
+    return f"{kind}:{network_id}:{digest}:{encoding or ''}"
 
 
 def _shown(value: object) -> str:
@@ -111,6 +116,26 @@ def problems_frame(preview: ImportPreview) -> pd.DataFrame:
         ],
         columns=["Row", "Column", "Reason"],
     ).astype({"Row": "Int64"})  # a problem of the whole file has no row
+
+
+# What a spreadsheet reads as the start of a formula (OWASP's list).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def problems_csv(problems: list[Problem]) -> bytes:
+    """The problems as a CSV list (row, column, reason) to fix the file by; UTF-8 with
+    a BOM so Excel keeps accents, and no cell that a spreadsheet would run as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Row", "Column", "Reason"])
+    for problem in problems:
+        writer.writerow([_as_text(problem.row), _as_text(problem.column), _as_text(problem.reason)])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 @dataclass(frozen=True)

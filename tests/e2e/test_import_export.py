@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -27,6 +28,7 @@ from tests.e2e.conftest import (
     wait_for_app_run,
 )
 
+DATA = Path(__file__).parent.parent / "data"
 NAV = "[data-testid='stSidebarNav']"
 MAIN = "[data-testid='stMain']"
 EXCEPTION = "[data-testid='stException']"
@@ -119,6 +121,68 @@ def test_a_messy_city_csv_is_previewed_then_imported(own_server, own_database, p
     # The same file again: everything is unchanged, nothing left to import.
     assert _metric(page, "Unchanged") == "2"
     assert page.get_by_role("button", name="Nothing to import").is_disabled()
+
+
+def _upload(page, name: str) -> None:
+    content = (DATA / name).read_bytes()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    wait_for_app_run(page)
+    _no_exception(page)
+
+
+def test_problems_wrap_download_and_follow_the_chosen_encoding(
+    own_server, own_database, page, screenshot_dirs
+):
+    sign_in(page, own_server, "coordinator")
+    _open(page, "Import")
+    _upload(page, "cities_decimal_commas.csv")
+    assert _metric(page, "Problems") == "2"
+    table = page.locator(MAIN).locator("[data-testid='stTable']")
+    table.wait_for()
+    # Every reason is shown in full: no cell of the table cuts its text.
+    assert "if the cells are notes, give their column a header" in table.inner_text().lower()
+    clipped = table.locator("td, th").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).length"
+    )
+    assert clipped == 0
+    for folder in screenshot_dirs:
+        page.screenshot(path=str(folder / "import-problems-1400.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the problems (.csv)").click()
+    assert info.value.suggested_filename == "cities-decimal-commas-problems.csv"
+    with open(info.value.path(), encoding="utf-8-sig") as file:
+        assert file.read().splitlines()[1].startswith('3,,"This row has 7 cells')
+
+    # A reason quotes the file's cell as typed, markdown and tags included.
+    hostile = "**boss** <b>x</b> [y](http://example.org)"
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[
+            {
+                "name": "roles.csv",
+                "mimeType": "text/csv",
+                "buffer": f"City,Country,Role in network\nBergen,Norway,{hostile}\n".encode(),
+            }
+        ]
+    )
+    wait_for_app_run(page)
+    # (an invisible joiner keeps the address from becoming a link)
+    assert f"'{hostile}' is not one of" in table.inner_text().replace("\u2060", "")
+
+    _upload(page, "cities_cp1250.csv")
+    main = page.locator(MAIN)
+    assert "Read as Windows-1250 (Central European)" in main.inner_text()
+    assert (_metric(page, "To add"), _metric(page, "Problems")) == ("5", "0")
+    page.get_by_role("combobox", name="Encoding of the file").click()
+    page.get_by_role("option", name="Windows-1252 (Western European)").first.click()
+    wait_for_app_run(page)
+    _no_exception(page)
+    assert "Read as Windows-1252 (Western European), as chosen." in main.inner_text()
+    assert int(_metric(page, "Problems")) >= 1 and "£ódŸ" in main.inner_text()
+    for folder in screenshot_dirs:
+        page.screenshot(path=str(folder / "import-encoding-1400.png"), full_page=True)
+    assert _cities(own_database, ["Łódź", "£ódŸ"]) == []
 
 
 def test_the_excel_summary_downloads_and_opens(own_server, page):

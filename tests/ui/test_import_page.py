@@ -7,12 +7,14 @@ tests/e2e/test_import_export.py (a real browser).
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
 
 from peerlearn.errors import InvalidInput
-from peerlearn.excel.imports import ImportResult, apply_import, preview_import
+from peerlearn.excel.imports import ImportResult, Problem, apply_import, preview_import
 from peerlearn.ui.reports_widgets import (
     KIND_HELP,
     adds_frame,
@@ -20,6 +22,7 @@ from peerlearn.ui.reports_widgets import (
     counts,
     import_label,
     preview_key,
+    problems_csv,
     problems_frame,
     result_sentence,
     scopes_for,
@@ -132,6 +135,39 @@ def test_preview_key_follows_file_kind_and_network():
     assert key == preview_key("cities", 1, b"a")
     assert len({key, preview_key("cities", 2, b"a"), preview_key("tandems", 1, b"a")}) == 3
     assert key != preview_key("cities", 1, b"b")
+    assert key != preview_key("cities", 1, b"a", encoding="cp1250")
+    assert preview_key("cities", 1, b"a", encoding="cp1250") == preview_key(
+        "cities", 1, b"a", encoding="cp1250"
+    )
+
+
+def test_the_problems_download_as_a_list_with_their_rows(session, world):
+    content = (
+        "City,Country,Role in network\n"
+        "Lyon,France,member,45,76\n"
+        "Sevilla,Spain,boss\n"
+        "Malmö,,member\n"
+    ).encode()
+    preview = _preview(session, world, content)
+    lines = read_csv(problems_csv(preview.problems))
+    assert lines[0] == ["Row", "Column", "Reason"]
+    assert [(row, column) for row, column, _ in lines[1:]] == [
+        ("2", ""),
+        ("3", "Role in network"),
+        ("4", "Country"),
+    ]
+    assert "7 cells" not in lines[1][2] and "5 cells but the header has 3" in lines[1][2]
+
+    # Text from a file stays text in a spreadsheet: nothing starts like a formula.
+    hostile = [Problem(9, "=HYPERLINK(1)", "+SUM(1)"), Problem(None, None, "-1+1")]
+    assert read_csv(problems_csv(hostile))[1:] == [
+        ["9", "'=HYPERLINK(1)", "'+SUM(1)"],
+        ["", "", "'-1+1"],
+    ]
+
+
+def read_csv(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_result_sentence_counts():

@@ -6,6 +6,7 @@ import io
 import os
 import sys
 import types
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -74,7 +75,7 @@ def test_import_template_then_import_then_nothing_to_change(run, demo, tmp_path)
     path = tmp_path / "cities.csv"
     assert run("import", "template", "cities", str(path)).exit_code == 0
     header = path.read_text(encoding="utf-8-sig")
-    assert header.strip() == "City,Country,Latitude,Longitude,Role in network"
+    assert header.strip() == "City,Country,Latitude,Longitude,Role in network,Joined"
     path.write_text(header + 'Bergen,Norway,"60,39","5,32",follower\n', encoding="utf-8-sig")
 
     result = run("import", "cities", str(path), "--network", CIE, "--yes")
@@ -330,3 +331,93 @@ def test_ics_makes_real_calendars(run, demo, tmp_path):
     result = run("ics", "tandem", tandem.name, str(tmp_path / "t.ics"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "t.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+# --- messy files (tests/data) -------------------------------------------------------
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_import_preview_shows_every_value_it_writes(run, demo):
+    cities = run("import", "cities", str(DATA / "cities_cp1250.csv"), "--network", CIE, input="n\n")
+    assert cities.exit_code == 0, cities.output
+    assert "Note: Read as Windows-1250 (Central European)" in cities.stdout
+    assert (
+        "row 3: Čakovec (Croatia): City Čakovec; Country Croatia; Latitude 46.3844; "
+        "Longitude 16.4339; Role in network follower" in cities.stdout
+    )
+
+    milestones = run("import", "milestones", str(DATA / "milestones_dates.csv"), input="n\n")
+    assert milestones.exit_code == 0, milestones.output
+    assert "Due date 2027-06-03 (3 June 2027)" in milestones.stdout
+    assert "Owner city Arezzo" in milestones.stdout
+    assert "Owner city Arnsberg; Status planned" in milestones.stdout  # blank: planned
+    assert "'Agreed on' (F) is not imported" in milestones.stdout
+
+
+def test_import_reads_the_encoding_asked_for(run, demo):
+    path = str(DATA / "cities_cp1250.csv")
+    result = run("import", "cities", path, "--network", CIE, "--encoding", "windows-1252")
+    assert result.exit_code == 1
+    assert "Note: Read as Windows-1252 (Western European), as chosen." in result.stdout
+    assert "Row 2, column 'City': '£ódŸ' looks garbled" in result.stderr
+    unknown = run("import", "cities", path, "--encoding", "klingon")
+    assert unknown.exit_code == 1 and "no text encoding called 'klingon'" in unknown.stderr
+
+
+def test_import_lists_cells_beyond_the_header(run, demo):
+    before = table_counts(demo)
+    result = run("import", "cities", str(DATA / "cities_decimal_commas.csv"), "--yes")
+    assert result.exit_code == 1
+    assert "Row 3: This row has 7 cells but the header has 5" in result.stderr
+    assert "Row 4: This row has 7 cells" in result.stderr
+    assert table_counts(demo) == before
+
+
+def test_a_header_only_file_has_no_rows(run, demo):
+    result = run("import", "cities", str(DATA / "header_only.csv"), "--network", CIE, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Nothing to import: the file has a header but no rows." in result.stdout
+    assert "already holds" not in result.stdout
+
+
+def test_a_network_is_found_without_its_hash_and_case(run, demo, engine):
+    path = str(DATA / "header_only.csv")
+    found = run("import", "cities", path, "--network", "connectedineurope")
+    assert found.exit_code == 0, found.output
+    assert f"for the network '{CIE}'" in found.stdout
+
+    with Session(engine) as session:
+        session.add_all([m.Network(name="#Cities"), m.Network(name="cities")])
+        session.commit()
+    both = run("import", "cities", path, "--network", "CITIES")
+    assert both.exit_code == 1
+    assert "Several networks are called 'CITIES'" in both.stderr
+    assert "'#Cities' (id " in both.stderr and "'cities' (id " in both.stderr
+
+    unknown = run("import", "cities", path, "--network", "Nope")
+    assert unknown.exit_code == 1
+    assert "No network is called 'Nope'" in unknown.stderr
+    assert f"'{CIE}'" in unknown.stderr and "'Smarter Together'" in unknown.stderr
+
+
+def test_import_asks_whether_a_near_city_is_the_stored_one(run, demo, tmp_path):
+    path = tmp_path / "variants.csv"
+    path.write_text("City;Country;Role\nMünchen;Deutschland;lighthouse\n", encoding="utf-8")
+    args = ("import", "cities", str(path), "--network", "connectedinEurope", "--yes")
+    asked = run(*args)
+    assert asked.exit_code != 0
+    assert "row 2: München (Germany), is it Munich (Germany) [id" in asked.output
+    assert "--same ROW" in asked.output
+    done = run(*args, "--same", "2")
+    assert done.exit_code == 0, done.output
+    assert "1 updated" in done.output
+    with Session(demo) as session:
+        assert not session.exec(select(m.City).where(m.City.name == "München")).all()
+        role = session.exec(
+            select(m.Membership.role)
+            .join(m.City, m.City.id == m.Membership.city_id)
+            .where(m.City.name == "Munich")
+        ).all()
+    assert "lighthouse" in role
+    assert run(*args, "--same", "two").exit_code != 0
