@@ -173,7 +173,9 @@ def test_problems_wrap_download_and_follow_the_chosen_encoding(
     _upload(page, "cities_cp1250.csv")
     main = page.locator(MAIN)
     assert "Read as Windows-1250 (Central European)" in main.inner_text()
-    assert (_metric(page, "To add"), _metric(page, "Problems")) == ("5", "0")
+    # Łódź may be stored already by the messy-CSV test of this module's database.
+    added = sum(int(_metric(page, label)) for label in ("To add", "To update", "Unchanged"))
+    assert (added, _metric(page, "Problems")) == (5, "0")
     page.get_by_role("combobox", name="Encoding of the file").click()
     page.get_by_role("option", name="Windows-1252 (Western European)").first.click()
     wait_for_app_run(page)
@@ -182,7 +184,7 @@ def test_problems_wrap_download_and_follow_the_chosen_encoding(
     assert int(_metric(page, "Problems")) >= 1 and "£ódŸ" in main.inner_text()
     for folder in screenshot_dirs:
         page.screenshot(path=str(folder / "import-encoding-1400.png"), full_page=True)
-    assert _cities(own_database, ["Łódź", "£ódŸ"]) == []
+    assert _cities(own_database, ["£ódŸ", "Èakovec"]) == []
 
 
 def test_the_excel_summary_downloads_and_opens(own_server, page):
