@@ -693,7 +693,7 @@ BAD_ROWS = [
     (
         4,
         {"name": "arnsberg", "country": "germany"},
-        "New row 5, column 'name': The city 'arnsberg' in germany is also in the row of "
+        "New row 5, column 'name': The city 'arnsberg' in Germany is also in the row of "
         "Arnsberg (id {arnsberg_id}).",
     ),
     (
