@@ -41,7 +41,7 @@ def _tables(session: Session, actor: m.User, network_id: int) -> dict[str, pd.Da
     today = datetime.now(UTC).date()
     tandems, milestones = report.tandem_rows(session, actor, scope, today)
     challenges, groups = report.challenge_rows(session, actor, scope)
-    options, coverage = report.quiz_rows(session, scope)
+    options, coverage = report.quiz_rows(session, actor, scope)
     return {
         "Cities": report.cities(session, actor, scope),
         "Tandems": tandems,
@@ -50,7 +50,7 @@ def _tables(session: Session, actor: m.User, network_id: int) -> dict[str, pd.Da
         "Quiz results": options,
         "Quiz coverage": coverage,
         "Roadmaps": milestones,
-        "Take-aways": report.takeaway_rows(session, scope),
+        "Take-aways": report.takeaway_rows(session, actor, scope),
     }
 
 

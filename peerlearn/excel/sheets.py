@@ -1,6 +1,6 @@
 """Writing a DataFrame as a proper Excel sheet: a filterable table, a frozen header,
-widths that fit the content, real dates and numbers with their formats, and text that
-stays text."""
+widths that fit the content and the page, long text wrapped in rows tall enough for it,
+real dates and numbers with their formats, and text that stays text."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from peerlearn.excel import layout
+
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0%"
-MAX_WIDTH = 60
 EMPTY = "(none)"
 # Characters openpyxl refuses in cells (control characters other than tab/newline).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -68,7 +69,7 @@ def table_sheet(
     sheet = workbook.create_sheet(title)
     columns = list(frame.columns)
     for index, column in enumerate(columns, start=1):
-        put(sheet, 1, index, column)
+        put(sheet, 1, index, column).font = layout.HEADER
     count = 0
     # append() is the fast path; only text that openpyxl took for a formula is mended.
     for count, row in enumerate(frame.itertuples(index=False, name=None), start=1):
@@ -86,15 +87,26 @@ def table_sheet(
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     sheet.add_table(table)
     sheet.freeze_panes = "A2"
+    texts: dict[int, list] = {}
+    longest = []
     for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
         values = frame[column] if len(frame) else pd.Series([], dtype=object)
-        width = max([len(str(column))] + [len(_shown(v)) for v in values.head(500)]) + 2
-        sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(8, width))
+        if any(isinstance(v, str) for v in values.head(500)):
+            texts[index] = [column, *values] if len(frame) else [column, EMPTY]
+            longest.append(int(values.map(_length).max()) if len(frame) else len(EMPTY))
+        else:
+            longest.append(max([len(_shown(v)) for v in values.head(500)], default=0))
+    widths = layout.column_widths(columns, longest)
+    for index, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        values = frame[column] if len(frame) else pd.Series([], dtype=object)
         fmt = PERCENT_FORMAT if column in percent else _date_format(values.head(50))
         if fmt:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = fmt
+    # Headers wrap at their spaces, so a column of short numbers can stay narrow.
+    texts.update({i: [c] for i, c in enumerate(columns, start=1) if i not in texts})
+    layout.wrap_long_text(sheet, widths, texts)
     return sheet
 
 
@@ -104,6 +116,10 @@ def _date_format(values: pd.Series) -> str | None:
     if any(isinstance(v, date) for v in values):
         return DATE_FORMAT
     return None
+
+
+def _length(value: object) -> int:
+    return len(value) if isinstance(value, str) else len(_shown(value))
 
 
 def _shown(value: object) -> str:
