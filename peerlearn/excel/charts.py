@@ -223,7 +223,7 @@ def _table(sheet: Worksheet, top: int, header: list[str], rows: list[list], name
     """``rows`` under ``header`` from row ``top`` as an Excel table ("(none)" if empty),
     long names wrapped; the table's last row."""
     for offset, value in enumerate(header, start=1):
-        put(sheet, top, offset, value).font = layout.HEADER
+        put(sheet, top, offset, value)
     for n, row in enumerate(rows or [[EMPTY]], start=top + 1):
         for offset, value in enumerate(row, start=1):
             put(sheet, n, offset, value)
@@ -231,9 +231,7 @@ def _table(sheet: Worksheet, top: int, header: list[str], rows: list[list], name
     table = Table(displayName=name, ref=f"A{top}:{get_column_letter(len(header))}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     sheet.add_table(table)
-    texts = {
-        column: [None] * (top - 1) + [header[column - 1]] + [r[column - 1] for r in rows]
-        for column in range(1, len(header) + 1)
-    }
-    layout.wrap_long_text(sheet, TABLE_WIDTHS, texts)
+    layout.header_row(sheet, top, TABLE_WIDTHS, header)
+    names = pd.Series([r[0] for r in rows], dtype=object)
+    layout.wrap_long_text(sheet, TABLE_WIDTHS, {1: names}, first=top + 1)
     return last

@@ -4,17 +4,30 @@ readable, and every cell shows its whole text."""
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
+from copy import copy
+from datetime import date, datetime
 
-from openpyxl.styles import Alignment, Font
+import numpy as np
+import pandas as pd
+from openpyxl.styles import Alignment, Font, NamedStyle
+from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-# Bold in the workbook's own font: a table's style draws its header bold in Excel, not
-# in every program that prints it.
-HEADER = Font(name="Calibri", size=11, bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
+# Named styles: a cell takes one by name without the per-cell lookups a style of its own
+# costs, which counts on a sheet of thousands of rows. A table's style draws its header
+# bold in Excel, not in every program that prints it, so the header is bold itself.
+FONT = Font(name="Calibri", size=11, family=2, scheme="minor")  # the workbook's own
+STYLES = {
+    "Table header": NamedStyle(
+        name="Table header",
+        font=Font(name="Calibri", size=11, family=2, scheme="minor", bold=True),
+        alignment=Alignment(wrap_text=True, vertical="top"),
+    ),
+    # Wrapped, and at the foot of its row like every other cell (Excel's default): a
+    # style on each short cell beside it too would cost as much as the rest of the sheet.
+    "Long text": NamedStyle(name="Long text", font=FONT, alignment=Alignment(wrap_text=True)),
+}
 LINE_POINTS = 15  # one line of 11-point text
 MAX_ROW_POINTS = 409  # the tallest row Excel draws
 MIN_WIDTH = 6
@@ -48,37 +61,84 @@ def column_widths(headers: Sequence[str], longest: Sequence[int]) -> list[float]
 
 
 def lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes wrapped in a column ``width`` characters wide."""
+    """How many lines ``text`` takes wrapped at its spaces in a column ``width`` wide:
+    a line breaks before a word that does not fit, leaving a few characters unused."""
     per_line = max(1, int(width * CHARACTERS_PER_WIDTH) - PADDING)
-    count = 0
-    for part in text.split("\n"):
-        if len(part) <= per_line:
-            count += 1
-        else:
-            count += len(textwrap.wrap(part, per_line, break_on_hyphens=False)) or 1
-    return count
+    room = max(1, per_line - min(4, per_line // 4))
+    return sum(
+        1 if len(part) <= per_line else math.ceil(len(part) / room) for part in text.split("\n")
+    )
 
 
-def wrap_long_text(sheet: Worksheet, widths: Sequence[float], texts: dict[int, list]) -> None:
+def use_styles(workbook: Workbook) -> None:
+    """Register the named styles once per workbook."""
+    for name, style in STYLES.items():
+        if name not in workbook.named_styles:
+            workbook.add_named_style(copy(style))
+
+
+def header_row(sheet: Worksheet, row: int, widths: Sequence[float], names: Sequence[str]):
+    """Style a table's header row; its names wrap at their spaces, so a column of short
+    numbers can stay narrow under a long name."""
+    use_styles(sheet.parent)
+    count = 1
+    for column, (name, width) in enumerate(zip(names, widths, strict=False), start=1):
+        sheet.cell(row=row, column=column).style = "Table header"
+        count = max(count, lines(str(name), width))
+    if count > 1:
+        sheet.row_dimensions[row].height = LINE_POINTS * count
+
+
+def text_sizes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(how many characters each value shows, whether it holds a line break), counted
+    for the whole column at once where pandas can."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        sizes = values.str.len().fillna(0).to_numpy(dtype=np.int64)
+        breaks = values.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
+        return sizes, breaks
+    shown = [v if isinstance(v, str) else shown_as(v) for v in values]
+    return (
+        np.fromiter(map(len, shown), dtype=np.int64, count=len(shown)),
+        np.fromiter(("\n" in v for v in shown), dtype=bool, count=len(shown)),
+    )
+
+
+def shown_as(value: object) -> str:
+    """A value as a cell shows it, for its width."""
+    if isinstance(value, datetime):
+        return "2024-12-31 09:30"
+    if isinstance(value, date):
+        return "2024-12-31"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def wrap_long_text(
+    sheet: Worksheet, widths: Sequence[float], texts: dict[int, pd.Series], *, first: int = 2
+) -> None:
     """Wrap the cells whose text is wider than its column and make their rows tall enough.
 
-    ``texts`` maps a column index (1-based) to its values from row 1 (the header) down;
-    only columns that may hold long text need be given.
+    ``texts`` maps a column index (1-based) to its values from row ``first`` down; give
+    only the columns that may hold long text. Call it before giving cells number
+    formats: a named style sets those too.
     """
-    heights: dict[int, int] = {}
+    use_styles(sheet.parent)
+    tallest = None
     for column, values in texts.items():
         width = widths[column - 1]
+        sizes, breaks = text_sizes(values)
         # Wrap whatever might not fit: wrapping text that fits costs nothing.
-        fits = width - PADDING
-        for row, value in enumerate(values, start=1):
-            if not isinstance(value, str) or (len(value) <= fits and "\n" not in value):
-                continue
-            sheet.cell(row=row, column=column).alignment = WRAP
-            heights[row] = max(heights.get(row, 1), lines(value, width))
-    for row, count in heights.items():
-        if count > 1:
-            sheet.row_dimensions[row].height = min(MAX_ROW_POINTS, LINE_POINTS * count)
-            # The row's short cells start at its top too, beside the wrapped text.
-            for cell in sheet[row]:
-                if not cell.alignment.wrap_text:
-                    cell.alignment = TOP
+        for n in np.flatnonzero((sizes > width - PADDING) | breaks):
+            sheet.cell(row=first + int(n), column=column).style = "Long text"
+        per_line = max(1, int(width * CHARACTERS_PER_WIDTH) - PADDING)
+        room = max(1, per_line - min(4, per_line // 4))
+        counts = np.where(sizes <= per_line, 1, -(-sizes // room))
+        for n in np.flatnonzero(breaks):  # a line break: count each line
+            counts[n] = lines(str(values.iloc[n]), width)
+        tallest = counts if tallest is None else np.maximum(tallest, counts)
+    if tallest is None:
+        return
+    for n in np.flatnonzero(tallest > 1):
+        points = min(MAX_ROW_POINTS, LINE_POINTS * int(tallest[n]))
+        sheet.row_dimensions[first + int(n)].height = points

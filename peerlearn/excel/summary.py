@@ -7,7 +7,10 @@ a session is live: it reads what is stored, and everything is stored as it comes
 
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from openpyxl import Workbook
@@ -68,7 +71,28 @@ def build_summary(
     scope = report.resolve_scope(
         session, actor=actor, network_id=network_id, event_id=event_id, tandem_id=tandem_id
     )
-    generated = generated_at or datetime.now(UTC)
+    with _collector_paused():
+        return _workbook(session, actor, scope, generated_at or datetime.now(UTC))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a workbook is built.
+
+    A workbook is hundreds of thousands of small objects (cells, their styles) that all
+    live until it is saved: the collector walks them again and again and frees nothing,
+    a third of the time of a large export. Reference counting still frees the rest.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _workbook(session: Session, actor: User | None, scope, generated: datetime) -> bytes:
     today = generated.date()
     cities = report.cities(session, actor, scope)
     tandems, milestones = report.tandem_rows(session, actor, scope, today)

@@ -4,6 +4,7 @@ form that stays readable with many tandems, and every sheet ready to print."""
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 from datetime import UTC, datetime
@@ -203,3 +204,19 @@ def test_columns_are_sensible_for_a_page(cie):
         assert widths and all(8 <= w <= 60 for w in widths), sheet.title
         if sheet.title != "Charts":
             assert sum(widths) <= 200, sheet.title  # readable when fit to one page wide
+
+
+def test_building_leaves_the_garbage_collector_as_it_was(session, coordinator):
+    """The collector is paused while cells pile up, and only then."""
+    network = m.Network(name="Quiet")
+    session.add(network)
+    session.commit()
+    assert gc.isenabled()
+    build_summary(session, actor=coordinator, network_id=network.id)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_summary(session, actor=coordinator, network_id=network.id)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
