@@ -24,9 +24,13 @@ STYLES = {
         font=Font(name="Calibri", size=11, family=2, scheme="minor", bold=True),
         alignment=Alignment(wrap_text=True, vertical="top"),
     ),
-    # Wrapped, and at the foot of its row like every other cell (Excel's default): a
-    # style on each short cell beside it too would cost as much as the rest of the sheet.
-    "Long text": NamedStyle(name="Long text", font=FONT, alignment=Alignment(wrap_text=True)),
+    # Long text reads from the top of its row, and so do the short cells beside it.
+    "Long text": NamedStyle(
+        name="Long text", font=FONT, alignment=Alignment(wrap_text=True, vertical="top")
+    ),
+    "Beside long text": NamedStyle(
+        name="Beside long text", font=FONT, alignment=Alignment(vertical="top")
+    ),
 }
 LINE_POINTS = 15  # one line of 11-point text
 MAX_ROW_POINTS = 409  # the tallest row Excel draws
@@ -125,11 +129,13 @@ def wrap_long_text(
     """
     use_styles(sheet.parent)
     tallest = None
+    wrapped: dict[int, np.ndarray] = {}
     for column, values in texts.items():
         width = widths[column - 1]
         sizes, breaks = text_sizes(values)
         # Wrap whatever might not fit: wrapping text that fits costs nothing.
-        for n in np.flatnonzero((sizes > width - PADDING) | breaks):
+        wrapped[column] = (sizes > width - PADDING) | breaks
+        for n in np.flatnonzero(wrapped[column]):
             sheet.cell(row=first + int(n), column=column).style = "Long text"
         per_line = max(1, int(width * CHARACTERS_PER_WIDTH) - PADDING)
         room = max(1, per_line - min(4, per_line // 4))
@@ -139,6 +145,11 @@ def wrap_long_text(
         tallest = counts if tallest is None else np.maximum(tallest, counts)
     if tallest is None:
         return
-    for n in np.flatnonzero(tallest > 1):
+    tall = np.flatnonzero(tallest > 1)
+    for n in tall:
         points = min(MAX_ROW_POINTS, LINE_POINTS * int(tallest[n]))
         sheet.row_dimensions[first + int(n)].height = points
+    for column in range(1, len(widths) + 1):
+        beside = tall if column not in wrapped else tall[~wrapped[column][tall]]
+        for n in beside:
+            sheet.cell(row=first + int(n), column=column).style = "Beside long text"

@@ -17,9 +17,12 @@ PORTRAIT_WIDTH = 100
 DEFAULT_WIDTH = 8.43
 
 
-def print_ready(sheet: Worksheet, *, network: str, title_rows: str | None = "1:1") -> None:
+def print_ready(
+    sheet: Worksheet, *, network: str, about: str = "", title_rows: str | None = "1:1"
+) -> None:
     """A4 fit to one page wide (as many pages down as it takes), landscape when wide,
-    with ``title_rows`` repeated at the top of every page."""
+    with ``title_rows`` repeated at the top of every page; ``about`` (what the workbook
+    sums up) at the foot of each page."""
     setup = sheet.page_setup
     setup.orientation = "portrait" if width(sheet) <= PORTRAIT_WIDTH else "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
@@ -34,6 +37,7 @@ def print_ready(sheet: Worksheet, *, network: str, title_rows: str | None = "1:1
         sheet.print_title_rows = title_rows
     sheet.oddHeader.left.text = header_text(network)
     sheet.oddHeader.center.text = "&A"  # the sheet's name
+    sheet.oddFooter.left.text = header_text(about)
     sheet.oddFooter.right.text = "Page &P of &N"
 
 

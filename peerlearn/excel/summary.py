@@ -149,10 +149,12 @@ def _workbook(session: Session, actor: User | None, scope, generated: datetime) 
     roadmap = table_sheet(workbook, "Roadmaps", milestones)
     _flag_overdue(roadmap, len(milestones))
     table_sheet(workbook, "Take-aways", takeaways)
+    stamp = generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    about = f"Summary of {scope.kind}: {scope.name}, {stamp}"
     for sheet in workbook.worksheets:
         # The Charts sheet's blocks each have their own header: none repeats on every page.
         title_rows = None if sheet.title == "Charts" else "1:1"
-        print_ready(sheet, network=scope.network_name, title_rows=title_rows)
+        print_ready(sheet, network=scope.network_name, about=about, title_rows=title_rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

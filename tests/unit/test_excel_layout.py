@@ -162,6 +162,7 @@ def test_every_sheet_prints_one_page_wide_landscape_when_wide_with_its_header(ci
         assert "#connectedinEurope" in header.left.text, sheet.title
         assert header.center.text == "&A", sheet.title  # the sheet's name
         assert "&P of &N" in footer.right.text, sheet.title
+        assert footer.left.text == "Summary of network: #connectedinEurope, 2024-06-01 09:30 UTC"
         if sheet.title in TABLE_SHEETS:
             assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
 
