@@ -44,6 +44,7 @@ NARROWEST_TEXT = 12
 # Characters of text a line holds per unit of column width: the width counts digits,
 # and text is narrower; kept low enough for a wider fallback font than Calibri.
 CHARACTERS_PER_WIDTH = 1.15
+EXACT_LINES = 6  # texts up to this many lines are wrapped word by word to count them
 
 
 def column_widths(headers: Sequence[str], longest: Sequence[int]) -> list[float]:
@@ -66,12 +67,33 @@ def column_widths(headers: Sequence[str], longest: Sequence[int]) -> list[float]
 
 def lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped at its spaces in a column ``width`` wide:
-    a line breaks before a word that does not fit, leaving a few characters unused."""
+    a line breaks before a word that does not fit. Counted word by word up to a few
+    lines; beyond, estimated with a few characters left unused on each line."""
     per_line = max(1, int(width * CHARACTERS_PER_WIDTH) - PADDING)
     room = max(1, per_line - min(4, per_line // 4))
-    return sum(
-        1 if len(part) <= per_line else math.ceil(len(part) / room) for part in text.split("\n")
-    )
+    count = 0
+    for part in text.split("\n"):
+        if len(part) <= per_line:
+            count += 1
+        elif len(part) > EXACT_LINES * per_line:
+            count += math.ceil(len(part) / room)
+        else:
+            count += _greedy(part.split(), per_line)
+    return count
+
+
+def _greedy(words: list[str], per_line: int) -> int:
+    count, used = 1, -1
+    for word in words:
+        size = len(word)
+        if used >= 0 and used + 1 + size <= per_line:
+            used += 1 + size
+            continue
+        if used >= 0:
+            count += 1
+        count += (size - 1) // per_line  # a word longer than a line breaks inside it
+        used = (size - 1) % per_line + 1
+    return count
 
 
 def use_styles(workbook: Workbook) -> None:
@@ -140,8 +162,11 @@ def wrap_long_text(
         per_line = max(1, int(width * CHARACTERS_PER_WIDTH) - PADDING)
         room = max(1, per_line - min(4, per_line // 4))
         counts = np.where(sizes <= per_line, 1, -(-sizes // room))
-        for n in np.flatnonzero(breaks):  # a line break: count each line
-            counts[n] = lines(str(values.iloc[n]), width)
+        # Short texts that wrap, and those with line breaks, are counted word by word.
+        exact = ((sizes > per_line) & (sizes <= EXACT_LINES * per_line)) | breaks
+        texts_of = values.to_numpy(dtype=object) if exact.any() else ()
+        for n in np.flatnonzero(exact):
+            counts[n] = lines(str(texts_of[n]), width)
         tallest = counts if tallest is None else np.maximum(tallest, counts)
     if tallest is None:
         return
