@@ -6,6 +6,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -45,6 +46,17 @@ def pg_server():
     server = PostgresServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dirs(tmp_path_factory) -> list[Path]:
+    """Where screenshots go: a temp folder, and $PEERLEARN_SCREENSHOTS if set."""
+    folders = [tmp_path_factory.mktemp("screenshots")]
+    if os.environ.get("PEERLEARN_SCREENSHOTS"):
+        folder = Path(os.environ["PEERLEARN_SCREENSHOTS"])
+        folder.mkdir(parents=True, exist_ok=True)
+        folders.append(folder)
+    return folders
 
 
 @pytest.fixture(scope="session")

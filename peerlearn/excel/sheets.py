@@ -1,22 +1,24 @@
 """Writing a DataFrame as a proper Excel sheet: a filterable table, a frozen header,
-widths that fit the content, real dates and numbers with their formats, and text that
-stays text."""
+widths that fit the content and the page, long text wrapped in rows tall enough for it,
+real dates and numbers with their formats, and text that stays text."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from peerlearn.excel import layout
+
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0%"
-MAX_WIDTH = 60
 EMPTY = "(none)"
 # Characters openpyxl refuses in cells (control characters other than tab/newline).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -34,6 +36,20 @@ def _cell(value: object) -> object:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
+
+
+def _column(values: pd.Series) -> list:
+    """A column's values as the Python values a cell holds (None where missing)."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
+    if kind in "iub" and kind:
+        return values.tolist()
+    if kind == "f":
+        return [None if v != v else v for v in values.tolist()]  # NaN is not itself
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        if values.str.contains(ILLEGAL).fillna(False).any():
+            values = values.str.replace(ILLEGAL, "", regex=True)
+        return values.astype(object).where(values.notna(), None).tolist()
+    return [_cell(v) for v in values]
 
 
 def put(sheet: Worksheet, row: int, column: int, value: object):
@@ -69,14 +85,16 @@ def table_sheet(
     columns = list(frame.columns)
     for index, column in enumerate(columns, start=1):
         put(sheet, 1, index, column)
-    count = 0
-    # append() is the fast path; only text that openpyxl took for a formula is mended.
-    for count, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-        values = [_cell(v) for v in row]
-        sheet.append(values)
-        for index, value in enumerate(values, start=1):
-            if isinstance(value, str) and value.startswith("="):
-                sheet.cell(row=count + 1, column=index).data_type = "s"
+    # append() is the fast path, fed column by column; only text that openpyxl took for
+    # a formula is mended.
+    cells = [_column(frame[column]) for column in columns]
+    for row in zip(*cells, strict=True):
+        sheet.append(row)
+    count = len(frame)
+    for index, values in enumerate(cells, start=1):
+        for n, value in enumerate(values, start=2):
+            if value.__class__ is str and value.startswith("="):
+                sheet.cell(row=n, column=index).data_type = "s"
     if count == 0:
         put(sheet, 2, 1, EMPTY)
         count = 1
@@ -86,11 +104,22 @@ def table_sheet(
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     sheet.add_table(table)
     sheet.freeze_panes = "A2"
+    texts: dict[int, pd.Series] = {}
+    longest = []
     for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
+        values = frame[column]
+        if any(isinstance(v, str) for v in values.head(500)):
+            texts[index] = values
+            longest.append(int(layout.text_sizes(values)[0].max()))
+        else:
+            longest.append(max([len(layout.shown_as(v)) for v in values.head(500)], default=0))
+    widths = layout.column_widths(columns, longest)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    layout.header_row(sheet, 1, widths, columns)
+    layout.wrap_long_text(sheet, widths, texts)
+    for index, column in enumerate(columns, start=1):
         values = frame[column] if len(frame) else pd.Series([], dtype=object)
-        width = max([len(str(column))] + [len(_shown(v)) for v in values.head(500)]) + 2
-        sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(8, width))
         fmt = PERCENT_FORMAT if column in percent else _date_format(values.head(50))
         if fmt:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -104,16 +133,6 @@ def _date_format(values: pd.Series) -> str | None:
     if any(isinstance(v, date) for v in values):
         return DATE_FORMAT
     return None
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, datetime):
-        return "2024-12-31 09:30"
-    if isinstance(value, date):
-        return "2024-12-31"
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value)
 
 
 def key_value_sheet(workbook: Workbook, title: str, rows: list[tuple[str, object]]) -> Worksheet:

@@ -147,17 +147,6 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def screenshot_dirs(tmp_path_factory) -> list[Path]:
-    """Where screenshots go: a temp folder, and $PEERLEARN_SCREENSHOTS if set."""
-    folders = [tmp_path_factory.mktemp("screenshots")]
-    if os.environ.get("PEERLEARN_SCREENSHOTS"):
-        folder = Path(os.environ["PEERLEARN_SCREENSHOTS"])
-        folder.mkdir(parents=True, exist_ok=True)
-        folders.append(folder)
-    return folders
-
-
 def wait_for_app_run(page, *, timeout: float = 60_000) -> None:
     """Wait until the script run a click started is over.
 

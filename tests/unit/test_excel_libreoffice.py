@@ -1,4 +1,6 @@
-"""The summary opens in LibreOffice Calc (headless conversion) without an error.
+"""The summary opens in LibreOffice Calc (headless conversion) without an error, and
+prints as a coordinator can send it: one page wide, landscape where wide, every page with
+its sheet's header row, in at most half the pages it took before the print setup.
 
 Skips where LibreOffice is missing, unless PEERLEARN_REQUIRE_LIBREOFFICE=1 (CI), which
 makes that a failure.
@@ -7,9 +9,11 @@ makes that a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
+import openpyxl
 import pytest
 from sqlmodel import Session, select
 
@@ -17,9 +21,14 @@ from peerlearn import models as m
 from peerlearn.db import make_engine
 from peerlearn.demo import load_demo
 from peerlearn.excel.summary import build_summary
+from tests.unit.chart_anchors import assert_charts_stand_clear
 
 REQUIRE = "PEERLEARN_REQUIRE_LIBREOFFICE"
 INSTALL = "apt-get install libreoffice-calc-nogui"
+POPPLER = "apt-get install poppler-utils"
+# The #connectedinEurope summary printed to 45 A4 portrait pages before every sheet had
+# a print setup (measured with this file's conversion); the coordinator's bound is half.
+PAGES_BEFORE = 45
 
 
 @pytest.fixture
@@ -80,7 +89,84 @@ def test_libreoffice_opens_an_empty_summary(soffice, empty_workbook, tmp_path):
     _convert(soffice, empty_workbook, tmp_path, "xlsx")
 
 
-def _convert(soffice: str, workbook, tmp_path, target: str) -> None:
+@pytest.fixture
+def poppler() -> None:
+    if not (shutil.which("pdftotext") and shutil.which("pdfinfo") and shutil.which("pdftoppm")):
+        if os.environ.get(REQUIRE) == "1":
+            pytest.fail(f"{REQUIRE}=1 but poppler-utils are missing ({POPPLER})")
+        pytest.skip(f"poppler-utils are missing ({POPPLER})")
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+def test_the_demo_summary_prints_one_page_wide_with_headers_in_half_the_pages(
+    soffice, poppler, workbook, tmp_path, screenshot_dirs
+):
+    pdf = _convert(soffice, workbook, tmp_path, "pdf")
+    book = openpyxl.load_workbook(workbook)
+    pages = int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(pdf)), re.M).group(1))
+    assert pages <= PAGES_BEFORE // 2
+    sizes = re.findall(r"size:\s+([\d.]+) x ([\d.]+)", _run("pdfinfo", "-l", str(pages), str(pdf)))
+    assert len(sizes) == pages
+    headers = {
+        sheet.title: [
+            [str(cell.value) for cell in row if cell.value is not None]
+            for row in sheet.iter_rows()
+            if row[0].value in ("Category", "Tandem")
+        ]
+        if sheet.title == "Charts"
+        else [[str(cell.value) for cell in sheet[1] if cell.value is not None]]
+        for sheet in book.worksheets
+    }
+    firsts, seen = {}, []
+    for page in range(1, pages + 1):
+        text = _run("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
+        top = text.strip().splitlines()[0]
+        # The page header: the network on the left, the sheet's name in the middle.
+        assert "#connectedinEurope" in top, (page, top)
+        title = next(name for name in sorted(headers, key=len, reverse=True) if name in top)
+        words = _words(text)
+        # The whole header row, every column of it, on every page of the sheet.
+        assert any(_words(" ".join(row)) <= words for row in headers[title]), (page, title)
+        assert f"Page {page} of {pages}" in " ".join(text.split()), page
+        width, height = map(float, sizes[page - 1])
+        wide = book[title].page_setup.orientation == "landscape"
+        assert (width > height) == wide, (page, title)
+        firsts.setdefault(title, page)
+        seen.append(title)
+    assert seen == sorted(seen, key=book.sheetnames.index) and set(seen) == set(headers)
+    landscape = {t for t in seen if book[t].page_setup.orientation == "landscape"}
+    assert {"Charts", "Tandems", "Challenges", "Common challenges", "Roadmaps"} <= landscape
+    assert_charts_stand_clear(book["Charts"])
+    for title in ("Charts", "Challenges", "Common challenges", "Roadmaps"):
+        picture = tmp_path / "page"
+        page = str(firsts[title])
+        _run(
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            page,
+            "-l",
+            page,
+            "-singlefile",
+            str(pdf),
+            str(picture),
+        )
+        for folder in screenshot_dirs:
+            shutil.copy(
+                f"{picture}.png", folder / f"workbook-{title.lower().replace(' ', '-')}.png"
+            )
+
+
+def _convert(soffice: str, workbook, tmp_path, target: str):
     """Convert headless with a private profile; exit 0, a file, no error on stderr."""
     out = tmp_path / f"out-{target}"
     profile = tmp_path / "profile"
@@ -104,3 +190,4 @@ def _convert(soffice: str, workbook, tmp_path, target: str) -> None:
     converted = out / f"summary.{target}"
     assert converted.exists() and converted.stat().st_size > 0, result.stdout + result.stderr
     assert "error" not in result.stderr.lower(), result.stderr
+    return converted
