@@ -161,12 +161,13 @@ def cities(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
             "City": c.city.name,
             "Country": c.city.country,
             "Role": c.role or "",
+            "Joined": c.joined_on,
             "Latitude": c.city.latitude,
             "Longitude": c.city.longitude,
         }
         for c in listed
     ]
-    return _frame(rows, ["City", "Country", "Role", "Latitude", "Longitude"])
+    return _frame(rows, ["City", "Country", "Role", "Joined", "Latitude", "Longitude"])
 
 
 def tandem_rows(session: Session, actor: User, scope: Scope, today: date):

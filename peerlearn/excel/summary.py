@@ -42,8 +42,8 @@ SHEETS = {
     "Charts": "Common challenges by category, and the challenges in them; milestone "
     f"status by tandem, the most blocked first (past {MOST_TANDEMS} tandems the others are "
     "summed in one row). Excel charts beside their tables.",
-    "Cities": "The cities, their country, role and coordinates (for an event: the cities "
-    "that took part, on phones or with challenges).",
+    "Cities": "The cities, their country, role, the day they joined and coordinates (for an "
+    "event: the cities that took part, on phones or with challenges).",
     "Tandems": "Each tandem: cities, theme, deadline, days to it, milestones, progress, "
     "status (for an event: the tandems that took part); 'Example data' marks invented ones.",
     "Challenges": "Every challenge with tandem, city, category, theme, priority, session.",

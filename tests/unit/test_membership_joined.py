@@ -62,3 +62,19 @@ def test_a_day_of_joining_needs_a_network(session, world):
         session, actor=world.coordinator, kind="cities", filename="c.csv", content=CONTENT
     )
     assert {(p.row, p.column) for p in preview.problems} == {(2, "Joined"), (3, "Joined")}
+
+
+def test_the_summary_workbook_carries_the_day_each_city_joined(session, world):
+    import io
+
+    import openpyxl
+
+    from peerlearn.excel.summary import build_summary
+
+    _import(session, world, CONTENT)
+    content = build_summary(session, actor=world.coordinator, network_id=world.network.id)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Cities"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    assert rows["Arezzo"]["Joined"].date() == date(2019, 3, 15)  # a real date cell
+    assert rows["Utrecht"]["Joined"] is None
