@@ -1,30 +1,26 @@
-"""Each sheet ready to print: A4, landscape when wide, one page wide, its header row on
+"""Each sheet ready to print: A4 landscape, one page wide, its header row on
 every page, and the network, the sheet and the page number in the page's header and
 footer."""
 
 from __future__ import annotations
 
-from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Excel refuses headers and footers longer than 255 characters, codes included.
 LONGEST_NAME = 80
-# Characters (column width units) an A4 page shows upright at full size between these
-# margins: a sheet this narrow prints portrait, wider ones landscape.
-PORTRAIT_WIDTH = 100
-DEFAULT_WIDTH = 8.43
 
 
 def print_ready(
     sheet: Worksheet, *, network: str, about: str = "", title_rows: str | None = "1:1"
 ) -> None:
-    """A4 fit to one page wide (as many pages down as it takes), landscape when wide,
+    """A4 landscape fit to one page wide (as many pages down as it takes), like every
+    sheet of the workbook, so that the printed bundle reads one way,
     with ``title_rows`` repeated at the top of every page; ``about`` (what the workbook
     sums up) at the foot of each page."""
     setup = sheet.page_setup
-    setup.orientation = "portrait" if width(sheet) <= PORTRAIT_WIDTH else "landscape"
+    setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 0  # no bound down the page: only the width is fit
@@ -39,18 +35,6 @@ def print_ready(
     sheet.oddHeader.center.text = "&A"  # the sheet's name
     sheet.oddFooter.left.text = header_text(about)
     sheet.oddFooter.right.text = "Page &P of &N"
-
-
-def width(sheet: Worksheet) -> float:
-    """The sheet's width in characters: its cells and the columns given a width (those
-    under a chart, on the Charts sheet)."""
-    dimensions = sheet.column_dimensions
-    given = [column_index_from_string(letter) for letter in dimensions]
-    last = max([sheet.max_column, *given])
-    return sum(
-        (dimensions[letter].width if letter in dimensions else 0) or DEFAULT_WIDTH
-        for letter in map(get_column_letter, range(1, last + 1))
-    )
 
 
 def header_text(text: str) -> str:

@@ -146,15 +146,10 @@ TABLE_SHEETS = [
 ]
 
 
-WIDE = ["Charts", "Tandems", "Challenges", "Common challenges", "Quiz results", "Roadmaps"]
-
-
-def test_every_sheet_prints_one_page_wide_landscape_when_wide_with_its_header(cie):
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header(cie):
     for sheet in cie.worksheets:
         setup = sheet.page_setup
-        widths = [d.width for d in sheet.column_dimensions.values() if d.width]
-        wide = sheet.title in WIDE or sum(widths) > 100
-        assert setup.orientation == ("landscape" if wide else "portrait"), sheet.title
+        assert setup.orientation == "landscape", sheet.title
         assert str(setup.paperSize) == str(sheet.PAPERSIZE_A4), sheet.title
         assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True, sheet.title
