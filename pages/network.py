@@ -16,7 +16,14 @@ from peerlearn.models import (
 from peerlearn.services import network as net
 from peerlearn.services import tandems as tandem_service
 from peerlearn.ui.auth import require_user
-from peerlearn.ui.network_forms import named_items, network_form, networks_tab, restore_form
+from peerlearn.ui.network_forms import (
+    GRID_NEAR,
+    named_items,
+    network_form,
+    networks_tab,
+    renamed_near,
+    restore_form,
+)
 from peerlearn.ui.widgets import (
     FORGET,
     empty_state,
@@ -115,16 +122,27 @@ with cities_tab:
                 placeholder="–",  # a city without coordinates
             )
             save_cities = st.form_submit_button("Save changes")
+        rows = edited.drop(columns=["role", "joined"]).to_dict("records")
+
+        def save_grid() -> None:
+            save(
+                lambda s: net.bulk_update_cities(s, actor=user, rows=rows),
+                success=cities_saved,
+                reset=new_version(CITIES_EDITOR) | {GRID_NEAR: None},
+            )
+
         if save_cities:
-            rows = edited.drop(columns=["role", "joined"]).to_dict("records")
+            near = renamed_near(user, frame, edited)
+            st.session_state[GRID_NEAR] = (network_id, near) if near else None
             if edited.equals(frame):
                 st.info(UNCHANGED, icon=":material/info:")
-            else:
-                save(
-                    lambda s: net.bulk_update_cities(s, actor=user, rows=rows),
-                    success=cities_saved,
-                    reset=new_version(CITIES_EDITOR),
-                )
+            elif not near:
+                save_grid()
+        asked = st.session_state.get(GRID_NEAR)
+        if asked and asked[0] == network_id:
+            st.warning(plain(asked[1]), icon=":material/help:")
+            if st.button("Save the renamed cities anyway", key="net_cities_anyway"):
+                save_grid()
     left, right = st.columns(2)
     with left, st.expander("Add a city", expanded=not cities), st.form("net_add_city"):
         name = st.text_input("Name", key="net_city_name")

@@ -190,3 +190,30 @@ def networks_tab(user: User) -> None:
         lambda s, ident: net.restore_network(s, actor=user, network_id=ident),
         success="Network restored",
     )
+
+
+GRID_NEAR = "net_cities_near"  # (network id, what a renamed city may mean)
+
+
+def renamed_near(user: User, frame: pd.DataFrame, edited: pd.DataFrame) -> str:
+    """What the cities renamed in the grid may mean instead: stored cities they are
+    only near (another language's name, a close spelling); empty when none."""
+    said = []
+    for before, after in zip(frame.itertuples(), edited.itertuples(), strict=True):
+        if (before.name, before.country) == (after.name, after.country):
+            continue
+        near = read(
+            lambda s, after=after: net.near_cities(
+                s,
+                actor=user,
+                name=str(after.name or ""),
+                country=str(after.country or ""),
+                exclude_id=int(after.id),
+            )
+        )
+        if near:
+            meant = " or ".join(o.label for o in near)
+            said.append(f"Did you mean {meant} for {after.name} ({after.country})?")
+    if said:
+        said.append("Nothing was saved: correct the table, or save the renamed cities anyway.")
+    return " ".join(said)

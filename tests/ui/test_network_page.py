@@ -427,3 +427,20 @@ def test_the_day_a_city_joined_is_set_with_its_role_and_shown_in_the_table(app):
     table = at.dataframe[0].value if at.dataframe else None
     shown = at.get("arrow_data_frame")[0].value if table is None else table
     assert date(2019, 3, 15) in {v.date() if hasattr(v, "date") else v for v in shown["joined"]}
+
+
+def test_a_city_renamed_in_the_grid_to_another_citys_name_is_asked_about_first(app):
+    at = app("coordinator", PAGE)
+    _open(at)
+    grid = at.dataframe[0].value
+    row = int(grid.index[grid["name"] == "Pirna"][0])
+    city_id = int(grid["id"][row])
+    _edit(at, "net_cities_editor", {row: {"name": "München"}})
+    click(at, "Save changes")
+    assert not at.exception
+    assert "Did you mean Munich (Germany) for München (Germany)?" in at.warning[0].value
+    assert _fresh(at.engine, m.City, city_id).name == "Pirna"
+    click(at, "Save the renamed cities anyway")
+    assert not at.error, at.error
+    assert _fresh(at.engine, m.City, city_id).name == "München"
+    assert not at.warning
