@@ -8,6 +8,7 @@ file holding only some columns updates only those.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import select
@@ -138,6 +139,7 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
     stored = {city_key(c.name, c.country): c for c in every}
     by_id = {c.id: c for c in every}
     active = [c for c in every if c.archived_at is None]
+    planned: list[_Planned] = []  # the new cities of earlier rows, by -(row number)
     roles: dict[int, str] = {}
     joined_on: dict[int, date | None] = {}
     if network is not None:
@@ -179,10 +181,13 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
             continue
         city = stored.get(key)
         if city is None:
-            city = _decided(context, row.number, f"{name} ({country})", name, country, active)
-            if city is False:
-                continue
-            if city is not None:
+            nearby = [*active, *planned]
+            city = _decided(context, row.number, f"{name} ({country})", name, country, nearby)
+            if city is False or (city is not None and city < 0):
+                continue  # waits for a choice, or an earlier row of the file adds it
+            if city is None:
+                planned.append(_Planned(-row.number, name, country))
+            else:
                 city = by_id[city]
                 known = city_key(city.name, city.country)
                 if not context.claim(check, known, "name", f"The city {city_label(city)}"):
@@ -226,12 +231,25 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         context.record(item, bool(item.changes))
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """A new city of an earlier row of the file, offered as a city a row may mean."""
+
+    id: int
+    name: str
+    country: str
+
+
 def _decided(
-    context: Context, number: int, label: str, name: str, country: str, cities: list[City]
+    context: Context, number: int, label: str, name: str, country: str, cities: list
 ) -> int | bool | None:
     """For a row that spells no stored city: None for a new city, the id of the stored
-    city the person said it is, or False while a near one waits for their choice."""
-    options = suggestions(name, country, cities)
+    city the person said it is (minus the row number: a new city of an earlier row),
+    or False while a near one waits for their choice."""
+    options = [
+        replace(o, label=f"{o.label}, row {-o.city_id} of this file") if o.city_id < 0 else o
+        for o in suggestions(name, country, cities)
+    ]
     if not options:
         return None
     chosen = context.decisions.get(number)

@@ -167,3 +167,19 @@ def test_the_city_grid_writes_a_country_as_the_network_spells_it(session, world)
         network_svc.bulk_update_cities(
             session, actor=world.coordinator, rows=[{"name": "arnsberg", "country": "Niemcy"}]
         )
+
+
+def test_two_names_of_one_new_city_in_one_file_are_asked_about(session, world):
+    content = "City;Country\nVienna;Austria\nWien;Österreich\n".encode()
+    preview = _preview(session, world, content)
+    [choice] = preview.choices
+    assert choice.row == 3
+    assert [o.label for o in choice.options] == ["Vienna (Austria), row 2 of this file"]
+    assert [r.label for r in preview.adds] == ["Vienna (Austria)"]
+    same = _preview(session, world, content, decisions={3: choice.options[0].city_id})
+    assert same.ok and [r.label for r in same.adds] == ["Vienna (Austria)"]
+    both = _preview(session, world, content, decisions={3: NEW})
+    assert both.ok and [r.label for r in both.adds] == ["Vienna (Austria)", "Wien (Austria)"]
+    apply_import(session, actor=world.coordinator, preview=same)
+    assert ("Wien", "Austria") not in _cities(session)
+    assert ("Vienna", "Austria") in _cities(session)
