@@ -90,11 +90,11 @@ def click(page, name: str) -> None:
 
 def press(page, name: str, check, what: str, timeout: float = 30.0) -> None:
     """Click a button whose second click does no harm (open, close, reveal, save) until
-    the database shows what it did.
+    the database shows what it did; a failure names what the page showed.
 
-    A click that lands while the fragment it sits in is being redrawn for the room (a
-    phone joined, an answer came in) can be dropped by the browser; a facilitator then
-    clicks again, and so does this. A failure names what the page showed."""
+    A safety net for a loaded machine: the one cause of lost clicks found (a countdown
+    change saved with a rerun in its callback, which dropped the click sent with it,
+    see test_live_countdown) is mended."""
     deadline = time.monotonic() + timeout
     click(page, name)
     while not check():

@@ -177,11 +177,7 @@ def test_a_room_follows_the_facilitator_through_a_workshop(
             until(lambda: row_of(live_db).current_question_id is not None, "on a question")
             staff.get_by_text("Question 1 of 4", exact=False).first.wait_for()
             _settle(staff)
-            # Under a loaded machine the stored countdown was once found unset again by
-            # now (an open defect, not yet explained): typed again, as the facilitator
-            # who sees the field at 0 would, so the rest of the room is still tried.
-            if row_of(live_db).countdown_seconds != COUNTDOWN:
-                _countdown(staff, live_db)
+            assert row_of(live_db).countdown_seconds == COUNTDOWN
             press(staff, "Open question", lambda: question_state(live_db) == "open", "open")
             opened = _question(live_db)
             assert (opened.closes_at - opened.opened_at).total_seconds() == COUNTDOWN

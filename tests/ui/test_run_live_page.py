@@ -46,6 +46,11 @@ def control(app):
     return run_live(app)
 
 
+def _countdown(at):
+    """The countdown field (its key names the stored countdown, so it is found by label)."""
+    return next(n for n in at.number_input if n.label.startswith("Countdown for each question"))
+
+
 def _quiz(at):
     """Switch the activity to the quiz, from the page."""
     at.button_group[0].set_value("quiz").run()
@@ -128,7 +133,7 @@ def test_run_live_steps_through_the_quiz(control):
     at.button(key="live_next").click().run()
     first = _on_screen(at)
     assert first is not None
-    at.number_input(key="live_countdown").set_value(30).run()
+    _countdown(at).set_value(30).run()
     assert fresh(at.engine, at.row_id).countdown_seconds == 30
     at.button(key="live_open").click().run()
     with Session(at.engine) as session:
@@ -233,17 +238,17 @@ def test_the_countdown_field_shows_the_countdown_the_session_keeps(control):
     """Set by another facilitator (or in another tab) after this page was drawn: the
     field shows what the next question opened here gets, not what it showed before."""
     at, engine, row_id = _quiz(control), control.engine, control.row_id
-    assert at.number_input(key="live_countdown").value == 0
+    assert _countdown(at).value == 0
     drive(engine, row_id, lifecycle.set_countdown, seconds=45)
     at.run()
-    assert at.number_input(key="live_countdown").value == 45
-    at.number_input(key="live_countdown").set_value(20).run()  # changed here: kept
+    assert _countdown(at).value == 45
+    _countdown(at).set_value(20).run()  # changed here: kept
     assert not at.exception and not at.error
     assert fresh(engine, row_id).countdown_seconds == 20
-    assert at.number_input(key="live_countdown").value == 20
+    assert _countdown(at).value == 20
     drive(engine, row_id, lifecycle.set_countdown, seconds=None)
     at.run()
-    assert at.number_input(key="live_countdown").value == 0
+    assert _countdown(at).value == 0
 
 
 def test_the_controls_follow_each_state_of_the_question(control):
@@ -746,3 +751,11 @@ def test_hiding_everything_one_person_posted(control):
         hidden = {c.id for c in session.exec(select(m.Challenge).where(m.Challenge.hidden))}
     assert hidden == set(flood) and kept not in hidden
     assert list(at.dataframe[0].value["Hidden"]) == [True, True, False]
+
+
+def test_a_countdown_too_short_is_refused_where_it_was_typed_and_nothing_is_stored(control):
+    at = _quiz(control)
+    _countdown(at).set_value(3).run()
+    assert not at.exception
+    assert any("A countdown runs from 5 to 600 seconds" in e.value for e in at.error)
+    assert fresh(at.engine, at.row_id).countdown_seconds is None

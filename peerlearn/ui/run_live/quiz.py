@@ -18,7 +18,7 @@ from peerlearn.ui.follow import follow
 from peerlearn.ui.live import chart, coverage, leaderboard, snapshot
 from peerlearn.ui.run_live.controls import in_step
 from peerlearn.ui.run_live.export import summary_download
-from peerlearn.ui.widgets import new_version, read, save, versioned_key
+from peerlearn.ui.widgets import new_version, note, read, save, versioned_key
 
 STATES = {
     "waiting": "not opened yet",
@@ -27,7 +27,6 @@ STATES = {
     "revealed": "revealed",
 }
 COUNTDOWN = "live_countdown"
-SYNCED = "live_countdown__stored"  # (session id, seconds) the field last took from the row
 
 
 @st.fragment
@@ -90,23 +89,25 @@ def _controls(user: User, snap: Snapshot, current) -> None:
         disabled=snap.finished,
     ):
         save(lambda s: quiz_service.step(s, actor=user, session_id=session_id, direction=1))
-    # The field shows the session's countdown as stored, also when another facilitator
-    # (or another tab, or another session picked here) changed it since: that is what
-    # the next question opened gets.
-    stored = (session_id, snap.countdown_seconds or 0)
-    if st.session_state.get(SYNCED) != stored:
-        st.session_state[COUNTDOWN] = stored[1]
-        st.session_state[SYNCED] = stored
+    # The field is drawn from the session's countdown as stored, under a key that names
+    # it: a countdown changed elsewhere (another facilitator, another tab) gives a new
+    # field showing it, and a field the browser draws afresh (after another tab or
+    # session was looked at, or a run that ended early) starts from the stored value,
+    # never from 0, so it cannot send a change nobody made.
+    seconds = snap.countdown_seconds or 0
+    key = f"{COUNTDOWN}_{session_id}_{seconds}"
     steps[2].number_input(
         "Countdown for each question (s, 0 = none)",
         0,
         rules.MAX_COUNTDOWN,
+        seconds,
         step=5,
-        key=COUNTDOWN,
+        key=key,
         on_change=_save_countdown,
-        args=(user, session_id),
+        args=(user, session_id, key),
         help="Kept from question to question.",
     )
+    note(COUNTDOWN)
     if snap.finished:
         st.caption("The quiz is over: the big screen shows the podium. Previous goes back.")
         return
@@ -150,9 +151,14 @@ def _controls(user: User, snap: Snapshot, current) -> None:
         )
 
 
-def _save_countdown(user: User, session_id: int) -> None:
-    seconds = int(st.session_state.get(COUNTDOWN) or 0) or None
-    save(lambda s: lifecycle.set_countdown(s, actor=user, session_id=session_id, seconds=seconds))
+def _save_countdown(user: User, session_id: int, key: str) -> None:
+    # Saved in the callback, with no rerun asked for: the run that follows is the redraw,
+    # and a click sent together with the change (Next, Open question) is not lost.
+    seconds = int(st.session_state.get(key) or 0) or None
+    save(
+        lambda s: lifecycle.set_countdown(s, actor=user, session_id=session_id, seconds=seconds),
+        where=COUNTDOWN,
+    )
 
 
 def _results(user: User, snap: Snapshot) -> None:
