@@ -214,20 +214,21 @@ def words_of(texts: list[str], limit: int = 30) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
-def _cities_present(session: Session, row: EventSession) -> tuple[int, list[str]]:
+def _cities_present(session: Session, row: EventSession) -> tuple[int, list[str], set[int]]:
     """Participants of the current opening (joined since the session was last opened
-    for phones, a time stored with the session) and their cities."""
+    for phones, a time stored with the session), their cities' names and ids."""
     statement = (
-        select(func.count(Participant.id), City.name)
+        select(func.count(Participant.id), City.name, City.id)
         .outerjoin(City, City.id == Participant.city_id)
         .where(Participant.session_id == row.id)
-        .group_by(City.name)
+        .group_by(City.name, City.id)
         .order_by(City.name)
     )
     if row.live_started_at is not None:
         statement = statement.where(Participant.joined_at >= row.live_started_at)
     rows = session.execute(statement).all()
-    return sum(n for n, _ in rows), [name for _, name in rows if name]
+    names = [name for _, name, _ in rows if name]
+    return sum(n for n, _, _ in rows), names, {ident for _, _, ident in rows if ident}
 
 
 def _questions(session: Session, row: EventSession) -> list[Question]:
@@ -241,7 +242,9 @@ def _questions(session: Session, row: EventSession) -> list[Question]:
     )
 
 
-def _question(session: Session, row: EventSession, order: list[Question]) -> CurrentQuestion | None:
+def _question(
+    session: Session, row: EventSession, order: list[Question], present: set[int]
+) -> CurrentQuestion | None:
     question = next((q for q in order if q.id == row.current_question_id), None)
     if question is None:
         return None
@@ -273,7 +276,10 @@ def _question(session: Session, row: EventSession, order: list[Question]) -> Cur
         .order_by(Answer.id)
     ).all()
     answers = [(value, text, city) for value, text, city, *_ in rows]
-    cities_answered = len({c for _, _, c in answers if c is not None})
+    answered = {c for _, _, c in answers if c is not None}
+    # "N of M cities answered" is of the cities in the room now: answers an earlier
+    # opening left (no fresh run started) still count in the results, not in it.
+    cities_answered = len(answered & present) if present else len(answered)
     open_answers = []
     mean, value_counts, texts = None, {}, []
     if question.kind == QuestionKind.SCALE:
@@ -311,7 +317,7 @@ def _question(session: Session, row: EventSession, order: list[Question]) -> Cur
         scale_max=question.scale_max,
         has_correct=any(o.is_correct for o in options),
         options=options,
-        answers=cities_answered if per_city else len(answers),
+        answers=len(answered) if per_city else len(answers),
         mean=mean,
         value_counts=value_counts,
         texts=texts,
@@ -413,9 +419,10 @@ def snapshot(session: Session, *, session_id: int) -> Snapshot:
     """
     version = session.get(LiveClock, session_id)
     row = get(session, EventSession, session_id, label="session")
-    participants, cities = _cities_present(session, row)
+    participants, cities, present = _cities_present(session, row)
     order = _questions(session, row)
-    question = _question(session, row, order) if row.activity == LiveActivity.QUIZ else None
+    quiz_on = row.activity == LiveActivity.QUIZ
+    question = _question(session, row, order, present) if quiz_on else None
     wall, wall_more = _wall(session, row.id)
     return Snapshot(
         session_id=row.id,

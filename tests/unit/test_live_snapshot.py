@@ -263,3 +263,20 @@ def test_the_snapshot_reads_a_fixed_number_of_statements(session, engine, world,
         phone = join(session, code, [world.arezzo, world.pirna][i % 2])
         votes.vote(session, token=phone.token, common_challenge_id=(a, b)[i % 2].id, dots=1)
     assert statements() == voting
+
+
+def test_cities_answered_counts_the_cities_in_the_room_now(session, world, quiz, code):
+    """An earlier opening's answers stay in the results until a fresh run; "N of M
+    cities answered" once counted them against the cities present ("10 of 1")."""
+    sid = world.workshop.id
+    _answer_round(session, world, quiz, code)  # Arezzo and Arnsberg answer
+    lifecycle.end_live(session, actor=world.facilitator, session_id=sid)
+    lifecycle.start_live(session, actor=world.facilitator, session_id=sid)  # a later opening
+    lifecycle.set_activity(
+        session, actor=world.facilitator, session_id=sid, activity=m.LiveActivity.QUIZ
+    )
+    join(session, code, world.utrecht)
+    room = snap(session, world)
+    assert room.cities == ["Utrecht"]
+    assert room.question.cities_answered == 0  # "0 of 1 cities answered"
+    assert room.question.answers == 4  # the results keep the earlier answers
