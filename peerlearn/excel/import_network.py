@@ -140,6 +140,7 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
     by_id = {c.id: c for c in every}
     active = [c for c in every if c.archived_at is None]
     planned: list[_Planned] = []  # the new cities of earlier rows, by -(row number)
+    spelled: dict[str, str] = {}  # a country as typed → as stored
     roles: dict[int, str] = {}
     joined_on: dict[int, date | None] = {}
     if network is not None:
@@ -168,7 +169,9 @@ def plan_cities(context: Context, rows: list[SourceRow]) -> None:
         key = city_key(name, country)
         if not context.claim(check, key, "name", f"The city {name} ({country})"):
             continue
-        country = stored_country(country, [c.country for c in every])
+        if country not in spelled:  # once per spelling: it compares with every city
+            spelled[country] = stored_country(country, [c.country for c in every])
+        country = spelled[country]
         if check.ok:
             try:
                 # The rules of a city typed on the Network screen, for each row.
