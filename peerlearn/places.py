@@ -70,6 +70,7 @@ _LETTERS = str.maketrans(
     {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
 )
 _NOT_WORD = re.compile(r"[\W_]+")
+_NUMBER = re.compile(r"\d+")
 # How close a spelling must be (rapidfuzz's ratio, 0-100) to be suggested.
 NEAR = 85
 EXONYMS = Path(__file__).parent / "data" / "exonyms.csv"
@@ -175,7 +176,13 @@ def suggestions(
             found[city.id] = Suggestion(
                 city.id, label(city), f"'{name}' is another name of {city.name}"
             )
-    choices = {c.id: fold(c.name) for c in pool if c.id not in found}
+    # Names that differ in a number are other places ("Wien 10", "Lot 3"), however close.
+    numbers = _NUMBER.findall(wanted)
+    choices = {
+        c.id: fold(c.name)
+        for c in pool
+        if c.id not in found and _NUMBER.findall(fold(c.name)) == numbers
+    }
     close = process.extract(wanted, choices, scorer=fuzz.ratio, score_cutoff=NEAR, limit=limit)
     by_id = {c.id: c for c in pool}
     for _, _score, city_id in close:

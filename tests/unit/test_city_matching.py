@@ -183,3 +183,13 @@ def test_two_names_of_one_new_city_in_one_file_are_asked_about(session, world):
     apply_import(session, actor=world.coordinator, preview=same)
     assert ("Wien", "Austria") not in _cities(session)
     assert ("Vienna", "Austria") in _cities(session)
+
+
+def test_names_that_differ_in_a_number_are_not_near():
+    class Place:
+        def __init__(self, ident, name, country):
+            self.id, self.name, self.country = ident, name, country
+
+    stored = [Place(1, "District 10", "Austria"), Place(2, "Arezzo", "Italy")]
+    assert places.suggestions("District 11", "Austria", stored) == []
+    assert [s.city_id for s in places.suggestions("Arezo", "Italy", stored)] == [2]
