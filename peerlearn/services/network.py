@@ -7,6 +7,7 @@ The coordinator writes; anyone signed in with an active account reads.
 from __future__ import annotations
 
 import numbers
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,7 @@ from peerlearn.models import (
     User,
     Vote,
 )
-from peerlearn.places import Suggestion, city_key, stored_country, suggestions
+from peerlearn.places import Suggestion, city_key, country_code, stored_country, suggestions
 from peerlearn.services.permissions import require_coordinator, require_reader
 from peerlearn.services.store import (
     commit,
@@ -321,7 +322,11 @@ def update_city(
 
 def _with_stored_country(session: Session, data: CityCreate) -> CityCreate:
     """'Deutschland' or 'DE' is stored as the network spells Germany already."""
-    country = stored_country(data.country, session.exec(select(City.country)).all())
+    if country_code(data.country) is None:
+        return data  # a country no language names: kept as typed, nothing to read
+    # Each spelling once with its count: an import adds its cities one by one.
+    spellings = session.exec(select(City.country, func.count()).group_by(City.country))
+    country = stored_country(data.country, Counter(dict(spellings.all())).elements())
     return data if country == data.country else data.model_copy(update={"country": country})
 
 
