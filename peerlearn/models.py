@@ -966,6 +966,7 @@ class MilestoneUpdate(Input):
     status: str | None = Field(default=None, title="The status")
     challenge_ids: list[int] | None = Field(default=None, title="The challenges")
     common_challenge_ids: list[int] | None = Field(default=None, title="The common challenges")
+    solution_ids: list[int] | None = Field(default=None, title="The solutions it replicates")
 
     # The version the editor read: a save over a newer one is refused. None saves over
     # whatever is stored (an import, the command line).
@@ -1004,6 +1005,11 @@ class MilestoneUpdate(Input):
     def _common(cls, value: object) -> list[int]:
         return _id_list(value, "common challenges")
 
+    @field_validator("solution_ids", mode="before")
+    @classmethod
+    def _solutions(cls, value: object) -> list[int]:
+        return _id_list(value, "solutions")
+
 
 class MilestoneCreate(MilestoneUpdate):
     """A new milestone of a tandem's roadmap: a title and a due date at least."""
@@ -1021,6 +1027,7 @@ class MilestoneCreate(MilestoneUpdate):
     status: str = Field(default=MilestoneStatus.PLANNED, title="The status")
     challenge_ids: list[int] = Field(default_factory=list, title="The challenges")
     common_challenge_ids: list[int] = Field(default_factory=list, title="The common challenges")
+    solution_ids: list[int] = Field(default_factory=list, title="The solutions it replicates")
 
 
 class MilestoneChallenge(SQLModel, table=True):
@@ -1217,3 +1224,8 @@ class ServerSecret(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=128)  # hex of random bytes
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Targets and solutions have modules of their own; importing this one registers them.
+from peerlearn.models_solutions import *  # noqa: E402, F403
+from peerlearn.models_targets import *  # noqa: E402, F403

@@ -232,3 +232,138 @@ def wait_in_words(wait: timedelta) -> str:
     """A wait rounded up to whole minutes, as a person reads it: "1 minute", "4 minutes"."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+# --- a target's status ---------------------------------------------------------------
+
+
+class Direction(StrEnum):
+    """Which way a target's indicator should go: up to it, or down to it."""
+
+    AT_LEAST = "at least"
+    AT_MOST = "at most"
+
+
+class TargetStatus(StrEnum):
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    OFF_TRACK = "off track"
+
+
+# Colours as a roadmap's: on track green, at risk amber, off track red.
+TARGET_RAG = {
+    TargetStatus.ON_TRACK: Rag.GREEN,
+    TargetStatus.AT_RISK: Rag.AMBER,
+    TargetStatus.OFF_TRACK: Rag.RED,
+}
+# On track from 95 % of the pace the straight path asks for; at risk from 60 %.
+ON_TRACK_PACE = 0.95
+AT_RISK_PACE = 0.6
+TARGET_MEANING = {
+    TargetStatus.ON_TRACK: "met, or at least 95 % of the way the straight path asks by now",
+    TargetStatus.AT_RISK: "behind the straight path: 60 to 95 % of the way it asks by now",
+    TargetStatus.OFF_TRACK: (
+        "under 60 % of the way the straight path asks by now, moving away from the "
+        "target, or not met by its deadline"
+    ),
+}
+_TARGET_SEVERITY = {TargetStatus.ON_TRACK: 0, TargetStatus.AT_RISK: 1, TargetStatus.OFF_TRACK: 2}
+
+
+def path_start(baseline_year: int) -> date:
+    """The day a target's straight path starts: the end of its baseline year (a baseline
+    is that year's value)."""
+    return date(baseline_year, 12, 31)
+
+
+def target_problem(
+    direction: str, baseline: float, baseline_year: int, target: float, deadline: date
+) -> str | None:
+    """Why a target cannot be followed, or None: it must lie the way its direction says
+    from the baseline, and its deadline after the baseline year."""
+    if direction == Direction.AT_LEAST and not target > baseline:
+        return (
+            f"An 'at least' target must be above its baseline ({number(baseline)}); "
+            f"{number(target)} is met already."
+        )
+    if direction == Direction.AT_MOST and not target < baseline:
+        return (
+            f"An 'at most' target must be below its baseline ({number(baseline)}); "
+            f"{number(target)} is met already."
+        )
+    if deadline <= path_start(baseline_year):
+        return f"The deadline ({deadline}) must come after the baseline year ({baseline_year})."
+    return None
+
+
+def expected_value(
+    baseline: float, baseline_year: int, target: float, deadline: date, day: date
+) -> float:
+    """Where the straight path from the baseline to the target stands on ``day``
+    (the baseline before it starts, the target after the deadline)."""
+    return baseline + (target - baseline) * _elapsed(baseline_year, deadline, day)
+
+
+def _elapsed(baseline_year: int, deadline: date, day: date) -> float:
+    start = path_start(baseline_year)
+    whole = (deadline - start).days
+    return min(1.0, max(0.0, (day - start).days / whole)) if whole > 0 else 1.0
+
+
+@dataclass(frozen=True)
+class TargetReading:
+    """A target's status read from its latest measurement.
+
+    ``done`` is the share of the way from the baseline to the target measured so far
+    (negative when it moved away); ``due`` the share the straight path asks by then;
+    ``behind`` how far the measurement is behind the path, as a share of the whole way
+    (0 when on or ahead of it): what the network view ranks by.
+    """
+
+    status: TargetStatus
+    done: float
+    due: float
+    behind: float
+    met: bool
+
+
+def target_status(
+    direction: str,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    deadline: date,
+    measurements: Iterable[tuple[date, float]],
+    today: date,
+) -> TargetReading | None:
+    """The status of a target from its latest measurement (None without one).
+
+    On track when the target is met, or the measurement has covered at least
+    ON_TRACK_PACE of the way the straight path asks by its date; at risk from
+    AT_RISK_PACE; off track below that, when it moved away from the baseline, or when the
+    deadline has passed (``today``) and the target is not met.
+    """
+    latest = max(measurements, default=None, key=lambda m: m[0])
+    if latest is None:
+        return None
+    day, value = latest
+    met = value >= target if direction == Direction.AT_LEAST else value <= target
+    done = (value - baseline) / (target - baseline)
+    due = _elapsed(baseline_year, deadline, day)
+    behind = max(0.0, due - done)
+    if met:
+        status = TargetStatus.ON_TRACK
+    elif done < 0 or today > deadline or day > deadline:
+        status = TargetStatus.OFF_TRACK
+    elif due == 0 or done >= ON_TRACK_PACE * due:
+        status = TargetStatus.ON_TRACK
+    elif done >= AT_RISK_PACE * due:
+        status = TargetStatus.AT_RISK
+    else:
+        status = TargetStatus.OFF_TRACK
+    return TargetReading(status, done, due, 0.0 if met else behind, met)
+
+
+def target_severity(status: str | None) -> int:
+    """Off track 2, at risk 1, on track 0, no measurement -1: for sorting worst first."""
+    return _TARGET_SEVERITY.get(TargetStatus(status), -1) if status else -1

@@ -21,6 +21,7 @@ from peerlearn.models import (
     Milestone,
     Roadmap,
     Tandem,
+    TandemCity,
     User,
     UserRole,
     UserTandem,
@@ -115,3 +116,26 @@ def require_milestone_access(
     else:
         require_tandem_access(session, actor, tandem)
     return milestone, tandem
+
+
+def actor_city_ids(session: Session, actor: User) -> set[int]:
+    """The cities of the tandems a tandem member belongs to."""
+    statement = (
+        select(TandemCity.city_id)
+        .join(UserTandem, UserTandem.tandem_id == TandemCity.tandem_id)
+        .where(UserTandem.user_id == actor.id)
+    )
+    return set(session.scalars(statement))
+
+
+def require_city_writer(session: Session, actor: User | None, city_id: int, *, what: str) -> User:
+    """A coordinator writes for any city; a tandem member for the cities of their own
+    tandems (their measurements, solutions and replications). Facilitators read."""
+    actor = require_reader(actor)
+    if actor.role == UserRole.COORDINATOR:
+        return actor
+    if actor.role == UserRole.TANDEM and city_id in actor_city_ids(session, actor):
+        return actor
+    raise PermissionDenied(
+        f"Only a coordinator or a member of one of the city's tandems may change {what}."
+    )

@@ -31,6 +31,7 @@ from peerlearn.models import (
     User,
     UserRole,
 )
+from peerlearn.models_solutions import MilestoneSolution, Solution
 from peerlearn.services.challenges import tandem_city_ids
 from peerlearn.services.permissions import (
     actor_tandem_ids,
@@ -64,6 +65,7 @@ class MilestoneRow:
     version: int
     challenge_ids: tuple[int, ...] = ()
     common_challenge_ids: tuple[int, ...] = ()
+    solution_ids: tuple[int, ...] = ()
 
 
 # --- checks that need the database -----------------------------------------------
@@ -157,16 +159,40 @@ def _check(
                 label="common challenge",
                 owner="the tandem's network",
             )
+    if values.get("solution_ids"):
+        ids = values["solution_ids"]
+        with _column("solution_ids"):
+            network_solutions = session.exec(
+                select(Solution.id).where(
+                    Solution.network_id == tandem.network_id, Solution.id.in_(ids)
+                )
+            )
+            _check_links(
+                session,
+                Solution,
+                ids,
+                allowed=network_solutions,
+                linked=_linked(session, MilestoneSolution, milestone),
+                label="solution",
+                owner="the tandem's network",
+            )
+
+
+_LINKS = (
+    ("challenge_ids", MilestoneChallenge, "challenge_id"),
+    ("common_challenge_ids", MilestoneCommonChallenge, "common_challenge_id"),
+    ("solution_ids", MilestoneSolution, "solution_id"),
+)
 
 
 def _linked(
     session: Session,
-    link: type[MilestoneChallenge] | type[MilestoneCommonChallenge],
+    link: type[MilestoneChallenge] | type[MilestoneCommonChallenge] | type[MilestoneSolution],
     milestone: Milestone | None,
 ) -> set[int]:
     if milestone is None or milestone.id is None:
         return set()
-    other = link.challenge_id if link is MilestoneChallenge else link.common_challenge_id
+    other = getattr(link, next(column for _, kind, column in _LINKS if kind is link))
     return set(session.exec(select(other).where(link.milestone_id == milestone.id)))
 
 
@@ -174,11 +200,9 @@ def _linked(
 
 
 def _set_links(session: Session, milestone: Milestone, values: dict[str, object]) -> None:
-    """Replace the milestone's linked challenges / common challenges when given."""
-    for key, link, column in (
-        ("challenge_ids", MilestoneChallenge, "challenge_id"),
-        ("common_challenge_ids", MilestoneCommonChallenge, "common_challenge_id"),
-    ):
+    """Replace the milestone's linked challenges, common challenges and solutions when
+    given."""
+    for key, link, column in _LINKS:
         if key not in values:
             continue
         wanted = set(values.pop(key))
@@ -248,7 +272,7 @@ def _new_milestone(
     at: datetime | None = None,
 ) -> Milestone:
     values = dict(values)
-    links = {k: values.pop(k) for k in ("challenge_ids", "common_challenge_ids") if k in values}
+    links = {key: values.pop(key) for key, _, _ in _LINKS if key in values}
     milestone = Milestone(roadmap_id=roadmap.id, position=position, **values)
     session.add(milestone)
     session.flush()
@@ -526,14 +550,8 @@ def list_milestones(
     rows = session.exec(statement).all()
     ids = [row[0] for row in rows]
     links: dict[str, dict[int, list[int]]] = {}
-    for key, link, column in (
-        ("challenge_ids", MilestoneChallenge, MilestoneChallenge.challenge_id),
-        (
-            "common_challenge_ids",
-            MilestoneCommonChallenge,
-            MilestoneCommonChallenge.common_challenge_id,
-        ),
-    ):
+    for key, link, name in _LINKS:
+        column = getattr(link, name)
         links[key] = {}
         pairs = session.exec(
             select(link.milestone_id, column).where(link.milestone_id.in_(ids)).order_by(column)
@@ -545,6 +563,7 @@ def list_milestones(
             *row,
             challenge_ids=tuple(links["challenge_ids"].get(row[0], ())),
             common_challenge_ids=tuple(links["common_challenge_ids"].get(row[0], ())),
+            solution_ids=tuple(links["solution_ids"].get(row[0], ())),
         )
         for row in rows
     ]
