@@ -21,7 +21,7 @@ with guarded():
     if user is None:
         page = st.navigation(signed_out_pages(first_run()), position="hidden")
     else:
-        # Every page in view: a coordinator's thirteen would otherwise fold after ten.
+        # Every page in view: a coordinator's fifteen would otherwise fold after ten.
         page = st.navigation(pages_for(user), expanded=True)
         account_box(user)
     # What the last save asked for: its toast, and the form fields it starts afresh.

@@ -83,13 +83,15 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
     account = _page("account.py", "My account", ":material/person:")
     challenges = _page("challenges.py", "Challenges", ":material/report:")
     roadmaps = _page("roadmaps.py", "Roadmaps", ":material/timeline:")
+    targets = _page("targets.py", "Targets", ":material/flag:")
+    solutions = _page("solutions.py", "Solutions", ":material/map:")
     join, presenter = join_page(hidden=True), presenter_page()
     account_pages = [account, join, presenter]
     export = _page("export.py", "Export", ":material/download:")
     if user.role == UserRole.TANDEM:
         return {
             "": [home],
-            "My tandem": [challenges, roadmaps, export],
+            "My tandem": [challenges, roadmaps, targets, solutions, export],
             "Account": account_pages,
         }
     workshop = [
@@ -103,13 +105,15 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
         return {
             "": [home],
             "Workshops": workshop,
-            "Tandems": [roadmaps],
+            "Tandems": [roadmaps, targets, solutions],
             "Reports": [export],
             "Account": account_pages,
         }
     network = [
         _page("network.py", "Network", ":material/public:"),
         roadmaps,
+        targets,
+        solutions,
         _page("users.py", "Accounts", ":material/group:"),
         _page("audit.py", "Audit trail", ":material/history:"),
     ]

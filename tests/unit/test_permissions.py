@@ -26,6 +26,14 @@ from peerlearn.errors import InvalidInput, PermissionDenied
 from peerlearn.excel import imports, summary
 from peerlearn.live import answers, ballot, lifecycle, screens, votes, wall
 from peerlearn.live import quiz as live_quiz
+from peerlearn.models_solutions import (
+    ReplicationCreate,
+    ReplicationUpdate,
+    SolutionCreate,
+    SolutionUpdate,
+    ThemeRoleSet,
+)
+from peerlearn.models_targets import MeasurementCreate, TargetCreate, TargetUpdate
 from peerlearn.passwords import hash_password
 from peerlearn.services import (
     account_views,
@@ -40,8 +48,10 @@ from peerlearn.services import (
     roadmaps,
     sign_in_limits,
     sign_ins,
+    solutions,
     store,
     tandems,
+    targets,
     text,
     users,
 )
@@ -701,6 +711,161 @@ CALLS = {
     report.quiz_rows: (lambda s, w, a: report.quiz_rows(s, a, scope(s, w)), OWN),
     report.quiz_answer_count: (lambda s, w, a: report.quiz_answer_count(s, a, scope(s, w)), OWN),
     report.takeaway_rows: (lambda s, w, a: report.takeaway_rows(s, a, scope(s, w)), OWN),
+    # services.targets
+    targets.add_target: (
+        lambda s, w, a: targets.add_target(
+            s,
+            actor=a,
+            data=TargetCreate(
+                network_id=w.network.id,
+                city_id=w.arezzo.id,
+                title="Renewables",
+                indicator="Share of renewables",
+                unit="%",
+                baseline_value=10,
+                baseline_year=2020,
+                target_value=20,
+                direction="at least",
+                deadline=date(2030, 12, 31),
+            ),
+        ),
+        C,
+    ),
+    targets.update_target: (
+        lambda s, w, a: targets.update_target(
+            s, actor=a, target_id=w.goal.id, data=TargetUpdate(title="Cut CO2 more")
+        ),
+        C,
+    ),
+    targets.archive_target: (
+        lambda s, w, a: targets.archive_target(s, actor=a, target_id=w.goal.id),
+        C,
+    ),
+    targets.restore_target: (
+        lambda s, w, a: targets.restore_target(s, actor=a, target_id=w.old_goal.id),
+        C,
+    ),
+    targets.add_measurement: (
+        lambda s, w, a: targets.add_measurement(
+            s,
+            actor=a,
+            data=MeasurementCreate(target_id=w.goal.id, measured_on=date(2023, 12, 31), value=95),
+        ),
+        ROADMAP,
+    ),
+    targets.add_measurements: (
+        lambda s, w, a: targets.add_measurements(
+            s,
+            actor=a,
+            rows=[MeasurementCreate(target_id=w.goal.id, measured_on=date(2024, 6, 30), value=93)],
+        ),
+        ROADMAP,
+    ),
+    targets.withdraw_measurement: (
+        lambda s, w, a: targets.withdraw_measurement(s, actor=a, measurement_id=w.reading.id),
+        ROADMAP,
+    ),
+    targets.list_targets: (
+        lambda s, w, a: targets.list_targets(s, actor=a, network_id=w.network.id),
+        READ,
+    ),
+    targets.target_history: (
+        lambda s, w, a: targets.target_history(s, actor=a, target_id=w.goal.id),
+        READ,
+    ),
+    targets.measurable_targets: (
+        lambda s, w, a: targets.measurable_targets(s, actor=a, network_id=w.network.id),
+        READ,
+    ),
+    # services.solutions
+    solutions.add_solution: (
+        lambda s, w, a: solutions.add_solution(
+            s,
+            actor=a,
+            data=SolutionCreate(
+                network_id=w.network.id,
+                city_id=w.arezzo.id,
+                theme_id=w.theme.id,
+                title="Smart lamp posts",
+            ),
+        ),
+        ROADMAP,
+    ),
+    solutions.update_solution: (
+        lambda s, w, a: solutions.update_solution(
+            s, actor=a, solution_id=w.solution.id, data=SolutionUpdate(status="in operation")
+        ),
+        ROADMAP,
+    ),
+    solutions.archive_solution: (
+        lambda s, w, a: solutions.archive_solution(s, actor=a, solution_id=w.solution.id),
+        ROADMAP,
+    ),
+    solutions.restore_solution: (
+        lambda s, w, a: solutions.restore_solution(s, actor=a, solution_id=w.old_solution.id),
+        ROADMAP,
+    ),
+    solutions.list_solutions: (
+        lambda s, w, a: solutions.list_solutions(s, actor=a, network_id=w.network.id),
+        READ,
+    ),
+    solutions.add_replication: (
+        lambda s, w, a: solutions.add_replication(
+            s,
+            actor=a,
+            data=ReplicationCreate(solution_id=w.solution2.id, city_id=w.arnsberg.id),
+        ),
+        ROADMAP,
+    ),
+    solutions.update_replication: (
+        lambda s, w, a: solutions.update_replication(
+            s,
+            actor=a,
+            replication_id=w.replication.id,
+            data=ReplicationUpdate(kind="replicates", status="piloting"),
+        ),
+        ROADMAP,
+    ),
+    solutions.remove_replication: (
+        lambda s, w, a: solutions.remove_replication(s, actor=a, replication_id=w.replication.id),
+        ROADMAP,
+    ),
+    solutions.list_replications: (
+        lambda s, w, a: solutions.list_replications(s, actor=a, network_id=w.network.id),
+        READ,
+    ),
+    solutions.newly_replicated: (
+        lambda s, w, a: solutions.newly_replicated(s, actor=a, network_id=w.network.id),
+        READ,
+    ),
+    solutions.set_session_solutions: (
+        lambda s, w, a: solutions.set_session_solutions(
+            s, actor=a, session_id=w.visit.id, solution_ids=[w.solution.id]
+        ),
+        STAFF,
+    ),
+    solutions.session_solutions: (
+        lambda s, w, a: solutions.session_solutions(s, actor=a, session_id=w.visit.id),
+        READ,
+    ),
+    solutions.event_site_visits: (
+        lambda s, w, a: solutions.event_site_visits(s, actor=a, event_id=w.event.id),
+        READ,
+    ),
+    solutions.set_theme_role: (
+        lambda s, w, a: solutions.set_theme_role(
+            s,
+            actor=a,
+            data=ThemeRoleSet(
+                network_id=w.network.id, city_id=w.arezzo.id, theme_id=w.theme.id, role="follower"
+            ),
+        ),
+        C,
+    ),
+    solutions.list_theme_roles: (
+        lambda s, w, a: solutions.list_theme_roles(s, actor=a, network_id=w.network.id),
+        READ,
+    ),
     # excel
     summary.build_summary: (
         lambda s, w, a: summary.build_summary(s, actor=a, tandem_id=w.tandem.id),
@@ -742,6 +907,9 @@ UNGUARDED = {
     network.find_name_clash: "a lookup behind add_*/update_* of the network",
     challenges.tandem_city_ids: "a lookup behind challenges and milestones",
     tandems.refuse_leaving_partners: "a check behind update_tandem and the network import",
+    targets.may_measure: "asks whether a person may, for a screen to offer the form",
+    targets.ranked: "orders target rows already read",
+    targets.off_track: "picks from target rows already read",
 }
 
 
@@ -837,6 +1005,7 @@ def full(session, world, quiz, code):
     session.add_all([w.milestone, w.old_milestone, w.old_group, w.old_event, w.old_session])
     session.add(w.entry)
     session.add(m.Ballot(session_id=w.workshop.id, common_challenge_id=w.group.id))
+    _knowledge(session, w)
     session.commit()
     live_quiz.open_question(
         session, actor=w.facilitator, session_id=w.workshop.id, question_id=w.open.id
@@ -845,6 +1014,35 @@ def full(session, world, quiz, code):
     w.answer = answers.answer_question(session, token=phone.token, question_id=w.open.id, text="Go")
     w.nobody = None
     return w
+
+
+def _knowledge(session, w) -> None:
+    """Arezzo's target with a measurement, its solutions, Arnsberg studying one, a site
+    visit."""
+    goal = dict(
+        network_id=w.network.id,
+        city_id=w.arezzo.id,
+        indicator="CO2 emissions",
+        baseline_value=100,
+        baseline_year=2020,
+        target_value=80,
+        direction="at most",
+        deadline=date(2030, 12, 31),
+    )
+    w.goal = m.Target(title="Cut CO2", **goal)
+    w.old_goal = m.Target(title="Old", archived_at=m.utcnow(), **goal)
+    place = dict(network_id=w.network.id, city_id=w.arezzo.id, theme_id=w.theme.id)
+    w.solution = m.Solution(title="E-shuttle", **place)
+    w.solution2 = m.Solution(title="E-car sharing", **place)
+    w.old_solution = m.Solution(title="Old", archived_at=m.utcnow(), **place)
+    w.visit = m.EventSession(
+        event_id=w.event.id, title="Confluence site visit", kind=m.SessionKind.SITE_VISIT
+    )
+    session.add_all([w.goal, w.old_goal, w.solution, w.solution2, w.old_solution, w.visit])
+    session.flush()
+    w.reading = m.Measurement(target_id=w.goal.id, measured_on=date(2022, 12, 31), value=97)
+    w.replication = m.Replication(solution_id=w.solution.id, city_id=w.arnsberg.id)
+    session.add_all([w.reading, w.replication])
 
 
 # An allowed call writes, so each gets a fresh world; refused calls write nothing (that
