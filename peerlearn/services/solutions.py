@@ -482,21 +482,23 @@ def session_solutions(session: Session, *, actor: User, session_id: int) -> list
 def event_site_visits(
     session: Session, *, actor: User, event_id: int
 ) -> dict[int, list[SolutionRow]]:
-    """Each site visit of an event with the solutions it shows (for the summary)."""
+    """Each site visit of an event with the solutions it shows (for the summary), in the
+    order of list_solutions."""
     require_reader(actor)
     event = get(session, EventRow, event_id, label="event")
-    pairs = session.exec(
-        select(SessionSolution.session_id, SessionSolution.solution_id)
-        .join(EventSession, EventSession.id == SessionSolution.session_id)
-        .where(EventSession.event_id == event.id)
-    ).all()
-    if not pairs:
+    visits = set(
+        session.exec(
+            select(SessionSolution.session_id)
+            .join(EventSession, EventSession.id == SessionSolution.session_id)
+            .where(EventSession.event_id == event.id)
+        )
+    )
+    if not visits:
         return {}
-    rows = {r.id: r for r in list_solutions(session, actor=actor, network_id=event.network_id)}
     shown: dict[int, list[SolutionRow]] = {}
-    for session_id, solution_id in pairs:
-        if solution_id in rows:
-            shown.setdefault(session_id, []).append(rows[solution_id])
+    for row in list_solutions(session, actor=actor, network_id=event.network_id):
+        for session_id in visits.intersection(row.session_ids):
+            shown.setdefault(session_id, []).append(row)
     return shown
 
 
