@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from peerlearn import models as m
 from peerlearn.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from peerlearn.services import roadmaps
+from peerlearn.services import roadmaps, targets
 from peerlearn.services import solutions as svc
 from peerlearn.services.store import now
 
@@ -259,3 +260,39 @@ def test_roles_per_theme_beside_the_network_role(session, world, unchanged):
                 role="fellow",
             ),
         )
+
+
+def _statements(engine, call) -> int:
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_reading_the_carrier_costs_the_same_statements_for_one_or_many(engine, session, world):
+    def listing() -> int:
+        return _statements(
+            engine,
+            lambda: (
+                svc.list_solutions(session, actor=world.member, network_id=world.network.id),
+                targets.list_targets(session, actor=world.member, network_id=world.network.id),
+            ),
+        )
+
+    svc.add_solution(session, actor=world.member, data=shuttle(world))
+    one = listing()
+    for n in range(5):
+        added = svc.add_solution(session, actor=world.member, data=shuttle(world, title=f"S{n}"))
+        svc.add_replication(
+            session,
+            actor=world.coordinator,
+            data=m.ReplicationCreate(solution_id=added.id, city_id=world.pirna.id),
+        )
+    assert listing() == one
