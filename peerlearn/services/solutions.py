@@ -391,6 +391,14 @@ def add_replication(session: Session, *, actor: User, data: ReplicationCreate) -
             Replication.solution_id == solution.id, Replication.city_id == city.id
         )
     ).first()
+    if existing is not None and existing.archived_at is not None:
+        # Removed before: taken up again, as a new record would be.
+        for key, value in data.model_dump(exclude={"solution_id", "city_id"}).items():
+            setattr(existing, key, value)
+        existing.archived_at, existing.created_at = None, now()
+        _mark_taken_up(existing, None)
+        commit(session)
+        return existing
     if existing is not None:
         raise Conflict(
             f"{city.name} has a record for '{solution.title}' already "

@@ -165,6 +165,14 @@ def test_another_city_studies_it_then_replicates_it(session, world, solution, un
         )
     svc.remove_replication(session, actor=world.outsider, replication_id=study.id)
     assert svc.list_replications(session, actor=world.member, network_id=world.network.id) == []
+    again = svc.add_replication(
+        session,
+        actor=world.outsider,
+        data=m.ReplicationCreate(solution_id=solution.id, city_id=world.utrecht.id, kind="adapts"),
+    )
+    assert again.id == study.id
+    (pair,) = svc.list_replications(session, actor=world.member, network_id=world.network.id)
+    assert (pair.kind, pair.status) == ("adapts", "considering")
 
 
 def test_a_site_visit_shows_solutions_and_only_a_site_visit(session, world, solution, unchanged):
