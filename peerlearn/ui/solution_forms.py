@@ -3,6 +3,7 @@ change and remove a replication; set a city's role per theme."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from peerlearn.models import (
@@ -20,7 +21,7 @@ from peerlearn.models import (
 from peerlearn.services import solutions as solution_service
 from peerlearn.services.solutions import ReplicationRow, SolutionRow
 from peerlearn.ui.network_forms import restore_form
-from peerlearn.ui.widgets import FORGET, pick, prefill, refill, save
+from peerlearn.ui.widgets import FORGET, pick, prefill, read, refill, save
 
 STATUSES = [s.value for s in SolutionStatus]
 KINDS = [k.value for k in ReplicationKind]
@@ -281,4 +282,48 @@ def theme_role_form(
             data=ThemeRoleSet(network_id=network_id, city_id=city, theme_id=theme, role=role),
         ),
         success="Role saved" if role else "Role removed",
+    )
+
+
+def site_visit_solutions(
+    user: User, network_id: int, visit_id: int, shown: list[SolutionRow]
+) -> None:
+    """The solutions a site visit shows, listed, and the staff's pick of them."""
+    st.markdown("**Solutions this site visit shows**")
+    if shown:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Solution": [r.title for r in shown],
+                    "City": [r.city for r in shown],
+                    "Theme": [r.theme for r in shown],
+                    "Status": [r.status for r in shown],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("None linked yet.")
+    solutions = read(
+        lambda s: solution_service.list_solutions(s, actor=user, network_id=network_id)
+    )
+    labels = {r.id: f"{r.city}: {r.title}" for r in solutions}
+    prefill("ev_visit", visit_id, {"ev_visit_solutions": [r.id for r in shown if r.id in labels]})
+    with st.form("ev_visit"):
+        chosen = st.multiselect(
+            "Solutions it shows",
+            list(labels),
+            format_func=labels.get,
+            placeholder="The network's solutions (under Solutions)",
+            key="ev_visit_solutions",
+        )
+        if not st.form_submit_button("Save the solutions shown", type="primary"):
+            return
+    save(
+        lambda s: solution_service.set_session_solutions(
+            s, actor=user, session_id=visit_id, solution_ids=chosen
+        ),
+        success="Solutions linked",
+        reset=refill("ev_visit"),
     )
