@@ -104,7 +104,7 @@ with map_col:
             note += f" {unplaced} cities have no coordinates and are not shown."
         st.caption(note)
 
-with side, st.container(border=True):
+with side, st.container(border=True, key="so_panel"):
     if not members:
         empty_state("This network has no cities yet.")
     else:

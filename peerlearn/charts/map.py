@@ -53,10 +53,11 @@ def mercator(longitude: float, latitude: float) -> tuple[float, float]:
     return math.radians(longitude), _mercator_y(latitude)
 
 
-def outlines() -> alt.Chart:
+def outlines(*, clip: bool = False) -> alt.Chart:
+    """The countries; ``clip`` keeps them inside the plot, off the title and legends."""
     return alt.Chart(
         alt.Data(values=countries(), format=alt.DataFormat(type="topojson", feature="countries"))
-    ).mark_geoshape(fill="#eef1f4", stroke="#ffffff", strokeWidth=0.7)
+    ).mark_geoshape(fill="#eef1f4", stroke="#ffffff", strokeWidth=0.7, clip=clip)
 
 
 def tandem_lines(links: pd.DataFrame) -> alt.Chart:

@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from peerlearn.charts.map import HEIGHT, WIDTH, city_points, fit, mercator, outlines, tandem_lines
+from peerlearn.charts.map import HEIGHT, WIDTH, city_points, mercator, outlines, tandem_lines
 
 TITLE = "Solutions and the cities that take them up"
 KINDS = ["replicates", "adapts", "studies"]
@@ -22,7 +22,10 @@ KIND_DASHES = {"replicates": [1, 0], "adapts": [1, 0], "studies": [6, 4]}
 THEME_SHAPES = ["square", "diamond", "cross", "triangle-down", "wedge", "stroke", "triangle-left"]
 THEME_COLOURS = ["#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999"]
 FAN = 18  # pixels between a city and the solutions drawn around it
-HEAD_GAP = 11  # pixels between an arrowhead's tip and the city it points at
+HEAD_GAP = 15  # pixels between an arrowhead's middle and the city it points at
+# The width the map is usually drawn at, beside the side panel: offsets in pixels are
+# reckoned at it (the projection fits whatever width it gets, so they scale with it).
+DRAWN_WIDTH = 700
 LEGEND = {"labelFontSize": 14, "titleFontSize": 14, "symbolSize": 160}
 
 SOLUTION_COLUMNS = ["title", "city", "theme", "status", "site", "latitude", "longitude"]
@@ -39,17 +42,32 @@ def _shifted(lon: float, lat: float, dx: float, dy: float) -> tuple[float, float
     return math.degrees(x + dx), _latitude(y + dy)
 
 
+def pixels_per_radian(corners: list[list[float]]) -> float:
+    """The scale the projection fitting ``corners`` takes at the usual drawn size."""
+    (x1, y1), (x2, y2) = (mercator(lon, lat) for lon, lat in corners)
+    return min(DRAWN_WIDTH / max(x2 - x1, 1e-6), HEIGHT / max(y2 - y1, 1e-6))
+
+
 def place_solutions(cities: pd.DataFrame, solutions: pd.DataFrame, scale: float) -> pd.DataFrame:
-    """Each solution at its site, or fanned out around its city when it has none;
-    solutions with neither are left out."""
+    """Each solution at its site, or fanned out around its city when it has none or
+    the site would hide the city's point; solutions with neither are left out."""
     where = {row.name: (row.longitude, row.latitude) for row in cities.itertuples()}
+
+    def apart(row) -> bool:  # a site far enough from its city to be seen on its own
+        if pd.isna(row.latitude) or pd.isna(row.longitude):
+            return False
+        if row.city not in where:
+            return True
+        site, city = mercator(row.longitude, row.latitude), mercator(*where[row.city])
+        return math.dist(site, city) * scale >= FAN
+
+    sited = [apart(row) for row in solutions.itertuples()]
+    count = solutions["city"][[not s for s in sited]].value_counts().to_dict()
     rows = []
-    unsited = solutions[solutions["latitude"].isna() | solutions["longitude"].isna()]
-    count = unsited.groupby("city").size().to_dict() if not unsited.empty else {}
     seen: dict[str, int] = {}
-    for row in solutions.itertuples():
+    for row, at_site in zip(solutions.itertuples(), sited, strict=True):
         record = {c: getattr(row, c) for c in SOLUTION_COLUMNS}
-        if not (pd.isna(row.latitude) or pd.isna(row.longitude)):
+        if at_site:
             record["lon"], record["lat"] = float(row.longitude), float(row.latitude)
         elif row.city in where:
             k, n = seen.get(row.city, 0), count[row.city]
@@ -96,6 +114,20 @@ def arrows(cities: pd.DataFrame, replications: pd.DataFrame, scale: float) -> pd
     return pd.DataFrame(rows, columns=[*REPLICATION_COLUMNS, *extra])
 
 
+def extent(cities: pd.DataFrame) -> dict:
+    """The corners of the cities' box with a margin for names and solutions, for the
+    projection to fit whatever width the map is drawn at (a side panel narrows it)."""
+    if cities.empty:
+        west, east, south, north = -12.0, 35.0, 34.0, 66.0
+    else:
+        west, east = cities["longitude"].min(), cities["longitude"].max()
+        south, north = cities["latitude"].min(), cities["latitude"].max()
+    margin = max(east - west, north - south, 4.0) * 0.12
+    corners = [[west - margin, south - margin], [east + margin, north + margin]]
+    shape = {"type": "MultiPoint", "coordinates": corners}
+    return {"type": "Feature", "geometry": shape, "properties": {}}
+
+
 def _kind_scale() -> alt.Scale:
     return alt.Scale(domain=KINDS, range=[KIND_COLOURS[k] for k in KINDS])
 
@@ -113,8 +145,8 @@ def solutions_map(
     """``cities`` and ``links`` as :func:`peerlearn.charts.map.network_map` takes them;
     ``solutions``: title, city, theme, status, site, latitude, longitude (the site's,
     or empty); ``replications``: solution, from_city, city, kind, status."""
-    projection = fit(cities)
-    scale = projection["scale"]
+    corners = extent(cities)
+    scale = pixels_per_radian(corners["geometry"]["coordinates"])
     placed = place_solutions(cities, solutions, scale)
     pointed = arrows(cities, replications, scale)
     themes = _themes(placed)
@@ -189,8 +221,10 @@ def solutions_map(
     label = names.mark_text(fontSize=17, fontWeight="bold", dy=-16, color="#1a1a1a")
     points = city_points(cities, size=200, legend=alt.Legend(orient="bottom", **LEGEND))
     return (
-        alt.layer(outlines(), tandem_lines(links), lines, heads, points, markers, halo, label)
+        alt.layer(
+            outlines(clip=True), tandem_lines(links), lines, points, heads, markers, halo, label
+        )
         .resolve_scale(color="independent", shape="independent")
-        .project(**projection)
+        .project(type="mercator", fit=corners)
         .properties(width=WIDTH, height=HEIGHT, title=alt.Title(TITLE, fontSize=18))
     )

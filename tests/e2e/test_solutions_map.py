@@ -98,18 +98,17 @@ def test_lyons_e_shuttle_is_on_the_map_and_the_site_visit_lists_it(
         # The map is drawn: Vega's canvas (or SVG) inside the chart's element.
         chart = main.locator("[data-testid='stVegaLiteChart']").first
         chart.locator("canvas, svg").first.wait_for()
-        choose(page, "City", "Lyon")
-        panel = main.locator("[data-testid='stVerticalBlockBorderWrapper']").filter(
-            has_text="Its solutions"
-        )
-        assert SHUTTLE in panel.first.inner_text()
-        assert panel.first.get_by_role("link", name="Navly").get_attribute("href") == (
+        # The side panel opens on the network's first city: Lyon.
+        panel = main.locator(".st-key-so_panel")
+        assert SHUTTLE in panel.inner_text()
+        assert panel.get_by_role("link", name="Navly").get_attribute("href") == (
             "https://www.navya.tech/en/"
         )
+        # The text alternative: the replication table names Sofia studying the shuttle.
         pairs = main.locator("[data-testid='stDataFrame']").last
         pairs.scroll_into_view_if_needed()
-        text = pairs.inner_text()
-        assert SHUTTLE in text and "Sofia" in text and "studies" in text
+        for cell in (SHUTTLE, "Sofia", "studies"):
+            pairs.get_by_text(cell, exact=True).first.wait_for(state="attached")
         for folder in screenshot_dirs:
             page.screenshot(path=str(folder / "solutions-1400.png"), full_page=True)
 
@@ -118,6 +117,9 @@ def test_lyons_e_shuttle_is_on_the_map_and_the_site_visit_lists_it(
         assert page.locator(EXCEPTION).count() == 0
         shown = main.locator("[data-testid='stDataFrame']").last
         shown.scroll_into_view_if_needed()
-        assert SHUTTLE in shown.inner_text() and "Lyon" in shown.inner_text()
+        for cell in (SHUTTLE, "Lyon", "Mobility", "piloting"):
+            shown.get_by_text(cell, exact=True).first.wait_for(state="attached")
+        for folder in screenshot_dirs:
+            page.screenshot(path=str(folder / "events-site-visit-1400.png"), full_page=True)
         page.wait_for_selector(IDLE)
         page.close()

@@ -38,11 +38,11 @@ REPLICATIONS = pd.DataFrame(
         "status": ["considering", "piloting"],
     }
 )
-MARKS = ["geoshape", "rule", "rule", "point", "circle", "point", "text", "text"]
+MARKS = ["geoshape", "rule", "rule", "circle", "point", "point", "text", "text"]
 
 
 def _layers(spec: dict) -> dict[str, dict]:
-    names = ["outlines", "tandems", "lines", "heads", "cities", "solutions", "halo", "labels"]
+    names = ["outlines", "tandems", "lines", "cities", "heads", "solutions", "halo", "labels"]
     return dict(zip(names, spec["layer"], strict=True))
 
 
@@ -79,15 +79,24 @@ def test_solutions_are_coloured_and_shaped_by_theme_with_status_in_the_tooltip()
 
 
 def test_a_solution_with_a_site_stands_there_and_the_others_fan_out_round_their_city():
-    placed = place_solutions(CITIES, SOLUTIONS, scale=2000.0).set_index("title")
+    away = SOLUTIONS.assign(latitude=[45.2, None, None, None], longitude=[5.9, None, None, None])
+    placed = place_solutions(CITIES, away, scale=2000.0).set_index("title")
     assert (placed.loc["Navly e-shuttle", "lon"], placed.loc["Navly e-shuttle", "lat"]) == (
-        4.815,
-        45.735,
+        5.9,
+        45.2,
     )
     heating, panels = placed.loc["District heating"], placed.loc["Photovoltaics"]
     for spot in (heating, panels):
         assert 0 < math.dist((spot.lon, spot.lat), (4.82, 45.74)) < 1.5
     assert (heating.lon, heating.lat) != (panels.lon, panels.lat)
+
+
+def test_a_site_that_would_hide_its_city_is_fanned_out_with_the_citys_others():
+    placed = place_solutions(CITIES, SOLUTIONS, scale=2000.0).set_index("title")
+    spots = {
+        (p.lon, p.lat) for p in placed.loc[["Navly e-shuttle", "District heating"]].itertuples()
+    }
+    assert len(spots) == 2 and (4.815, 45.735) not in spots
 
 
 def test_a_solution_nowhere_on_the_map_is_left_out():
@@ -124,3 +133,10 @@ def test_empty_solutions_and_replications_still_draw_the_cities():
         replications=REPLICATIONS.iloc[0:0],
     )
     assert [layer["mark"]["type"] for layer in empty["layer"]] == MARKS
+
+
+def test_the_projection_fits_the_cities_with_a_margin_at_any_width():
+    projection = _spec()["projection"]
+    (west, south), (east, north) = projection["fit"]["geometry"]["coordinates"]
+    assert west < 4.82 and east > 23.32 and south < 42.70 and north > 48.14
+    assert "scale" not in projection
