@@ -20,7 +20,7 @@ from peerlearn.ui.solution_forms import (
     record_replication_form,
     theme_role_form,
 )
-from peerlearn.ui.widgets import empty_state, link, pick, pick_network, plain, read
+from peerlearn.ui.widgets import empty_state, link, pick_network, plain, read
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
 st.title("Solutions")
@@ -108,7 +108,8 @@ with side, st.container(border=True, key="so_panel"):
     if not members:
         empty_state("This network has no cities yet.")
     else:
-        city_id = pick("City", list(city_names), key="so_city", format_func=city_names.get)
+        # A plain selectbox: it shows the first city of another network at once.
+        city_id = st.selectbox("City", list(city_names), format_func=city_names.get, key="so_city")
         member = next(c for c in members if c.city.id == city_id)
         st.markdown(f"**Role in the network:** {plain(member.role or 'member')}")
         roles = read(

@@ -21,12 +21,20 @@ KIND_DASHES = {"replicates": [1, 0], "adapts": [1, 0], "studies": [6, 4]}
 # Shapes other than the cities' circles and the arrowheads' triangles, one per theme.
 THEME_SHAPES = ["square", "diamond", "cross", "triangle-down", "wedge", "stroke", "triangle-left"]
 THEME_COLOURS = ["#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999"]
-FAN = 18  # pixels between a city and the solutions drawn around it
+FAN = 20  # pixels between a city and the solutions drawn around it
 HEAD_GAP = 15  # pixels between an arrowhead's middle and the city it points at
 # The width the map is usually drawn at, beside the side panel: offsets in pixels are
 # reckoned at it (the projection fits whatever width it gets, so they scale with it).
 DRAWN_WIDTH = 700
-LEGEND = {"labelFontSize": 14, "titleFontSize": 14, "symbolSize": 160}
+LEGEND_ROOM = 150  # the legends' height, added to the map's own
+# Side by side under the map, each a column, so a narrow map still shows them whole.
+LEGEND = {
+    "orient": "bottom",
+    "direction": "vertical",
+    "labelFontSize": 14,
+    "titleFontSize": 14,
+    "symbolSize": 160,
+}
 
 SOLUTION_COLUMNS = ["title", "city", "theme", "status", "site", "latitude", "longitude"]
 REPLICATION_COLUMNS = ["solution", "from_city", "city", "kind", "status"]
@@ -72,7 +80,8 @@ def place_solutions(cities: pd.DataFrame, solutions: pd.DataFrame, scale: float)
         elif row.city in where:
             k, n = seen.get(row.city, 0), count[row.city]
             seen[row.city] = k + 1
-            turn = math.pi / 4 + 2 * math.pi * k / n  # the first one north-east of the city
+            # East of the city, then round by the south to the west: its name is above.
+            turn = math.pi / 2 + (math.pi * k / (n - 1) if n > 1 else 0.0)
             reach = FAN / scale
             record["lon"], record["lat"] = _shifted(
                 *where[row.city], reach * math.sin(turn), reach * math.cos(turn)
@@ -122,7 +131,7 @@ def extent(cities: pd.DataFrame) -> dict:
     else:
         west, east = cities["longitude"].min(), cities["longitude"].max()
         south, north = cities["latitude"].min(), cities["latitude"].max()
-    margin = max(east - west, north - south, 4.0) * 0.12
+    margin = max(east - west, north - south, 4.0) * 0.15
     corners = [[west - margin, south - margin], [east + margin, north + margin]]
     shape = {"type": "MultiPoint", "coordinates": corners}
     return {"type": "Feature", "geometry": shape, "properties": {}}
@@ -171,7 +180,7 @@ def solutions_map(
                 "kind:N",
                 title="Arrow: the city",
                 scale=_kind_scale(),
-                legend=alt.Legend(orient="bottom", **LEGEND),
+                legend=alt.Legend(**LEGEND),
             ),
             strokeDash=alt.StrokeDash(
                 "kind:N",
@@ -194,7 +203,7 @@ def solutions_map(
     )
     markers = (
         alt.Chart(placed)
-        .mark_point(size=170, filled=True, opacity=0.95, stroke="white", strokeWidth=1)
+        .mark_point(size=220, filled=True, opacity=0.95, stroke="white", strokeWidth=1)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -202,7 +211,7 @@ def solutions_map(
                 "theme:N",
                 title="Solution's theme",
                 scale=alt.Scale(domain=themes, range=colours),
-                legend=alt.Legend(orient="bottom", **LEGEND),
+                legend=alt.Legend(**LEGEND),
             ),
             shape=alt.Shape("theme:N", scale=alt.Scale(domain=themes, range=shapes)),
             tooltip=[
@@ -219,12 +228,12 @@ def solutions_map(
         fontSize=17, fontWeight="bold", dy=-16, stroke="white", strokeWidth=4, strokeJoin="round"
     )
     label = names.mark_text(fontSize=17, fontWeight="bold", dy=-16, color="#1a1a1a")
-    points = city_points(cities, size=200, legend=alt.Legend(orient="bottom", **LEGEND))
+    points = city_points(cities, size=200, legend=alt.Legend(**LEGEND))
+    # Arrowheads last: a city's name must not hide the head pointing at it.
+    layers = [outlines(clip=True), tandem_lines(links), lines, points, markers, halo, label, heads]
     return (
-        alt.layer(
-            outlines(clip=True), tandem_lines(links), lines, points, heads, markers, halo, label
-        )
+        alt.layer(*layers)
         .resolve_scale(color="independent", shape="independent")
         .project(type="mercator", fit=corners)
-        .properties(width=WIDTH, height=HEIGHT, title=alt.Title(TITLE, fontSize=18))
+        .properties(width=WIDTH, height=HEIGHT + LEGEND_ROOM, title=alt.Title(TITLE, fontSize=18))
     )

@@ -38,11 +38,11 @@ REPLICATIONS = pd.DataFrame(
         "status": ["considering", "piloting"],
     }
 )
-MARKS = ["geoshape", "rule", "rule", "circle", "point", "point", "text", "text"]
+MARKS = ["geoshape", "rule", "rule", "circle", "point", "text", "text", "point"]
 
 
 def _layers(spec: dict) -> dict[str, dict]:
-    names = ["outlines", "tandems", "lines", "cities", "heads", "solutions", "halo", "labels"]
+    names = ["outlines", "tandems", "lines", "cities", "solutions", "halo", "labels", "heads"]
     return dict(zip(names, spec["layer"], strict=True))
 
 
