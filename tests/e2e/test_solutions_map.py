@@ -98,6 +98,8 @@ def test_lyons_e_shuttle_is_on_the_map_and_the_site_visit_lists_it(
         # The map is drawn: Vega's canvas (or SVG) inside the chart's element.
         chart = main.locator("[data-testid='stVegaLiteChart']").first
         chart.locator("canvas, svg").first.wait_for()
+        for folder in screenshot_dirs:
+            page.screenshot(path=str(folder / "solutions-1400.png"), full_page=True)
         # The side panel opens on the network's first city: Lyon.
         panel = main.locator(".st-key-so_panel")
         assert SHUTTLE in panel.inner_text()
@@ -109,8 +111,6 @@ def test_lyons_e_shuttle_is_on_the_map_and_the_site_visit_lists_it(
         pairs.scroll_into_view_if_needed()
         for cell in (SHUTTLE, "Sofia", "studies"):
             pairs.get_by_text(cell, exact=True).first.wait_for(state="attached")
-        for folder in screenshot_dirs:
-            page.screenshot(path=str(folder / "solutions-1400.png"), full_page=True)
 
         _open(page, "Events")
         choose(page, "Edit a session", VISIT)
