@@ -18,7 +18,9 @@ from peerlearn.models import (
     UserRole,
 )
 from peerlearn.services import events as event_service
+from peerlearn.services import solutions as solution_service
 from peerlearn.ui.auth import require_user
+from peerlearn.ui.solution_forms import site_visit_solutions
 from peerlearn.ui.widgets import (
     FORGET,
     empty_state,
@@ -188,6 +190,7 @@ titles = {e.id: f"{e.title} · {e.start_date:%d %b %Y}" for e in events}
 event_id = pick("Event", list(titles), key="ev_event", format_func=titles.get)
 event = next(e for e in events if e.id == event_id)
 sessions = read(lambda s: event_service.list_sessions(s, actor=user, event_id=event.id))
+visits = read(lambda s: solution_service.event_site_visits(s, actor=user, event_id=event.id))
 agenda_tab, takeaway_tab, edit_tab = st.tabs(["Agenda", "Take-aways", "Edit the event"])
 
 with agenda_tab:
@@ -204,6 +207,17 @@ with agenda_tab:
                     "Session": [r.title for r in sessions],
                     "Room or link": [r.location for r in sessions],
                 }
+                # What each site visit shows, when any does.
+                | (
+                    {
+                        "Solutions shown": [
+                            "; ".join(f"{x.city}: {x.title}" for x in visits.get(r.id, []))
+                            for r in sessions
+                        ]
+                    }
+                    if visits
+                    else {}
+                )
             ),
             hide_index=True,
             width="stretch",
@@ -233,6 +247,8 @@ with agenda_tab:
         row = next((r for r in sessions if r.id == chosen), None)
         if row:
             session_form(event, row)
+            if row.kind == SessionKind.SITE_VISIT:
+                site_visit_solutions(user, event.network_id, row.id, visits.get(row.id, []))
             if st.button("Archive this session", key="ev_session_archive"):
                 save(
                     lambda s: event_service.archive_session(s, actor=user, session_id=row.id),

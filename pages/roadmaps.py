@@ -15,6 +15,7 @@ from peerlearn.services.account_views import tandems_of
 from peerlearn.services.challenges import list_challenges
 from peerlearn.services.common_challenges import list_common_challenges
 from peerlearn.services.roadmap_views import tandem_history
+from peerlearn.services.solutions import list_solutions
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.rag import deadline_metric, rag_metric
 from peerlearn.ui.roadmap_forms import bulk_editor, milestone_editor, milestone_form, short
@@ -79,6 +80,10 @@ groups = {
     g.id: short(g.name)
     for g in read(lambda s: list_common_challenges(s, actor=user, network_id=network_id))
 }
+solutions = {
+    r.id: short(f"{r.city}: {r.title}")
+    for r in read(lambda s: list_solutions(s, actor=user, network_id=network_id))
+}
 with timeline_tab:
     if milestones:
         rows = [
@@ -105,20 +110,28 @@ with timeline_tab:
 with table_tab:
     if milestones:
         bulk_editor(
-            user, tandem_id, milestones, rags, cities, challenges, groups, editable=can_edit
+            user,
+            tandem_id,
+            milestones,
+            rags,
+            cities,
+            challenges,
+            groups,
+            editable=can_edit,
+            solutions=solutions,
         )
     else:
         empty_state("No milestones yet.")
 with add_tab:
     if can_edit:
-        milestone_form(user, tandem_id, cities, challenges, groups)
+        milestone_form(user, tandem_id, cities, challenges, groups, solutions=solutions)
     else:
         st.caption("Facilitators read the roadmaps; the tandem and the coordinators edit them.")
 with edit_tab:
     if not can_edit:
         st.caption("Facilitators read the roadmaps; the tandem and the coordinators edit them.")
     elif milestones:
-        milestone_editor(user, milestones, cities, challenges, groups)
+        milestone_editor(user, milestones, cities, challenges, groups, solutions=solutions)
     else:
         empty_state("No milestones yet: add the first one in the previous tab.")
 with history_tab:

@@ -48,13 +48,21 @@ def fit(cities: pd.DataFrame) -> dict:
     return {"type": "mercator", "scale": scale, "center": [(lon[0] + lon[1]) / 2, centre_lat]}
 
 
-def network_map(cities: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
-    """``cities``: name, country, role, latitude, longitude (rows without coordinates are
-    left out by the caller); ``links``: tandem, lon1, lat1, lon2, lat2."""
-    outlines = alt.Chart(
+def mercator(longitude: float, latitude: float) -> tuple[float, float]:
+    """A point as the map projects it, up to scale: x eastwards, y northwards."""
+    return math.radians(longitude), _mercator_y(latitude)
+
+
+def outlines(*, clip: bool = False) -> alt.Chart:
+    """The countries; ``clip`` keeps them inside the plot, off the title and legends."""
+    return alt.Chart(
         alt.Data(values=countries(), format=alt.DataFormat(type="topojson", feature="countries"))
-    ).mark_geoshape(fill="#eef1f4", stroke="#ffffff", strokeWidth=0.7)
-    lines = (
+    ).mark_geoshape(fill="#eef1f4", stroke="#ffffff", strokeWidth=0.7, clip=clip)
+
+
+def tandem_lines(links: pd.DataFrame) -> alt.Chart:
+    """``links``: tandem, lon1, lat1, lon2, lat2."""
+    return (
         alt.Chart(links)
         .mark_rule(color="#555555", strokeWidth=1.6, opacity=0.7)
         .encode(
@@ -65,10 +73,16 @@ def network_map(cities: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
             tooltip=[alt.Tooltip("tandem:N", title="Tandem")],
         )
     )
+
+
+def city_points(
+    cities: pd.DataFrame, *, size: int = 110, legend: alt.Legend | None = None
+) -> alt.Chart:
+    """``cities``: name, country, role, latitude, longitude; coloured by role."""
     roles = [r for r in ROLE_COLOURS if r in set(cities.get("role", []))] or list(ROLE_COLOURS)
-    points = (
+    return (
         alt.Chart(cities)
-        .mark_circle(size=110, opacity=0.95, stroke="white", strokeWidth=1)
+        .mark_circle(size=size, opacity=0.95, stroke="white", strokeWidth=1)
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
@@ -76,13 +90,18 @@ def network_map(cities: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
                 "role:N",
                 title="Role",
                 scale=alt.Scale(domain=roles, range=[ROLE_COLOURS[r] for r in roles]),
-                legend=alt.Legend(orient="bottom-left"),
+                legend=legend or alt.Legend(orient="bottom-left"),
             ),
             tooltip=["name:N", "country:N", "role:N"],
         )
     )
+
+
+def network_map(cities: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
+    """``cities``: name, country, role, latitude, longitude (rows without coordinates are
+    left out by the caller); ``links``: tandem, lon1, lat1, lon2, lat2."""
     return (
-        alt.layer(outlines, lines, points)
+        alt.layer(outlines(), tandem_lines(links), city_points(cities))
         .project(**fit(cities))
         .properties(width=WIDTH, height=HEIGHT)
     )

@@ -41,6 +41,7 @@ ADD_FIELDS = {
     "rm_add_partner": "",
     "rm_add_challenges": [],
     "rm_add_common": [],
+    "rm_add_solutions": [],
 }
 
 
@@ -56,9 +57,11 @@ def milestone_form(
     cities: dict[int, str],
     challenges: dict[int, str],
     groups: dict[int, str],
+    *,
+    solutions: dict[int, str] | None = None,
 ) -> None:
     with st.form("rm_add"):
-        fields = _milestone_fields("rm_add", cities, challenges, groups)
+        fields = _milestone_fields("rm_add", cities, challenges, groups, solutions or {})
         if not st.form_submit_button("Add milestone", type="primary"):
             return
     if fields["due_date"] is None:
@@ -74,7 +77,11 @@ def milestone_form(
 
 
 def _milestone_fields(
-    prefix: str, cities: dict[int, str], challenges: dict[int, str], groups: dict[int, str]
+    prefix: str,
+    cities: dict[int, str],
+    challenges: dict[int, str],
+    groups: dict[int, str],
+    solutions: dict[int, str],
 ) -> dict:
     """A milestone's fields inside a form (keys ``prefix``_title, …), as the fields of
     MilestoneCreate / MilestoneUpdate."""
@@ -107,6 +114,13 @@ def _milestone_fields(
         placeholder="Common challenges of the network",
         key=f"{prefix}_common",
     )
+    replicated = st.multiselect(
+        "Solutions it replicates",
+        list(solutions),
+        format_func=solutions.get,
+        placeholder="Other cities' solutions of the network (under Solutions)",
+        key=f"{prefix}_solutions",
+    )
     return {
         "title": title,
         "due_date": due,
@@ -116,6 +130,7 @@ def _milestone_fields(
         "partner_contribution": partner,
         "challenge_ids": linked,
         "common_challenge_ids": common,
+        "solution_ids": replicated,
     }
 
 
@@ -130,6 +145,8 @@ def milestone_editor(
     cities: dict[int, str],
     challenges: dict[int, str],
     groups: dict[int, str],
+    *,
+    solutions: dict[int, str] | None = None,
 ) -> None:
     """Edit one milestone: every field, its links to challenges, or archive it."""
     labels = {m.id: f"{m.due_date:%d %b %Y} · {short(m.title)}" for m in milestones}
@@ -137,6 +154,7 @@ def milestone_editor(
     row = next(m for m in milestones if m.id == milestone_id)
     linked = _with_missing(challenges, row.challenge_ids)
     common = _with_missing(groups, row.common_challenge_ids)
+    replicated = _with_missing(solutions or {}, row.solution_ids)
     prefill(
         "rm_edit",
         row.id,
@@ -149,13 +167,14 @@ def milestone_editor(
             "rm_edit_partner": row.partner_contribution,
             "rm_edit_challenges": list(row.challenge_ids),
             "rm_edit_common": list(row.common_challenge_ids),
+            "rm_edit_solutions": list(row.solution_ids),
             "rm_edit_archive": False,
             # The version the form was filled from: a save over a newer one is refused.
             "rm_edit_version": row.version,
         },
     )
     with st.form("rm_edit"):
-        fields = _milestone_fields("rm_edit", cities, linked, common)
+        fields = _milestone_fields("rm_edit", cities, linked, common, replicated)
         archive = st.checkbox(
             "Archive this milestone (it leaves the roadmap; its history stays)",
             key="rm_edit_archive",
@@ -190,6 +209,7 @@ def milestone_frame(
     cities: dict[int, str],
     challenges: dict[int, str],
     groups: dict[int, str],
+    solutions: dict[int, str] | None = None,
 ) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -203,6 +223,7 @@ def milestone_frame(
             "description": [m.description for m in milestones],
             "challenges": [_names(m.challenge_ids, challenges) for m in milestones],
             "common": [_names(m.common_challenge_ids, groups) for m in milestones],
+            "solutions": [_names(m.solution_ids, solutions or {}) for m in milestones],
         }
     )
 
@@ -213,7 +234,7 @@ def _names(ids: tuple[int, ...], names: dict[int, str]) -> str:
 
 # Shown for reading; links are changed in the form for one milestone (a table cell
 # cannot pick many of a list).
-READ_ONLY = ["RAG", "challenges", "common"]
+READ_ONLY = ["RAG", "challenges", "common", "solutions"]
 
 
 def editor_rows(edited: pd.DataFrame, cities: dict[int, str]) -> list[dict]:
@@ -244,8 +265,9 @@ def bulk_editor(
     groups: dict[int, str],
     *,
     editable: bool,
+    solutions: dict[int, str] | None = None,
 ) -> None:
-    frame = milestone_frame(milestones, rags, cities, challenges, groups)
+    frame = milestone_frame(milestones, rags, cities, challenges, groups, solutions)
     config = {
         "id": None,
         "RAG": st.column_config.TextColumn("RAG", disabled=True, width="small"),
@@ -266,6 +288,11 @@ def bulk_editor(
         ),
         "common": st.column_config.TextColumn(
             "Common challenges", disabled=True, help="Change the links under Edit a milestone."
+        ),
+        "solutions": st.column_config.TextColumn(
+            "Solutions it replicates",
+            disabled=True,
+            help="Change the links under Edit a milestone.",
         ),
     }
     styled = frame.style.map(rag_style, subset=["RAG"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import streamlit as st
 from sqlmodel import Session
@@ -205,6 +206,17 @@ def plain(text: str) -> str:
     something is escaped, so a plain sentence stays as it is."""
     defused = _AUTOLINK.sub(lambda match: match.group(0) + _JOINER, text)
     return _LINE_START.sub(_line_start, _INLINE.sub(r"\\\1", defused))
+
+
+# What a link's address keeps as it is; brackets, quotes and spaces are percent-encoded,
+# so no address can end the markdown link early or open another.
+_URL_SAFE = "/:?#&=%+@!$',;~*-._"
+
+
+def link(title: str, url: str) -> str:
+    """A markdown link to ``url`` (an http(s) address checked on input) whose ``title``,
+    anyone's text, shows as typed."""
+    return f"[{plain(title)}]({quote(url, safe=_URL_SAFE)})"
 
 
 def empty_state(message: str) -> None:

@@ -245,3 +245,95 @@ def test_a_refused_takeaway_keeps_what_was_typed(app):
     assert at.error
     assert at.text_area(key="ev_takeaway_text").value == "x" * 5000
     assert at.selectbox(key="ev_takeaway_session").value == last
+
+
+def _lyon_meeting(engine) -> dict[str, int]:
+    """A network with Lyon and its e-shuttle, and a Lyon meeting with a site visit and a
+    workshop; ids by name."""
+    with Session(engine) as session:
+        network = m.Network(name="Site visits test")
+        session.add(network)
+        session.flush()
+        lyon = session.exec(select(m.City).where(m.City.name == "Lyon")).one()
+        theme = session.exec(select(m.Theme).where(m.Theme.name == "Mobility")).one()
+        session.add(m.Membership(network_id=network.id, city_id=lyon.id, role=m.Role.LIGHTHOUSE))
+        shuttle = m.Solution(
+            network_id=network.id,
+            city_id=lyon.id,
+            theme_id=theme.id,
+            title="Navly autonomous e-shuttle",
+            status="piloting",
+        )
+        event = m.Event(
+            network_id=network.id,
+            title="Meeting Lyon",
+            place="Lyon",
+            start_date=date(2017, 6, 28),
+            end_date=date(2017, 6, 30),
+        )
+        session.add_all([shuttle, event])
+        session.flush()
+        day = datetime(2017, 6, 29, 14)
+        visit = m.EventSession(
+            event_id=event.id, title="Site visit Confluence: e-mobility", kind="site visit"
+        )
+        workshop = m.EventSession(event_id=event.id, title="Peer exchange", kind="workshop")
+        visit.starts_at = workshop.starts_at = day
+        session.add_all([visit, workshop])
+        session.commit()
+        return {
+            "network": network.id,
+            "event": event.id,
+            "visit": visit.id,
+            "workshop": workshop.id,
+            "shuttle": shuttle.id,
+        }
+
+
+def _open_meeting(at, ids):
+    at.run()
+    at.selectbox(key="ev_network").set_value(ids["network"]).run()
+    at.selectbox(key="ev_event").set_value(ids["event"]).run()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "facilitator"])
+def test_a_site_visit_links_the_solutions_it_shows_and_lists_them(app, role):
+    at = app(role, PAGE)
+    ids = _lyon_meeting(at.engine)
+    _open_meeting(at, ids)
+    at.selectbox(key="ev_session_pick").set_value(ids["visit"]).run()
+    assert "None linked yet." in [c.value for c in at.caption]
+    at.multiselect(key="ev_visit_solutions").set_value([ids["shuttle"]])
+    click(at, "Save the solutions shown")
+    assert not at.error, [e.value for e in at.error]
+    with Session(at.engine) as session:
+        linked = session.exec(
+            select(m.SessionSolution.solution_id).where(
+                m.SessionSolution.session_id == ids["visit"]
+            )
+        ).all()
+    assert linked == [ids["shuttle"]]
+    shown = next(d.value for d in at.dataframe if "Theme" in d.value.columns)
+    assert shown.to_dict("records") == [
+        {
+            "Solution": "Navly autonomous e-shuttle",
+            "City": "Lyon",
+            "Theme": "Mobility",
+            "Status": "piloting",
+        }
+    ]
+    agenda = _sessions(at).set_index("Session")
+    assert agenda.loc["Site visit Confluence: e-mobility", "Solutions shown"] == (
+        "Lyon: Navly autonomous e-shuttle"
+    )
+    assert agenda.loc["Peer exchange", "Solutions shown"] == ""
+
+
+def test_a_workshop_does_not_offer_solutions(app):
+    at = app("coordinator", PAGE)
+    ids = _lyon_meeting(at.engine)
+    _open_meeting(at, ids)
+    at.selectbox(key="ev_session_pick").set_value(ids["workshop"]).run()
+    assert not at.exception
+    assert not any(w.key == "ev_visit_solutions" for w in at.multiselect)
+    assert "Solutions shown" not in _sessions(at).columns

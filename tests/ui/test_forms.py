@@ -21,6 +21,7 @@ PAGES = [
     ("facilitator", "pages/events.py"),
     ("facilitator", "pages/quizzes.py"),
     ("tandem", "pages/roadmaps.py"),
+    ("coordinator", "pages/solutions.py"),
 ]
 
 

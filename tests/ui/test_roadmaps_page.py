@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from peerlearn import models as m
-from tests.ui.conftest import EVERY_ROLE, member_tandem
+from tests.ui.conftest import EVERY_ROLE, member_tandem, signed_in
 
 PAGE = "pages/roadmaps.py"
 
@@ -306,3 +306,46 @@ def test_an_invented_tandem_says_it_is_example_data(app):
         invented = session.exec(select(m.Tandem).where(m.Tandem.is_example)).first()
     _open(at, invented)
     assert any("Example data" in c.value for c in at.caption)
+
+
+def test_a_milestone_links_the_solution_it_replicates_and_the_list_shows_it(app):
+    at = app("tandem", PAGE)
+    tandem = member_tandem(at.engine)
+    with Session(at.engine) as session:
+        city_id = session.exec(
+            select(m.TandemCity.city_id).where(m.TandemCity.tandem_id != tandem.id)
+        ).first()
+        theme_id = session.exec(select(m.Theme.id)).first()
+        solution = m.Solution(
+            network_id=tandem.network_id,
+            city_id=city_id,
+            theme_id=theme_id,
+            title="Open data portal of a partner",
+        )
+        session.add(solution)
+        session.commit()
+        solution_id = solution.id
+    at.run()
+    _open(at, tandem)
+    at.text_input(key="rm_add_title").input("Pilot the open data portal")
+    at.date_input(key="rm_add_due").set_value(date(2024, 10, 31))
+    at.multiselect(key="rm_add_solutions").set_value([solution_id])
+    next(b for b in at.button if b.label == "Add milestone").click().run()
+    assert not at.error, at.error
+    with Session(at.engine) as session:
+        milestone = session.exec(
+            select(m.Milestone).where(m.Milestone.title == "Pilot the open data portal")
+        ).one()
+        links = session.exec(
+            select(m.MilestoneSolution.solution_id).where(
+                m.MilestoneSolution.milestone_id == milestone.id
+            )
+        ).all()
+    assert links == [solution_id]
+    at.selectbox(key="rm_edit_pick").set_value(milestone.id).run()
+    assert at.multiselect(key="rm_edit_solutions").value == [solution_id]
+
+    reader = _open(signed_in(at.engine, "facilitator", PAGE), tandem)
+    table = next(d.value for d in reader.dataframe if "solutions" in d.value.columns)
+    row = table[table["title"] == "Pilot the open data portal"].iloc[0]
+    assert row["solutions"].endswith("Open data portal of a partner")
