@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from peerlearn.analytics import network as glance_data
-from peerlearn.charts.solutions_map import solutions_map
+from peerlearn.charts.solutions_map import framed, solutions_map
 from peerlearn.models import UserRole
 from peerlearn.services import network as net
 from peerlearn.services import solutions as solution_service
@@ -102,6 +102,13 @@ with map_col:
         )
         if unplaced:
             note += f" {unplaced} cities have no coordinates and are not shown."
+        _, outside = framed(cities, placed, taken_up)
+        if outside:
+            note += (
+                " The map frames the cities with solutions; outside it: "
+                + ", ".join(plain(name) for name in outside)
+                + "."
+            )
         st.caption(note)
 
 with side, st.container(border=True, key="so_panel"):
@@ -109,7 +116,16 @@ with side, st.container(border=True, key="so_panel"):
         empty_state("This network has no cities yet.")
     else:
         # A plain selectbox: it shows the first city of another network at once.
-        city_id = st.selectbox("City", list(city_names), format_func=city_names.get, key="so_city")
+        # First the city with the most solutions: the panel opens on something to read.
+        counts = {i: sum(r.city_id == i for r in solutions) for i in city_names}
+        first = max(counts, key=counts.get)
+        city_id = st.selectbox(
+            "City",
+            list(city_names),
+            index=list(city_names).index(first),
+            format_func=city_names.get,
+            key="so_city",
+        )
         member = next(c for c in members if c.city.id == city_id)
         st.markdown(f"**Role in the network:** {plain(member.role or 'member')}")
         roles = read(

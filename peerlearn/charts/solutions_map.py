@@ -137,6 +137,24 @@ def extent(cities: pd.DataFrame) -> dict:
     return {"type": "Feature", "geometry": shape, "properties": {}}
 
 
+def framed(
+    cities: pd.DataFrame, solutions: pd.DataFrame, replications: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """The cities the map frames, and the names of those left outside it.
+
+    With solutions to show, the frame is the box of the cities that have them or take
+    them up: an observer city on another continent would otherwise shrink Europe to a
+    corner. Without any, every city."""
+    involved = set(solutions.get("city", [])) | set(replications.get("city", []))
+    involved |= set(replications.get("from_city", []))
+    focus = cities[cities["name"].isin(involved)]
+    if focus.empty:
+        return cities, []
+    (west, south), (east, north) = extent(focus)["geometry"]["coordinates"]
+    inside = cities["longitude"].between(west, east) & cities["latitude"].between(south, north)
+    return cities[inside], sorted(cities.loc[~inside, "name"])
+
+
 def _kind_scale() -> alt.Scale:
     return alt.Scale(domain=KINDS, range=[KIND_COLOURS[k] for k in KINDS])
 
@@ -154,6 +172,12 @@ def solutions_map(
     """``cities`` and ``links`` as :func:`peerlearn.charts.map.network_map` takes them;
     ``solutions``: title, city, theme, status, site, latitude, longitude (the site's,
     or empty); ``replications``: solution, from_city, city, kind, status."""
+    cities, _ = framed(cities, solutions, replications)
+    # Tandem lines between cities inside the frame only.
+    spots = set(zip(cities["longitude"], cities["latitude"], strict=True))
+    columns = (links["lon1"], links["lat1"], links["lon2"], links["lat2"])
+    ends = [(a, b) in spots and (c, d) in spots for a, b, c, d in zip(*columns, strict=True)]
+    links = links[pd.Series(ends, index=links.index, dtype=bool)]
     corners = extent(cities)
     scale = pixels_per_radian(corners["geometry"]["coordinates"])
     placed = place_solutions(cities, solutions, scale)
