@@ -16,10 +16,22 @@ from peerlearn.charts.map import HEIGHT, WIDTH, city_points, mercator, outlines,
 
 TITLE = "Solutions and the cities that take them up"
 KINDS = ["replicates", "adapts", "studies"]
-KIND_COLOURS = {"replicates": "#b2182b", "adapts": "#d6604d", "studies": "#4d4d4d"}
+KIND_COLOURS = {"replicates": "#b2182b", "adapts": "#8c510a", "studies": "#4d4d4d"}
 KIND_DASHES = {"replicates": [1, 0], "adapts": [1, 0], "studies": [6, 4]}
 # Shapes other than the cities' circles and the arrowheads' triangles, one per theme.
-THEME_SHAPES = ["square", "diamond", "cross", "triangle-down", "wedge", "stroke", "triangle-left"]
+STAR = (
+    "M0,-1L0.29,-0.4L0.95,-0.31L0.48,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.48,0.15"
+    "L-0.95,-0.31L-0.29,-0.4Z"
+)
+THEME_SHAPES = [
+    "square",
+    "diamond",
+    "cross",
+    "triangle-down",
+    STAR,
+    "triangle-right",
+    "triangle-left",
+]
 THEME_COLOURS = ["#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999"]
 FAN = 20  # pixels between a city and the solutions drawn around it
 HEAD_GAP = 15  # pixels between an arrowhead's middle and the city it points at
@@ -34,6 +46,7 @@ LEGEND = {
     "labelFontSize": 14,
     "titleFontSize": 14,
     "symbolSize": 160,
+    "labelLimit": 320,
 }
 
 SOLUTION_COLUMNS = ["title", "city", "theme", "status", "site", "latitude", "longitude"]
