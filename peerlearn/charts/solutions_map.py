@@ -19,18 +19,14 @@ KINDS = ["replicates", "adapts", "studies"]
 KIND_COLOURS = {"replicates": "#b2182b", "adapts": "#8c510a", "studies": "#4d4d4d"}
 KIND_DASHES = {"replicates": [1, 0], "adapts": [1, 0], "studies": [6, 4]}
 # Shapes other than the cities' circles and the arrowheads' triangles, one per theme.
-STAR = (
-    "M0,-1L0.29,-0.4L0.95,-0.31L0.48,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.48,0.15"
-    "L-0.95,-0.31L-0.29,-0.4Z"
-)
 THEME_SHAPES = [
     "square",
     "diamond",
     "cross",
     "triangle-down",
-    STAR,
     "triangle-right",
     "triangle-left",
+    "arrow",
 ]
 THEME_COLOURS = ["#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999"]
 FAN = 20  # pixels between a city and the solutions drawn around it
