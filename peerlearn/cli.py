@@ -597,8 +597,9 @@ def _import_command(kind: str):
     return command
 
 
-for _kind in imports.KINDS:
-    import_group.command(_kind)(_import_command(_kind))
+for _kind, _spec in imports.KINDS.items():
+    if _spec.by_command:
+        import_group.command(_kind)(_import_command(_kind))
 
 
 @import_group.command("template")
