@@ -1,5 +1,5 @@
-"""Export for reporting: the Excel summary of a network, an event or a tandem, and .ics
-calendars."""
+"""Export for reporting: the Excel summary of a network, an event or a tandem, .ics
+calendars, and the targets reporting template."""
 
 from datetime import date, datetime
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from peerlearn.calendars import event_calendar, milestones_calendar
 from peerlearn.excel.summary import SHEETS
+from peerlearn.excel.targets_template import DEFAULT_EVERY, LONGEST_CYCLE, targets_template
 from peerlearn.models import UserRole
 from peerlearn.services import events as event_service
 from peerlearn.services import network as network_service
@@ -19,6 +20,7 @@ from peerlearn.ui.reports_widgets import (
     XLSX,
     calendar_filename,
     scopes_for,
+    slug,
     summary_filename,
     summary_for,
 )
@@ -167,3 +169,38 @@ with calendar_column:
             on_click="ignore",
             key="ex_ics",
         )
+
+if user.role == UserRole.COORDINATOR:
+    st.subheader("Targets reporting template")
+    st.caption(
+        "One row per target of the network, one column per reporting date from the "
+        "baseline year to the deadline, the values measured on those dates filled in. "
+        "Send it to the cities, then import the filled file under **Import** as "
+        "Measurements: a preview shows each value before anything is stored."
+    )
+    cycle_column, template_column = st.columns([2, 3], vertical_alignment="bottom")
+    every = cycle_column.selectbox(
+        "Report every",
+        list(range(1, LONGEST_CYCLE + 1)),
+        index=DEFAULT_EVERY - 1,
+        format_func=lambda n: "year" if n == 1 else f"{n} years",
+        key="ex_cycle",
+        help="The Covenant of Mayors monitors every two years.",
+    )
+    template = read(
+        lambda s: targets_template(s, actor=user, network_id=network_id, every=every),
+        refused=refusal,
+    )
+    listed = read(lambda s: network_service.list_networks(s, actor=user))
+    network_name = next((n.name for n in listed if n.id == network_id), "network")
+    if template is not None:
+        with template_column:
+            st.download_button(
+                "Targets reporting template (.xlsx)",
+                template,
+                file_name=f"peerlearn-targets-{slug(network_name)}-every-{every}-years.xlsx",
+                mime=XLSX,
+                icon=":material/download:",
+                on_click="ignore",
+                key="ex_targets_template",
+            )

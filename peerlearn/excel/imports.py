@@ -63,9 +63,9 @@ class Kind:
     write: Callable[[Context], None]
     # A file laid out otherwise (the targets reporting template) read as the list it is.
     reshape: Callable[[Table], Table] = lambda table: table
-    # Whether the trusted command line (no person) may import it: a measurement
-    # records who entered it.
-    by_command: bool = True
+    # False: the trusted command line imports it as a coordinator with no account rather
+    # than as the system (the services that write it ask who enters each row).
+    by_system: bool = True
 
 
 KINDS: dict[str, Kind] = {
@@ -119,7 +119,7 @@ KINDS: dict[str, Kind] = {
             measurement_kinds.plan_measurements,
             measurement_kinds.write_measurements,
             reshape=measurement_kinds.long_form,
-            by_command=False,
+            by_system=False,
         ),
     )
 }

@@ -291,3 +291,41 @@ def test_a_value_taken_meanwhile_refuses_the_whole_import(session, world, knowle
         apply_import(session, actor=world.coordinator, preview=preview)
     assert state(session) == before
     assert _stored(session, knowledge.renewables.id) == []
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def _run(session, *args: str):
+    from click.testing import CliRunner
+
+    from peerlearn import cli
+
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    return CliRunner().invoke(cli.main, ["--database-url", url, *args])
+
+
+def test_the_command_line_writes_the_template_and_imports_it_filled(
+    session,
+    world,
+    knowledge,  # noqa: F811
+    tmp_path,
+):
+    path = tmp_path / "targets.xlsx"
+    result = _run(session, "export-targets", str(path), "--network", world.network.name)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(path)
+    sheet = book["Measurements"]
+    header = _header(sheet)
+    assert "31 Dec 2023" in header and "31 Dec 2024" not in header
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == knowledge.co2.id)
+    row[header.index("31 Dec 2025")].value = 55_000
+    book.save(path)
+    yearly = _run(session, "export-targets", str(tmp_path / "y.xlsx"), "--every", "1")
+    assert "31 Dec 2024" in _header(openpyxl.load_workbook(tmp_path / "y.xlsx")["Measurements"])
+    assert yearly.exit_code == 0, yearly.output
+
+    result = _run(session, "import", "measurements", str(path), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 1 unchanged" in result.output
+    assert _stored(session, knowledge.co2.id)[-1] == (date(2025, 12, 31), 55_000)
