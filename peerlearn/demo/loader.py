@@ -4,7 +4,8 @@ to by name).
 
 The demo is one more door: every row of a table with a public service (networks,
 themes, categories, cities, memberships, tandems, roadmaps, events, sessions,
-take-aways, quizzes, questions, challenges, common challenges, milestones) is written by
+take-aways, quizzes, questions, challenges, common challenges, milestones, targets and
+their measurements, solutions, replications, roles per theme) is written by
 that service from its input model, so the demo obeys the same rules as a screen or an
 import. The services act for :func:`system_actor`; milestones go through
 ``roadmaps.import_milestones(system=True, at=...)``, which also writes their status
@@ -38,6 +39,7 @@ from sqlmodel import Session, SQLModel
 from peerlearn import models as m
 from peerlearn.db import PROJECT_ROOT
 from peerlearn.demo.bulk import Key, ensure, stored, unique
+from peerlearn.demo.knowledge import load_knowledge
 from peerlearn.demo.spec import DemoDataError, Spec, at
 from peerlearn.live.joining import new_token
 from peerlearn.services import challenges as challenge_service
@@ -120,6 +122,7 @@ class Loader:
             return
         network_id, tandems = self._network(spec)
         sessions = self._events(spec, network_id)
+        load_knowledge(self, spec, network_id, sessions)
         participants = self._quizzes(spec, sessions)
         challenges, groups = self._challenges(spec, network_id, tandems, sessions, participants)
         self._roadmaps(spec, tandems, challenges, groups)

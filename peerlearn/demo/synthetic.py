@@ -78,8 +78,8 @@ def synthetic_spec(scale: int, *, themes: Sequence[str], categories: Sequence[st
 
     Deterministic: the same ``scale`` gives the same data, so loading it twice is
     idempotent like the demo. Per unit of scale: 40 cities, 12 tandems, 3 events
-    with 6 sessions, a quiz of 4 questions and 68 answers each, 120 challenges and
-    80 milestones.
+    with 6 sessions, a quiz of 4 questions and 68 answers each, 120 challenges,
+    80 milestones, 6 targets with 18 measurements, 8 solutions and 10 replications.
     """
     rng = random.Random(20231023 + scale)
     spec: Spec = {
@@ -113,7 +113,82 @@ def synthetic_spec(scale: int, *, themes: Sequence[str], categories: Sequence[st
     joined = {row["common"] for row in spec["challenge"] if "common" in row}
     spec["common_challenge"] = [g for g in spec["common_challenge"] if g["key"] in joined]
     _synthetic_roadmaps(rng, spec, tandems, links, 80 * scale)
+    _synthetic_knowledge(rng, spec, names, themes, scale)
     return spec
+
+
+_INDICATORS = [
+    ("Cut CO2 emissions", "CO2 emissions (2020 = 100)", "index", 100, 70, "at most"),
+    ("More renewable energy", "Share of renewable energy", "%", 10, 30, "at least"),
+    ("Fewer car trips", "Share of trips by car", "%", 45, 30, "at most"),
+    ("Refurbished homes", "Homes refurbished", "homes", 0, 800, "at least"),
+]
+_SOLUTIONS = ["E-car sharing", "Smart street lighting", "District heating", "Open data portal"]
+
+
+def _synthetic_knowledge(
+    rng: random.Random, spec: Spec, names: Sequence[str], themes: Sequence[str], scale: int
+) -> None:
+    """Per unit of scale: 6 targets with 3 measurements each, 8 solutions and 10 cities
+    replicating, adapting or studying them."""
+    spec["target"], spec["solution"], spec["replication"] = [], [], []
+    for k in range(6 * scale):
+        title, indicator, unit, baseline, goal, direction = rng.choice(_INDICATORS)
+        city = names[k % len(names)]
+        pace = rng.uniform(0.3, 1.1)  # of the straight path's pace: some fall behind
+        spec["target"].append(
+            {
+                "key": f"t{k}",
+                "city": city,
+                "theme": rng.choice(themes),
+                "title": f"{title} in {city} ({k + 1})",
+                "indicator": indicator,
+                "unit": unit,
+                "baseline": baseline,
+                "baseline_year": 2020,
+                "target": goal,
+                "direction": direction,
+                "deadline": date(2030, 12, 31),
+                "is_example": True,
+                "example_measurements": True,
+                "measurements": [
+                    {
+                        "on": date(year, 12, 31),
+                        "value": round(baseline + (goal - baseline) * pace * (year - 2020) / 10, 1),
+                        "source": "Generated example data",
+                    }
+                    for year in (2022, 2023, 2024)
+                ],
+            }
+        )
+    for k in range(8 * scale):
+        city = names[(k * 7) % len(names)]
+        spec["solution"].append(
+            {
+                "key": f"s{k}",
+                "city": city,
+                "theme": rng.choice(themes),
+                "title": f"{rng.choice(_SOLUTIONS)} ({k + 1})",
+                "status": rng.choice([s.value for s in m.SolutionStatus]),
+                "is_example": True,
+            }
+        )
+    pairs = set()
+    while len(pairs) < 10 * scale:
+        solution = rng.randrange(8 * scale)
+        city = rng.choice(names)
+        if city != spec["solution"][solution]["city"]:
+            pairs.add((solution, city))
+    spec["replication"] = [
+        {
+            "solution": f"s{solution}",
+            "city": city,
+            "kind": rng.choice([k.value for k in m.ReplicationKind]),
+            "status": rng.choice([s.value for s in m.ReplicationStatus]),
+            "is_example": True,
+        }
+        for solution, city in sorted(pairs)
+    ]
 
 
 def _synthetic_cities(rng: random.Random, n: int) -> list[dict[str, Any]]:

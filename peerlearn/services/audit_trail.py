@@ -13,7 +13,16 @@ from sqlmodel import Session, select
 from peerlearn.audit import ARCHIVED
 from peerlearn.errors import InvalidInput
 from peerlearn.models import AuditEntry, User
-from peerlearn.services import challenges, common_challenges, events, network, roadmaps, tandems
+from peerlearn.services import (
+    challenges,
+    common_challenges,
+    events,
+    network,
+    roadmaps,
+    solutions,
+    tandems,
+    targets,
+)
 from peerlearn.services.permissions import require_coordinator
 from peerlearn.services.store import get
 from peerlearn.services.text import clean_text
@@ -44,6 +53,15 @@ LABELS = {
     "milestonestatuschange": "status change",
     "user": "account",
     "usertandem": "account tandem",
+    "target": "target",
+    "measurement": "measurement",
+    "solution": "solution",
+    "solutionlink": "solution link",
+    "solutiontarget": "solution link",
+    "replication": "replication",
+    "milestonesolution": "milestone link",
+    "session_solution": "site-visit solution",
+    "theme_role": "role per theme",
 }
 
 
@@ -61,6 +79,8 @@ RESTORE: dict[str, Callable] = {
     ),
     "challenge": lambda s, a, i: challenges.restore_challenge(s, actor=a, challenge_id=i),
     "milestone": lambda s, a, i: roadmaps.restore_milestone(s, actor=a, milestone_id=i),
+    "target": lambda s, a, i: targets.restore_target(s, actor=a, target_id=i),
+    "solution": lambda s, a, i: solutions.restore_solution(s, actor=a, solution_id=i),
 }
 
 

@@ -391,6 +391,14 @@ def add_replication(session: Session, *, actor: User, data: ReplicationCreate) -
             Replication.solution_id == solution.id, Replication.city_id == city.id
         )
     ).first()
+    if existing is not None and existing.archived_at is not None:
+        # Removed before: taken up again, as a new record would be.
+        for key, value in data.model_dump(exclude={"solution_id", "city_id"}).items():
+            setattr(existing, key, value)
+        existing.archived_at, existing.created_at = None, now()
+        _mark_taken_up(existing, None)
+        commit(session)
+        return existing
     if existing is not None:
         raise Conflict(
             f"{city.name} has a record for '{solution.title}' already "
@@ -482,21 +490,23 @@ def session_solutions(session: Session, *, actor: User, session_id: int) -> list
 def event_site_visits(
     session: Session, *, actor: User, event_id: int
 ) -> dict[int, list[SolutionRow]]:
-    """Each site visit of an event with the solutions it shows (for the summary)."""
+    """Each site visit of an event with the solutions it shows (for the summary), in the
+    order of list_solutions."""
     require_reader(actor)
     event = get(session, EventRow, event_id, label="event")
-    pairs = session.exec(
-        select(SessionSolution.session_id, SessionSolution.solution_id)
-        .join(EventSession, EventSession.id == SessionSolution.session_id)
-        .where(EventSession.event_id == event.id)
-    ).all()
-    if not pairs:
+    visits = set(
+        session.exec(
+            select(SessionSolution.session_id)
+            .join(EventSession, EventSession.id == SessionSolution.session_id)
+            .where(EventSession.event_id == event.id)
+        )
+    )
+    if not visits:
         return {}
-    rows = {r.id: r for r in list_solutions(session, actor=actor, network_id=event.network_id)}
     shown: dict[int, list[SolutionRow]] = {}
-    for session_id, solution_id in pairs:
-        if solution_id in rows:
-            shown.setdefault(session_id, []).append(rows[solution_id])
+    for row in list_solutions(session, actor=actor, network_id=event.network_id):
+        for session_id in visits.intersection(row.session_ids):
+            shown.setdefault(session_id, []).append(row)
     return shown
 
 

@@ -9,7 +9,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from peerlearn import audit
 from peerlearn import models as m
@@ -155,3 +155,8 @@ def test_the_trail_is_in_the_backup(engine, session, world, tmp_path):
     with zipfile.ZipFile(path) as archive:
         lines = archive.read("tables/audit_entry.jsonl").decode().splitlines()
     assert any("Kept in the backup" in line for line in lines)
+
+
+def test_every_recorded_table_has_a_name_on_the_screen():
+    recorded = {t.name for t in SQLModel.metadata.sorted_tables} - audit.UNRECORDED
+    assert recorded - set(audit_trail.LABELS) == set()

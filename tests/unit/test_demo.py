@@ -15,9 +15,10 @@ from peerlearn import demo
 from peerlearn import models as m
 from peerlearn.db import make_engine, table_counts, upgrade
 from peerlearn.demo import DemoDataError, load_demo, read_spec, synthetic_spec
+from peerlearn.demo.loader import system_actor
 from peerlearn.errors import Conflict, InvalidInput, NotFound
 from peerlearn.live import joining
-from peerlearn.services import roadmaps
+from peerlearn.services import roadmaps, solutions, targets
 
 CIE = "#connectedinEurope"
 URLSAFE = set(string.ascii_letters + string.digits + "-_")
@@ -317,6 +318,73 @@ def test_lyon_meeting_with_three_site_visits(loaded):
     assert len(visits) == 3
     assert any("Cité Perrache" in v for v in visits)
     assert any("e-mobility" in v for v in visits)
+
+
+def _actor() -> m.User:
+    return system_actor()
+
+
+def test_the_lighthouse_cities_targets_from_the_texts(loaded):
+    smarter = network(loaded, "Smarter Together")
+    rows = targets.list_targets(loaded, actor=_actor(), network_id=smarter.id)
+    by_title = {r.title: r for r in rows}
+    co2 = by_title["Cut CO2 emissions by more than 20 %"]
+    assert (co2.city, co2.direction, co2.measurements, co2.status) == (
+        "Munich",
+        "at most",
+        3,
+        "at risk",
+    )
+    assert by_title["Waste heat and solar heat for 3,000 households"].target_value == 3000
+    assert by_title["Carbon-neutral Neuaubing-Westkreuz/Freiham by 2050"].deadline == date(
+        2050, 12, 31
+    )
+    # Values the texts do not give are example data, and say so.
+    history = targets.target_history(loaded, actor=_actor(), target_id=co2.id)
+    assert all(h.is_example and h.source == "Example data" for h in history)
+    assert "example data" in co2.description
+    assert {r.city for r in rows} == {"Munich", "Vienna", "Lyon"}
+
+
+def test_sharing_cities_ten_goals_are_the_networks_targets(loaded):
+    rows = targets.list_targets(
+        loaded, actor=_actor(), network_id=network(loaded, "Sharing Cities").id
+    )
+    assert len(rows) == 10
+    assert {r.owner for r in rows} == {"The network"}
+    assert any(r.title == "Attract €500 million in external investment" for r in rows)
+
+
+def test_the_knowledge_carrier_of_smarter_together(loaded):
+    smarter = network(loaded, "Smarter Together")
+    found = solutions.list_solutions(loaded, actor=_actor(), network_id=smarter.id)
+    shuttle = next(s for s in found if s.title == "Navly autonomous e-shuttle")
+    assert (shuttle.city, shuttle.theme, shuttle.latitude is not None) == (
+        "Lyon",
+        "E-mobility",
+        True,
+    )
+    assert [(r.city, r.kind) for r in shuttle.replications] == [("Sofia", "studies")]
+    assert {s.city for s in found} == {"Lyon", "Munich", "Vienna"}
+    lyon = event(loaded, "Smarter Together meeting Lyon")
+    shown = solutions.event_site_visits(loaded, actor=_actor(), event_id=lyon.id)
+    titles = {
+        s.title: [x.title for x in shown[s.id]]
+        for s in sessions_of(loaded, lyon.id)
+        if s.id in shown
+    }
+    assert titles["Site visit Confluence: e-mobility"] == [
+        "Bluely e-car sharing stations",
+        "CNR charging stations",
+        "Navly autonomous e-shuttle",
+    ]
+    assert len(titles) == 3
+    roles = {
+        (r.city, r.theme): r.role
+        for r in solutions.list_theme_roles(loaded, actor=_actor(), network_id=smarter.id)
+    }
+    assert roles[("Lyon", "E-mobility")] == "lighthouse"
+    assert roles[("Sofia", "E-mobility")] == "follower"
 
 
 def test_cie_tandems_are_example_data_until_end_of_2024(loaded):
