@@ -34,7 +34,7 @@ TARGET_COLUMNS = [
     "Latest date",
     "Status",
     "Behind the path",
-    "Measurements",
+    "Values measured",
     "Example data",
 ]
 MEASUREMENT_COLUMNS = ["Target", "Owner", "Date", "Value", "Unit", "Source", "Entered by"]
@@ -110,7 +110,7 @@ def target_tables(session: Session, actor: User, scope: Scope, today: date) -> T
             "Latest date": r.latest_on,
             "Status": r.status or NOT_MEASURED,
             "Behind the path": r.reading.behind if r.reading else None,
-            "Measurements": r.measurements,
+            "Values measured": r.measurements,
             "Example data": "example data" if r.is_example else "",
         }
         for r in rows

@@ -27,9 +27,10 @@ from peerlearn.services.targets import TargetRow
 
 CHART_HEADER = ["Owner", "Theme", "Target", "Date", "% of the way"]
 NO_THEME = "(no theme)"
-Y_TITLE = "% of the way from baseline to target (100 % = target reached)"
+Y_TITLE = "% of the way from baseline to target"
 NUMBER_FORMAT = "#,##0.##"
 EXCEL_EPOCH = date(1899, 12, 30)
+YEAR_DAYS = 365.25
 
 
 def targets_sheet(workbook: Workbook, tables: TargetTables) -> Worksheet:
@@ -48,9 +49,9 @@ def targets_sheet(workbook: Workbook, tables: TargetTables) -> Worksheet:
                 cell.number_format = NUMBER_FORMAT
     if tables.ranked:
         top = len(frame) + 2 + GAP_ROWS
-        # The charts start a page of their own.
-        sheet.row_breaks.append(Break(id=top - 1))
         for theme, rows in by_theme(tables.ranked):
+            # Each theme's chart starts a page of its own: none is cut by a page break.
+            sheet.row_breaks.append(Break(id=top - 1))
             top = _theme_block(sheet, top, theme, rows, tables) + GAP_ROWS + 1
     return sheet
 
@@ -87,8 +88,7 @@ def _theme_block(
     layout.header_row(sheet, top, widths, CHART_HEADER)
     row_number = top
     chart = ScatterChart()
-    chart.title = f"{theme}: measured values as % of the way to each target"
-    chart.style = 13
+    chart.title = f"{theme}: measured values (0 % = baseline, 100 % = target)"
     chart.x_axis.title = "Date"
     chart.y_axis.title = Y_TITLE
     chart.x_axis.number_format = "yyyy"
@@ -96,7 +96,7 @@ def _theme_block(
     chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides axes otherwise
     chart.legend.position = "b"
     chart.width = CHART_WIDTH_CM
-    chart.height = max(8.0, 6.5 + 0.5 * len(rows))
+    chart.height = max(10.0, 8.5 + 0.6 * len(rows))
     shares, first_day = [0.0, 1.0], None
     for target in rows:
         drawn = points(target, tables)
@@ -115,13 +115,23 @@ def _theme_block(
         series.marker.symbol = "circle"
         series.smooth = False
         chart.series.append(series)
-    chart.x_axis.scaling.min = _serial(date(first_day.year, 1, 1))
-    chart.x_axis.scaling.max = _serial(date(max(r.deadline for r in rows).year + 1, 1, 1))
+    first_year, last_year = first_day.year, max(r.deadline for r in rows).year + 1
+    # From mid-year to mid-year: ticks a whole number of years apart stay in the year
+    # they name however the leap days fall; about ten of them at most.
+    chart.x_axis.scaling.min = _serial(date(first_year, 7, 1))
+    chart.x_axis.scaling.max = _serial(date(last_year, 7, 1))
+    chart.x_axis.majorUnit = YEAR_DAYS * max(1, math.ceil((last_year - first_year) / 10))
     chart.y_axis.scaling.min = min(0.0, _quarter(min(shares), down=True))
     chart.y_axis.scaling.max = max(1.0, _quarter(max(shares), down=False))
     chart.y_axis.majorUnit = 0.25
-    titles = [sheet.cell(row=r, column=3).value for r in range(top + 1, row_number + 1)]
-    layout.wrap_long_text(sheet, widths, {3: pd.Series(titles, dtype=object)}, first=top + 1)
+    texts = {
+        column: pd.Series(
+            [sheet.cell(row=r, column=column).value for r in range(top + 1, row_number + 1)],
+            dtype=object,
+        )
+        for column in (1, 2, 3)  # owner, theme and target may be longer than their columns
+    }
+    layout.wrap_long_text(sheet, widths, texts, first=top + 1)
     for row in range(top + 1, row_number + 1):  # after the wrap: a named style resets formats
         sheet.cell(row=row, column=4).number_format = DATE_FORMAT
         sheet.cell(row=row, column=5).number_format = PERCENT_FORMAT

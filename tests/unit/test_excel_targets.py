@@ -56,7 +56,7 @@ def test_munichs_co2_target_is_at_risk_in_the_workbook(session, world, knowledge
     assert (munich["Target value"], munich["Direction"]) == (48_000, "at most")
     assert munich["Deadline"] == datetime(2030, 12, 31)
     assert (munich["Latest value"], munich["Latest date"]) == (56_400, datetime(2024, 12, 31))
-    assert munich["Measurements"] == 3
+    assert munich["Values measured"] == 3
     assert munich["Status"] == "at risk"
     assert 0.05 < munich["Behind the path"] < 0.15
     cell = _status_cell(sheet, "Cut CO2 emissions by 20 %")
@@ -93,7 +93,7 @@ def test_the_targets_sheet_ranks_marks_example_data_and_charts_each_theme(
     )
     assert [r["Target"] for r in rows] == [t.title for t in targets.ranked(listed)]
     lyon = next(r for r in rows if r["Owner"] == "Lyon")
-    assert (lyon["Status"], lyon["Example data"], lyon["Measurements"]) == (
+    assert (lyon["Status"], lyon["Example data"], lyon["Values measured"]) == (
         "not measured yet",
         "example data",
         0,
