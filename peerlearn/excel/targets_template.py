@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from peerlearn import rules
 from peerlearn.errors import InvalidInput
+from peerlearn.excel import layout
 from peerlearn.excel.printing import print_ready
 from peerlearn.excel.sheets import DATE_FORMAT, put
 from peerlearn.models import Network, User
@@ -90,11 +91,12 @@ def targets_template(
     sheet.cell(row=1, column=1, value=INSTRUCTIONS).alignment = Alignment(
         wrap_text=True, vertical="top"
     )
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    sheet.row_dimensions[1].height = 48
+    # Over the columns the first printed page shows: the instructions read whole there.
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ABOUT) - 3)
+    sheet.row_dimensions[1].height = 62
     for column, name in enumerate(header, start=1):
         cell = put(sheet, 2, column, name)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = Font(name="Calibri", size=11, bold=True), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for n, row in enumerate(rows, start=3):
         stored = {m.measured_on: m for m in history[row.id]}
@@ -118,6 +120,11 @@ def targets_template(
         about=f"Targets reporting, every {every} years",
         title_rows="2:2",
     )
+    # A form to fill in prints at its own size, page after page across, each page with
+    # the targets' ids and names, rather than shrunk to one unreadable page wide.
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = 70
+    sheet.print_title_cols = "A:D"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -136,6 +143,15 @@ def _shape(sheet, header: list[str], count: int, first_day: int, days: int) -> N
     widths |= {SOURCE: 24, OTHER: 30}
     for column, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(name, 12)
+    wrapped, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    for row in sheet.iter_rows(min_row=3, max_row=count + 2):
+        tallest = 1
+        for cell, name in zip(row, header, strict=False):
+            cell.alignment = wrapped if isinstance(cell.value, str) else top
+            if isinstance(cell.value, str):
+                tallest = max(tallest, layout.lines(cell.value, widths.get(name, 12)))
+        if tallest > 1:
+            sheet.row_dimensions[row[0].row].height = layout.LINE_POINTS * tallest
     sheet.freeze_panes = sheet.cell(row=3, column=first_day)
     last = max(count, 1) + 2
     deadline = header.index("Deadline") + 1
