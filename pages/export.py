@@ -104,7 +104,8 @@ with excel_column:
     st.markdown(
         "\n".join(f"- **{sheet}**: {what}" for sheet, what in SHEETS.items())
         + "\n\nEach sheet is a filterable table; dates and numbers are real dates and "
-        "numbers; overdue milestones are highlighted."
+        "numbers; overdue milestones are highlighted, and each target's status word is "
+        "on its red, amber or green."
     )
     wanted = (scope, target_id)
     prepared = st.session_state.get("ex_summary")

@@ -262,6 +262,14 @@ def test_a_coordinator_downloads_the_targets_template_and_imports_it_filled(
     assert info.value.suggested_filename == "peerlearn-targets-smarter-together-every-2-years.xlsx"
     for folder in screenshot_dirs:
         page.screenshot(path=str(folder / "export-targets-template-1400.png"), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role(
+        "button", name="Targets reporting template (.xlsx)"
+    ).scroll_into_view_if_needed()
+    for folder in screenshot_dirs:
+        page.screenshot(path=str(folder / "export-targets-template-390.png"), full_page=True)
+    page.set_viewport_size(size)
     book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
     sheet = book["Measurements"]
     header = [c.value for c in sheet[2]]
