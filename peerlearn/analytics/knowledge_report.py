@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from peerlearn.analytics.report import Scope, require_scope
 from peerlearn.models import Event, EventSession, User
-from peerlearn.models_targets import Measurement
 from peerlearn.services import solutions as solution_service
 from peerlearn.services import tandems as tandem_service
 from peerlearn.services import targets as target_service
@@ -93,7 +91,7 @@ def target_tables(session: Session, actor: User, scope: Scope, today: date) -> T
     if cities is not None:
         rows = [r for r in rows if r.city_id in cities]
     rows = target_service.ranked(rows)
-    history = _histories(session, [r.id for r in rows])
+    history = target_service.target_histories(session, actor=actor, target_ids=[r.id for r in rows])
     targets = [
         {
             "Owner": r.owner,
@@ -136,32 +134,6 @@ def target_tables(session: Session, actor: User, scope: Scope, today: date) -> T
         rows,
         history,
     )
-
-
-def _histories(session: Session, target_ids: list[int]) -> dict[int, list[MeasurementRow]]:
-    """Every target's measurements, oldest first, in one query (as target_history)."""
-    found: dict[int, list[MeasurementRow]] = {i: [] for i in target_ids}
-    if not target_ids:
-        return found
-    statement = (
-        select(
-            Measurement.id,
-            Measurement.target_id,
-            Measurement.measured_on,
-            Measurement.value,
-            Measurement.source,
-            func.coalesce(func.nullif(func.trim(User.name), ""), User.email),
-            Measurement.is_example,
-            Measurement.archived_at,
-            Measurement.created_at,
-        )
-        .outerjoin(User, User.id == Measurement.entered_by_id)
-        .where(Measurement.target_id.in_(target_ids))
-        .order_by(Measurement.measured_on, Measurement.id)
-    )
-    for row in session.exec(statement):
-        found[row[1]].append(MeasurementRow(*row))
-    return found
 
 
 def solution_tables(

@@ -77,12 +77,9 @@ def targets_template(
     network = get(session, Network, network_id, label="network")
     rows = target_service.measurable_targets(session, actor=actor, network_id=network_id)
     days = reporting_dates(rows, every)
-    history = {
-        r.id: target_service.target_history(
-            session, actor=actor, target_id=r.id, include_withdrawn=False
-        )
-        for r in rows
-    }
+    history = target_service.target_histories(
+        session, actor=actor, target_ids=[r.id for r in rows], include_withdrawn=False
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET

@@ -134,25 +134,8 @@ def test_the_demo_summary_prints_one_page_wide_with_headers_in_half_the_pages(
     assert seen == sorted(seen, key=book.sheetnames.index) and set(seen) == set(headers)
     assert_charts_stand_clear(book["Charts"])
     for title in ("Charts", "Challenges", "Common challenges", "Roadmaps"):
-        picture = tmp_path / "page"
-        page = str(firsts[title])
-        _run(
-            "pdftoppm",
-            "-r",
-            "60",
-            "-png",
-            "-f",
-            page,
-            "-l",
-            page,
-            "-singlefile",
-            str(pdf),
-            str(picture),
-        )
-        for folder in screenshot_dirs:
-            shutil.copy(
-                f"{picture}.png", folder / f"workbook-{title.lower().replace(' ', '-')}.png"
-            )
+        name = f"workbook-{title.lower().replace(' ', '-')}.png"
+        _picture(pdf, firsts[title], tmp_path, screenshot_dirs, name)
 
 
 # The sheets whose chart blocks have headers of their own, and what each header begins with.
@@ -206,22 +189,27 @@ def test_the_targets_and_solutions_sheets_print_with_their_charts(
     assert "Visit to Confluence" in found["Site visits"][0][1]
     for title in ("Targets", "Solutions"):
         for n, (page, _) in enumerate(found[title], start=1):
-            picture = tmp_path / "page"
-            _run(
-                "pdftoppm",
-                "-r",
-                "60",
-                "-png",
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-singlefile",
-                str(pdf),
-                str(picture),
-            )
-            for folder in screenshot_dirs:
-                shutil.copy(f"{picture}.png", folder / f"workbook-{title.lower()}-{n}.png")
+            _picture(pdf, page, tmp_path, screenshot_dirs, f"workbook-{title.lower()}-{n}.png")
+
+
+def _picture(pdf, page: int, tmp_path, screenshot_dirs, name: str) -> None:
+    """Page ``page`` of ``pdf`` as a PNG in each screenshot folder, to look at."""
+    picture = tmp_path / "page"
+    _run(
+        "pdftoppm",
+        "-r",
+        "60",
+        "-png",
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(pdf),
+        str(picture),
+    )
+    for folder in screenshot_dirs:
+        shutil.copy(f"{picture}.png", folder / name)
 
 
 def _convert(soffice: str, workbook, tmp_path, target: str):

@@ -212,3 +212,13 @@ def test_the_new_sheets_print_like_the_others(session, world, knowledge, name): 
     assert sheet.page_setup.fitToWidth == 1
     assert sheet.oddFooter.right.text == "Page &P of &N"
     assert sheet.print_title_rows == (None if name == "Targets" else "$1:$1")
+
+
+def test_histories_of_many_targets_are_each_targets_history(session, world, knowledge):  # noqa: F811
+    ids = [knowledge.co2.id, knowledge.renewables.id]
+    many = targets.target_histories(session, actor=world.coordinator, target_ids=ids)
+    assert many == {
+        i: targets.target_history(session, actor=world.coordinator, target_id=i) for i in ids
+    }
+    assert [m.value for m in many[knowledge.co2.id]] == [58_800, 57_600, 56_400]
+    assert targets.target_histories(session, actor=world.coordinator, target_ids=[]) == {}

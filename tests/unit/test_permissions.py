@@ -773,6 +773,10 @@ CALLS = {
         lambda s, w, a: targets.target_history(s, actor=a, target_id=w.goal.id),
         READ,
     ),
+    targets.target_histories: (
+        lambda s, w, a: targets.target_histories(s, actor=a, target_ids=[w.goal.id]),
+        READ,
+    ),
     targets.measurable_targets: (
         lambda s, w, a: targets.measurable_targets(s, actor=a, network_id=w.network.id),
         READ,
