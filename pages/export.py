@@ -188,20 +188,33 @@ if user.role == UserRole.COORDINATOR:
         key="ex_cycle",
         help="The Covenant of Mayors monitors every two years.",
     )
-    template = read(
-        lambda s: targets_template(s, actor=user, network_id=network_id, every=every),
-        refused=refusal,
-    )
-    listed = read(lambda s: network_service.list_networks(s, actor=user))
-    network_name = next((n.name for n in listed if n.id == network_id), "network")
-    if template is not None:
-        with template_column:
-            st.download_button(
-                "Targets reporting template (.xlsx)",
-                template,
-                file_name=f"peerlearn-targets-{slug(network_name)}-every-{every}-years.xlsx",
-                mime=XLSX,
-                icon=":material/download:",
-                on_click="ignore",
-                key="ex_targets_template",
-            )
+    # Built on request, as the summary: the page itself reads nothing of the targets.
+    wanted_template = (network_id, every)
+    if template_column.button(
+        "Prepare the template",
+        icon=":material/table_view:",
+        key="ex_prepare_template",
+        help="Gathers the network's targets and the values measured on the reporting dates.",
+    ):
+        listed = read(lambda s: network_service.list_networks(s, actor=user))
+        network_name = next((n.name for n in listed if n.id == network_id), "network")
+        content = read(
+            lambda s: targets_template(s, actor=user, network_id=network_id, every=every),
+            refused=refusal,
+        )
+        if content is not None:
+            file_name = f"peerlearn-targets-{slug(network_name)}-every-{every}-years.xlsx"
+            st.session_state["ex_template"] = (wanted_template, content, file_name)
+    prepared_template = st.session_state.get("ex_template")
+    if prepared_template and prepared_template[0] == wanted_template:
+        _, content, file_name = prepared_template
+        st.download_button(
+            f"Download {file_name}",
+            content,
+            file_name=file_name,
+            mime=XLSX,
+            type="primary",
+            icon=":material/download:",
+            on_click="ignore",
+            key="ex_targets_template",
+        )

@@ -191,9 +191,25 @@ def test_a_coordinator_downloads_the_targets_reporting_template(app):
     assert not at.exception
     cycle = at.selectbox(key="ex_cycle")
     assert cycle.value == 2 and cycle.options[:2] == ["year", "2 years"]
+    at.button(key="ex_prepare_template").click().run()
+    assert not at.exception and not at.error
+    (wanted, every), content, file_name = at.session_state["ex_template"]
+    assert every == 2 and file_name.endswith("-every-2-years.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Measurements"]
+    assert [c.value for c in sheet[2]][:4] == ["Target id", "Owner", "Theme", "Target"]
+    assert "31 Dec 2022" in [c.value for c in sheet[2]]
     button = at.download_button(key="ex_targets_template")
-    assert button.proto.label == "Targets reporting template (.xlsx)"
-    cycle.set_value(1).run()
-    assert not at.exception and at.download_button(key="ex_targets_template")
+    assert button.proto.label == f"Download {file_name}"
+    at.selectbox(key="ex_cycle").set_value(
+        1
+    ).run()  # another cycle: prepared again before it is offered
+    assert not any(b.key == "ex_targets_template" for b in at.get("download_button"))
+    at.button(key="ex_prepare_template").click().run()
+    assert "31 Dec 2021" in [
+        c.value
+        for c in openpyxl.load_workbook(io.BytesIO(at.session_state["ex_template"][1]))[
+            "Measurements"
+        ][2]
+    ]
     facilitator = app("facilitator", PAGE)
-    assert not any(b.key == "ex_targets_template" for b in facilitator.get("download_button"))
+    assert not any(b.key == "ex_prepare_template" for b in facilitator.button)
