@@ -26,6 +26,21 @@ from peerlearn.ui.reports_widgets import (
 )
 from peerlearn.ui.widgets import empty_state, pick, pick_network, read, refusal
 
+
+def _download(file_name: str, content: bytes, *, key: str) -> None:
+    """The prepared workbook's download, named after its file."""
+    st.download_button(
+        f"Download {file_name}",
+        content,
+        file_name=file_name,
+        mime=XLSX,
+        type="primary",
+        icon=":material/download:",
+        on_click="ignore",
+        key=key,
+    )
+
+
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
 member = user.role == UserRole.TANDEM
 st.title("Export")
@@ -130,16 +145,7 @@ with excel_column:
             st.session_state["ex_summary"] = prepared
     if prepared and prepared[0] == wanted:
         _, content, file_name, made = prepared
-        st.download_button(
-            f"Download {file_name}",
-            content,
-            file_name=file_name,
-            mime=XLSX,
-            type="primary",
-            icon=":material/download:",
-            on_click="ignore",
-            key="ex_download",
-        )
+        _download(file_name, content, key="ex_download")
         st.caption(
             f"Prepared at {made:%H:%M:%S} ({len(content) / 1024:.0f} KB). "
             "Prepare it again for the latest figures."
@@ -208,13 +214,4 @@ if user.role == UserRole.COORDINATOR:
     prepared_template = st.session_state.get("ex_template")
     if prepared_template and prepared_template[0] == wanted_template:
         _, content, file_name = prepared_template
-        st.download_button(
-            f"Download {file_name}",
-            content,
-            file_name=file_name,
-            mime=XLSX,
-            type="primary",
-            icon=":material/download:",
-            on_click="ignore",
-            key="ex_targets_template",
-        )
+        _download(file_name, content, key="ex_targets_template")
