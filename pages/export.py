@@ -1,5 +1,5 @@
-"""Export for reporting: the Excel summary of a network, an event or a tandem, and .ics
-calendars."""
+"""Export for reporting: the Excel summary of a network, an event or a tandem, .ics
+calendars, and the targets reporting template."""
 
 from datetime import date, datetime
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from peerlearn.calendars import event_calendar, milestones_calendar
 from peerlearn.excel.summary import SHEETS
+from peerlearn.excel.targets_template import DEFAULT_EVERY, LONGEST_CYCLE, targets_template
 from peerlearn.models import UserRole
 from peerlearn.services import events as event_service
 from peerlearn.services import network as network_service
@@ -19,10 +20,26 @@ from peerlearn.ui.reports_widgets import (
     XLSX,
     calendar_filename,
     scopes_for,
+    slug,
     summary_filename,
     summary_for,
 )
 from peerlearn.ui.widgets import empty_state, pick, pick_network, read, refusal
+
+
+def _download(file_name: str, content: bytes, *, key: str) -> None:
+    """The prepared workbook's download, named after its file."""
+    st.download_button(
+        f"Download {file_name}",
+        content,
+        file_name=file_name,
+        mime=XLSX,
+        type="primary",
+        icon=":material/download:",
+        on_click="ignore",
+        key=key,
+    )
+
 
 user = require_user(UserRole.COORDINATOR, UserRole.FACILITATOR, UserRole.TANDEM)
 member = user.role == UserRole.TANDEM
@@ -102,7 +119,8 @@ with excel_column:
     st.markdown(
         "\n".join(f"- **{sheet}**: {what}" for sheet, what in SHEETS.items())
         + "\n\nEach sheet is a filterable table; dates and numbers are real dates and "
-        "numbers; overdue milestones are highlighted."
+        "numbers; overdue milestones are highlighted, and each target's status word is "
+        "on its red, amber or green."
     )
     wanted = (scope, target_id)
     prepared = st.session_state.get("ex_summary")
@@ -127,16 +145,7 @@ with excel_column:
             st.session_state["ex_summary"] = prepared
     if prepared and prepared[0] == wanted:
         _, content, file_name, made = prepared
-        st.download_button(
-            f"Download {file_name}",
-            content,
-            file_name=file_name,
-            mime=XLSX,
-            type="primary",
-            icon=":material/download:",
-            on_click="ignore",
-            key="ex_download",
-        )
+        _download(file_name, content, key="ex_download")
         st.caption(
             f"Prepared at {made:%H:%M:%S} ({len(content) / 1024:.0f} KB). "
             "Prepare it again for the latest figures."
@@ -167,3 +176,42 @@ with calendar_column:
             on_click="ignore",
             key="ex_ics",
         )
+
+if user.role == UserRole.COORDINATOR:
+    st.subheader("Targets reporting template")
+    st.caption(
+        "One row per target of the network, one column per reporting date from the "
+        "baseline year to the deadline, the values measured on those dates filled in. "
+        "Send it to the cities, then import the filled file under **Import** as "
+        "Measurements: a preview shows each value before anything is stored."
+    )
+    cycle_column, template_column = st.columns([2, 3], vertical_alignment="bottom")
+    every = cycle_column.selectbox(
+        "Report every",
+        list(range(1, LONGEST_CYCLE + 1)),
+        index=DEFAULT_EVERY - 1,
+        format_func=lambda n: "year" if n == 1 else f"{n} years",
+        key="ex_cycle",
+        help="The Covenant of Mayors monitors every two years.",
+    )
+    # Built on request, as the summary: the page itself reads nothing of the targets.
+    wanted_template = (network_id, every)
+    if template_column.button(
+        "Prepare the template",
+        icon=":material/table_view:",
+        key="ex_prepare_template",
+        help="Gathers the network's targets and the values measured on the reporting dates.",
+    ):
+        listed = read(lambda s: network_service.list_networks(s, actor=user))
+        network_name = next((n.name for n in listed if n.id == network_id), "network")
+        content = read(
+            lambda s: targets_template(s, actor=user, network_id=network_id, every=every),
+            refused=refusal,
+        )
+        if content is not None:
+            file_name = f"peerlearn-targets-{slug(network_name)}-every-{every}-years.xlsx"
+            st.session_state["ex_template"] = (wanted_template, content, file_name)
+    prepared_template = st.session_state.get("ex_template")
+    if prepared_template and prepared_template[0] == wanted_template:
+        _, content, file_name = prepared_template
+        _download(file_name, content, key="ex_targets_template")

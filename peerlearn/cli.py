@@ -412,6 +412,33 @@ def export(
     click.echo(f"Wrote {file} ({len(content) / 1024:.0f} KB).")
 
 
+@main.command("export-targets")
+@click.argument("file", type=_OUTPUT)
+@click.option("--network", metavar="NAME_OR_ID", help="The network (with no option: the only one).")
+@click.option(
+    "--every",
+    type=click.IntRange(1, 10),
+    default=2,
+    show_default=True,
+    help="Years between two reporting dates (the Covenant of Mayors reports every two).",
+)
+@click.pass_context
+def export_targets(ctx: click.Context, file: Path, network: str | None, every: int) -> None:
+    """Write the targets reporting template of a network to FILE: a row per target, a
+    column per reporting date. 'peerlearn import measurements FILE' reads it back filled."""
+    from peerlearn.excel.targets_template import targets_template
+
+    with _session(ctx) as session:
+        network_id = _pick_id(session, Network, network, what="network")
+        if network_id is None:
+            network_id = _only_network(session)
+        content = targets_template(
+            session, actor=_reporting_actor(), network_id=network_id, every=every
+        )
+    _write(file, content)
+    click.echo(f"Wrote {file} ({len(content) / 1024:.0f} KB).")
+
+
 # --- import -------------------------------------------------------------------------
 
 
@@ -539,14 +566,15 @@ def _import_command(kind: str):
         engine = _engine(ctx)
         content = _read_upload(file)
         decided = _decisions(same, new)
+        by_system = imports.KINDS[kind].by_system
+        who = {"actor": None if by_system else _reporting_actor(), "system": by_system}
         with db.session_scope(engine) as session:
             picked = None if network is None else _pick(session, Network, network, what="network")
 
             def plan():
                 return imports.preview_import(
                     session,
-                    actor=None,
-                    system=True,
+                    **who,
                     kind=kind,
                     filename=file.name,
                     content=content,
@@ -584,7 +612,7 @@ def _import_command(kind: str):
             click.echo("Nothing was written.")
             return
         with db.session_scope(engine) as session:
-            result = imports.apply_import(session, actor=None, system=True, preview=preview)
+            result = imports.apply_import(session, **who, preview=preview)
         click.echo(
             f"Imported {kind}: {result.added} added, {result.updated} updated, "
             f"{result.unchanged} unchanged."

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, ScatterChart
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -80,7 +80,7 @@ def charts_sheet(workbook: Workbook, groups: pd.DataFrame, milestones: pd.DataFr
             chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=bars + 1))
             chart.series[0].graphicalProperties.solidFill = BAR
             chart.legend = None
-            row = _place(sheet, chart, row) + GAP_ROWS
+            row = place_chart(sheet, chart, row) + GAP_ROWS
         end = max(end, row - GAP_ROWS)
 
     statuses = [s.value for s in MilestoneStatus]
@@ -108,7 +108,7 @@ def charts_sheet(workbook: Workbook, groups: pd.DataFrame, milestones: pd.DataFr
             series.graphicalProperties.solidFill = STATUS_COLOURS[status]
             series.graphicalProperties.line.solidFill = STATUS_COLOURS[status]
         chart.legend.position = "b"
-        _place(sheet, chart, start)
+        place_chart(sheet, chart, start)
     return sheet
 
 
@@ -182,18 +182,20 @@ def whole_step(most: int) -> int:
     return step
 
 
-def _place(sheet: Worksheet, chart: BarChart, top: int) -> int:
-    """Anchor ``chart`` from column G of row ``top`` over the cells its size covers, read
-    from the real row heights and column widths; the last row it covers."""
+def place_chart(
+    sheet: Worksheet, chart: BarChart | ScatterChart, top: int, left: int = CHART_COLUMN
+) -> int:
+    """Anchor ``chart`` from column ``left`` (G) of row ``top`` over the cells its size
+    covers, read from the real row heights and column widths; the last row it covers."""
     height = chart.height * EMU_PER_CM + TOP_OFFSET
     row, row_offset = _walk(top - 1, height, lambda r: _row_emu(sheet, r))
     column, column_offset = _walk(
-        CHART_COLUMN - 1, chart.width * EMU_PER_CM, lambda c: _column_emu(sheet, c)
+        left - 1, chart.width * EMU_PER_CM, lambda c: _column_emu(sheet, c)
     )
     anchor = TwoCellAnchor(editAs="oneCell")
     # A little below the row's top edge: a chart starting right on a page break gets its
     # frame's top line drawn on the page before too.
-    anchor._from = AnchorMarker(col=CHART_COLUMN - 1, row=top - 1, rowOff=TOP_OFFSET)
+    anchor._from = AnchorMarker(col=left - 1, row=top - 1, rowOff=TOP_OFFSET)
     anchor.to = AnchorMarker(col=column, colOff=column_offset, row=row, rowOff=row_offset)
     sheet.add_chart(chart, anchor)
     return row + 1

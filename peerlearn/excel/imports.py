@@ -1,4 +1,5 @@
-"""Importing cities, tandems, milestones and challenges from .xlsx or .csv files.
+"""Importing cities, tandems, milestones, challenges and measurements from .xlsx or .csv
+files.
 
 ``preview_import`` reads the file and says what would happen: the rows to add, the rows
 to update (with each change), the unchanged rows and every problem (row as the
@@ -19,9 +20,10 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from peerlearn.errors import Conflict, InvalidInput
+from peerlearn.excel import import_measurements as measurement_kinds
 from peerlearn.excel import import_network as network_kinds
 from peerlearn.excel import import_tandem_work as work_kinds
-from peerlearn.excel.import_files import read_table
+from peerlearn.excel.import_files import Table, read_table
 from peerlearn.excel.import_rows import (
     NEW,
     Choice,
@@ -59,6 +61,11 @@ class Kind:
     roles: tuple[str, ...]
     plan: Callable[[Context, list], None]
     write: Callable[[Context], None]
+    # A file laid out otherwise (the targets reporting template) read as the list it is.
+    reshape: Callable[[Table], Table] = lambda table: table
+    # False: the trusted command line imports it as a coordinator with no account rather
+    # than as the system (the services that write it ask who enters each row).
+    by_system: bool = True
 
 
 KINDS: dict[str, Kind] = {
@@ -100,6 +107,19 @@ KINDS: dict[str, Kind] = {
             (*STAFF, UserRole.TANDEM),
             work_kinds.plan_challenges,
             work_kinds.write_challenges,
+        ),
+        Kind(
+            "measurements",
+            "Measurements",
+            "measurement",
+            measurement_kinds.MEASUREMENT_COLUMNS,
+            # The service lets tandem members measure their cities' targets; the Import
+            # page is the coordinators' and so is this import.
+            (UserRole.COORDINATOR,),
+            measurement_kinds.plan_measurements,
+            measurement_kinds.write_measurements,
+            reshape=measurement_kinds.long_form,
+            by_system=False,
         ),
     )
 }
@@ -196,6 +216,7 @@ def _prepare(
     table = read_table(
         filename, content, sheet_names=(spec.name, spec.title, spec.what), encoding=encoding
     )
+    table = spec.reshape(table)
     rows, headers, notes, problems = read_rows(table, spec.columns, spec.name)
     # The rows left out for cells beyond the header are problems of no column.
     read = len(rows) + sum(1 for p in problems if p.column is None)

@@ -9,12 +9,14 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from peerlearn.excel import layout
+from peerlearn.rules import RAG_FILLS
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -22,6 +24,15 @@ PERCENT_FORMAT = "0%"
 EMPTY = "(none)"
 # Characters openpyxl refuses in cells (control characters other than tab/newline).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def solid_fill(colour: str) -> PatternFill:
+    rgb = colour.removeprefix("#").upper()  # openpyxl spells "#f6d0cb" "F6D0CB"
+    return PatternFill("solid", start_color=rgb, end_color=rgb)
+
+
+# The screens' cell fills, so a workbook looks like the tables it comes from.
+FILLS = {rag: solid_fill(colour) for rag, colour in RAG_FILLS.items()}
 
 
 def _cell(value: object) -> object:

@@ -1,7 +1,8 @@
 """The coordinators' Excel summary of a network, an event or a tandem.
 
 Sheets: README, Summary, Charts, Cities, Tandems, Challenges, Common challenges, Quiz
-results, Quiz coverage, Roadmaps, Take-aways. It can be built at any moment, also while
+results, Quiz coverage, Roadmaps, Targets, Measurements, Solutions, Replication, Site
+visits, Take-aways. It can be built at any moment, also while
 a session is live: it reads what is stored, and everything is stored as it comes.
 """
 
@@ -15,25 +16,17 @@ from datetime import UTC, datetime
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from peerlearn.analytics import report
+from peerlearn.analytics import knowledge_report, report
 from peerlearn.excel.charts import MOST_TANDEMS, charts_sheet
 from peerlearn.excel.printing import print_ready
-from peerlearn.excel.sheets import key_value_sheet, table_sheet
+from peerlearn.excel.sheets import FILLS, key_value_sheet, table_sheet
+from peerlearn.excel.target_sheets import targets_sheet
 from peerlearn.models import MilestoneStatus, User
-from peerlearn.rules import DONE, RAG_FILLS, Rag
+from peerlearn.rules import DONE, Rag, TargetStatus
 
-
-def _solid(colour: str) -> PatternFill:
-    rgb = colour.removeprefix("#").upper()  # openpyxl spells "#f6d0cb" "F6D0CB"
-    return PatternFill("solid", start_color=rgb, end_color=rgb)
-
-
-# The screens' cell fills, so a workbook looks like the tables it comes from.
-FILLS = {rag: _solid(colour) for rag, colour in RAG_FILLS.items()}
 WORST_FIRST = (Rag.RED, Rag.AMBER, Rag.GREEN)
 
 SHEETS = {
@@ -54,6 +47,17 @@ SHEETS = {
     "their people answered.",
     "Roadmaps": "Every milestone: tandem, owner, due date, status, days to the deadline, "
     "red/amber/green. Overdue milestones are filled red.",
+    "Targets": "Every target of the cities (and the network's shared goals), worst first: "
+    "baseline, target value, deadline, latest value, status (on track, at risk, off track), "
+    "how far behind its straight path; below, a line chart per theme of the measured values "
+    "as % of the way from baseline to target, beside the values it draws.",
+    "Measurements": "Every value measured for a target, with its source and who entered it; "
+    "withdrawn values keep the day they were withdrawn.",
+    "Solutions": "The knowledge carrier: every solution with its city, theme, status, site, "
+    "coordinates, links, the targets it serves and the site visits that showed it.",
+    "Replication": "Which city replicates, adapts or studies which city's solution, and "
+    "where it stands.",
+    "Site visits": "Each site visit of the events with the solutions it showed.",
     "Take-aways": "What each session taught, by event and session.",
 }
 
@@ -99,6 +103,9 @@ def _workbook(session: Session, actor: User | None, scope, generated: datetime) 
     challenges, groups = report.challenge_rows(session, actor, scope)
     options, coverage = report.quiz_rows(session, actor, scope)
     takeaways = report.takeaway_rows(session, actor, scope)
+    targets = knowledge_report.target_tables(session, actor, scope, today)
+    solutions, replications = knowledge_report.solution_tables(session, actor, scope)
+    visits = knowledge_report.site_visit_rows(session, actor, scope)
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -137,6 +144,13 @@ def _workbook(session: Session, actor: User | None, scope, generated: datetime) 
                 if len(milestones)
                 else 0,
             ),
+            ("Targets", len(targets.targets)),
+            *[
+                (f"Targets {status}", int((targets.targets["Status"] == status).sum()))
+                for status in (*reversed(TargetStatus), knowledge_report.NOT_MEASURED)
+            ],
+            ("Solutions", len(solutions)),
+            ("Replications", len(replications)),
         ],
     )
     charts_sheet(workbook, groups, milestones)
@@ -148,12 +162,18 @@ def _workbook(session: Session, actor: User | None, scope, generated: datetime) 
     table_sheet(workbook, "Quiz coverage", coverage)
     roadmap = table_sheet(workbook, "Roadmaps", milestones)
     _flag_overdue(roadmap, len(milestones))
+    targets_sheet(workbook, targets)
+    table_sheet(workbook, "Measurements", targets.measurements)
+    table_sheet(workbook, "Solutions", solutions)
+    table_sheet(workbook, "Replication", replications)
+    table_sheet(workbook, "Site visits", visits)
     table_sheet(workbook, "Take-aways", takeaways)
     stamp = generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     about = f"Summary of {scope.kind}: {scope.name}, {stamp}"
     for sheet in workbook.worksheets:
-        # The Charts sheet's blocks each have their own header: none repeats on every page.
-        title_rows = None if sheet.title == "Charts" else "1:1"
+        # The chart blocks each have their own header: none repeats on every page.
+        charted = sheet.title == "Charts" or (sheet.title == "Targets" and targets.ranked)
+        title_rows = None if charted else "1:1"
         print_ready(sheet, network=scope.network_name, about=about, title_rows=title_rows)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -206,7 +206,9 @@ def _measurement(
         )
     row = Measurement(**data.model_dump(), entered_by_id=actor.id)
     session.add(row)
-    session.flush()
+    # Someone may store the same day at the same moment: the unique index then refuses
+    # this row when it is written, which must be said as a Conflict like the check above.
+    commit(session, conflict=_SAME_DAY)
     return row
 
 
@@ -378,6 +380,24 @@ def target_history(
     """A target's measurements, oldest first, with who entered each."""
     require_reader(actor)
     get(session, Target, target_id, label="target")
+    return target_histories(
+        session, actor=actor, target_ids=[target_id], include_withdrawn=include_withdrawn
+    )[target_id]
+
+
+def target_histories(
+    session: Session,
+    *,
+    actor: User,
+    target_ids: Sequence[int],
+    include_withdrawn: bool = True,
+) -> dict[int, list[MeasurementRow]]:
+    """Each target's measurements as :func:`target_history` gives them, in one query
+    for any number of targets (the workbook's)."""
+    require_reader(actor)
+    found: dict[int, list[MeasurementRow]] = {i: [] for i in target_ids}
+    if not found:
+        return found
     statement = (
         select(
             Measurement.id,
@@ -391,12 +411,14 @@ def target_history(
             Measurement.created_at,
         )
         .outerjoin(User, User.id == Measurement.entered_by_id)
-        .where(Measurement.target_id == target_id)
+        .where(Measurement.target_id.in_(list(found)))
         .order_by(Measurement.measured_on, Measurement.id)
     )
     if not include_withdrawn:
         statement = statement.where(Measurement.archived_at.is_(None))
-    return [MeasurementRow(*row) for row in session.exec(statement)]
+    for row in session.exec(statement):
+        found[row[1]].append(MeasurementRow(*row))
+    return found
 
 
 def measurable_targets(

@@ -29,6 +29,9 @@ KIND_HELP = {
     "tandems": "Tandems of two or more member cities of the network, with theme and deadline.",
     "milestones": "Roadmap milestones of existing tandems: title, due date, owner city, status.",
     "challenges": "Challenges of existing tandems: text, city, category, theme, priority.",
+    "measurements": "Values measured for existing targets: a list (Target id, or City and "
+    "Target, with Date, Value, Source), or the targets reporting template filled in "
+    "(from the Export page).",
 }
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -242,3 +242,68 @@ def test_munchen_waits_for_the_coordinator_to_say_it_is_munich(own_server, own_d
     finally:
         engine.dispose()
     assert role == m.Role.LIGHTHOUSE
+
+
+def test_a_coordinator_downloads_the_targets_template_and_imports_it_filled(
+    own_server, page, screenshot_dirs
+):
+    """Export's reporting template of Smarter Together, one value typed in, then the
+    Import page's preview of it as measurements, and the value stored."""
+    import openpyxl
+
+    sign_in(page, own_server, "coordinator")
+    _open(page, "Export")
+    page.get_by_role("combobox", name="Network").click()
+    page.get_by_role("option", name="Smarter Together").click()
+    wait_for_app_run(page)
+    _no_exception(page)
+    page.get_by_role("button", name="Prepare the template").click()
+    wait_for_app_run(page)
+    _no_exception(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download peerlearn-targets-").click()
+    assert info.value.suggested_filename == "peerlearn-targets-smarter-together-every-2-years.xlsx"
+    for folder in screenshot_dirs:
+        page.screenshot(path=str(folder / "export-targets-template-1400.png"), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(800)  # the sidebar slides shut on a narrow screen
+    page.get_by_role("button", name="Download peerlearn-targets-").scroll_into_view_if_needed()
+    for folder in screenshot_dirs:
+        page.screenshot(path=str(folder / "export-targets-template-390.png"), full_page=True)
+    page.set_viewport_size(size)
+    book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    sheet = book["Measurements"]
+    header = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[3].value.startswith("Cut CO2"))
+    row[header.index("31 Dec 2017")].value = 95
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    _open(page, "Import")
+    page.get_by_role("combobox", name="What to import").click()
+    page.get_by_role("option", name="Measurements").click()
+    wait_for_app_run(page)
+    page.get_by_role("combobox", name="Network").click()
+    page.get_by_role("option", name="Smarter Together").click()
+    wait_for_app_run(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[
+            {
+                "name": "targets.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": buffer.getvalue(),
+            }
+        ]
+    )
+    wait_for_app_run(page)
+    _no_exception(page)
+    assert (_metric(page, "To add"), _metric(page, "Problems")) == ("1", "0")
+    assert int(_metric(page, "Unchanged")) >= 1  # the values filled in already
+    for folder in screenshot_dirs:
+        page.screenshot(path=str(folder / "import-measurements-1400.png"), full_page=True)
+    page.get_by_role("button", name="Import 1 row").click()
+    wait_for_app_run(page)
+    toast = page.locator("[data-testid='stToast']")
+    toast.wait_for()
+    assert "1 measurement added" in toast.inner_text()

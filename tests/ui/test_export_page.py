@@ -159,3 +159,57 @@ def test_a_refused_summary_shows_the_reason_and_no_download(app, fake_summary):
     assert "may not export" in at.error[0].value
     assert "ex_summary" not in at.session_state
     assert not any(b.key == "ex_download" for b in at.get("download_button"))
+
+
+def test_a_coordinator_downloads_the_targets_reporting_template(app):
+    from sqlmodel import Session, select
+
+    from peerlearn.models import Network
+    from peerlearn.models_targets import TargetCreate
+    from peerlearn.services import targets
+    from tests.ui.conftest import user_of
+
+    at = app("coordinator", PAGE)
+    with Session(at.engine) as session:
+        network = session.exec(select(Network).order_by(Network.id)).first()
+        targets.add_target(
+            session,
+            actor=user_of(at.engine, "coordinator"),
+            data=TargetCreate(
+                network_id=network.id,
+                title="Cut CO2 emissions by 20 %",
+                indicator="CO2 emissions",
+                unit="t CO2",
+                baseline_value=60_000,
+                baseline_year=2020,
+                target_value=48_000,
+                direction="at most",
+                deadline=datetime(2030, 12, 31).date(),
+            ),
+        )
+    at.run()
+    assert not at.exception
+    cycle = at.selectbox(key="ex_cycle")
+    assert cycle.value == 2 and cycle.options[:2] == ["year", "2 years"]
+    at.button(key="ex_prepare_template").click().run()
+    assert not at.exception and not at.error
+    (wanted, every), content, file_name = at.session_state["ex_template"]
+    assert every == 2 and file_name.endswith("-every-2-years.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Measurements"]
+    assert [c.value for c in sheet[2]][:4] == ["Target id", "Owner", "Theme", "Target"]
+    assert "31 Dec 2022" in [c.value for c in sheet[2]]
+    button = at.download_button(key="ex_targets_template")
+    assert button.proto.label == f"Download {file_name}"
+    at.selectbox(key="ex_cycle").set_value(
+        1
+    ).run()  # another cycle: prepared again before it is offered
+    assert not any(b.key == "ex_targets_template" for b in at.get("download_button"))
+    at.button(key="ex_prepare_template").click().run()
+    assert "31 Dec 2021" in [
+        c.value
+        for c in openpyxl.load_workbook(io.BytesIO(at.session_state["ex_template"][1]))[
+            "Measurements"
+        ][2]
+    ]
+    facilitator = app("facilitator", PAGE)
+    assert not any(b.key == "ex_prepare_template" for b in facilitator.button)

@@ -31,6 +31,7 @@ from peerlearn.ui.reports_widgets import (
     summary_for,
     updates_frame,
 )
+from tests.unit.knowledge_fixtures import knowledge  # noqa: F401
 
 PAGE = "pages/imports.py"
 
@@ -45,6 +46,7 @@ def test_the_page_renders_for_coordinators(app, kind):
         "Tandems",
         "Milestones",
         "Challenges",
+        "Measurements",
     ]
     if kind == "empty":
         assert "no network yet" in at.info[0].value
@@ -54,7 +56,7 @@ def test_the_page_renders_for_coordinators(app, kind):
 
 def test_each_kind_explains_itself_and_offers_both_templates(app):
     at = app("coordinator", PAGE)
-    for kind in ("cities", "tandems", "milestones", "challenges"):
+    for kind in ("cities", "tandems", "milestones", "challenges", "measurements"):
         at.selectbox(key="imp_kind").set_value(kind).run()
         assert not at.exception
         assert KIND_HELP[kind] in [c.value for c in at.caption]
@@ -196,3 +198,42 @@ def test_facilitators_export_events_only():
 def test_summary_for_refuses_an_unknown_scope(session, world):
     with pytest.raises(InvalidInput):
         summary_for(session, actor=world.coordinator, scope="city", target_id=1)
+
+
+def test_a_measurements_preview_lists_each_value_and_its_problems(session, world, knowledge):  # noqa: F811
+    content = (
+        "Target id,Date,Value,Source\n"
+        f"{knowledge.co2.id},31.12.2025,55200,Energy report\n"
+        f"{knowledge.co2.id},31.12.2023,57600,\n"
+        f"{knowledge.co2.id},31.12.2024,50000,\n"
+    ).encode()
+    preview = preview_import(
+        session,
+        actor=world.coordinator,
+        kind="measurements",
+        filename="values.csv",
+        content=content,
+        network_id=world.network.id,
+    )
+    n = counts(preview)
+    assert (n.adds, n.updates, n.unchanged, n.problems) == (1, 0, 1, 1)
+    adds = adds_frame(preview.adds)
+    assert adds.iloc[0].to_dict()["Target"] == "Cut CO2 emissions by 20 %"
+    assert adds.iloc[0].to_dict()["Owner"] == "Munich"
+    problems = problems_frame(preview)
+    assert problems.to_dict("records")[0]["Row"] == 4
+    assert "withdraw the stored value" in problems.to_dict("records")[0]["Reason"]
+    assert import_label(preview) == "Import 1 row (fix the problems first)"
+    fixed = content.rsplit(b"\n", 2)[0] + b"\n"
+    clean = preview_import(
+        session,
+        actor=world.coordinator,
+        kind="measurements",
+        filename="values.csv",
+        content=fixed,
+        network_id=world.network.id,
+    )
+    result = apply_import(session, actor=world.coordinator, preview=clean)
+    assert result_sentence("measurements", "values.csv", result) == (
+        "Imported values.csv: 1 measurement added, 0 updated, 1 unchanged."
+    )

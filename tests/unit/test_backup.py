@@ -18,6 +18,7 @@ from peerlearn.demo import load_demo
 from peerlearn.errors import InvalidInput
 from peerlearn.models import CityCreate
 from peerlearn.services import network as network_svc
+from tests.unit.knowledge_fixtures import knowledge  # noqa: F401
 
 LOGIN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
@@ -254,3 +255,45 @@ def test_a_backup_holds_no_server_secret(filled, empty_database, tmp_path):
     restore(target, path)
     with Session(target) as session:
         assert server_secret.server_secret(session) == theirs != made
+
+
+KNOWLEDGE_TABLES = (
+    "target",
+    "measurement",
+    "solution",
+    "solutionlink",
+    "solutiontarget",
+    "replication",
+    "session_solution",
+    "milestonesolution",
+    "theme_role",
+)
+
+
+def test_targets_and_solutions_round_trip(session, world, knowledge, empty_database, tmp_path):  # noqa: F811
+    """Targets, measurements (one withdrawn), solutions with links and targets,
+    replications, site-visit and milestone links, and roles per theme come back as they were."""
+    from peerlearn.models import MilestoneCreate
+    from peerlearn.services import roadmaps, targets
+
+    roadmaps.add_milestone(
+        session,
+        actor=world.coordinator,
+        tandem_id=world.tandem.id,
+        data=MilestoneCreate(
+            title="Study the e-shuttle",
+            due_date=date(2024, 6, 30),
+            solution_ids=[knowledge.shuttle.id],
+        ),
+    )
+    first = targets.target_history(session, actor=world.coordinator, target_id=knowledge.co2.id)
+    targets.withdraw_measurement(session, actor=world.coordinator, measurement_id=first[0].id)
+    engine = session.get_bind()
+    counts = backup(engine, tmp_path / "backup.zip")
+    assert all(counts[name] > 0 for name in KNOWLEDGE_TABLES), counts
+    target = empty_database(engine.dialect.name)
+    assert restore(target, tmp_path / "backup.zip") == counts
+    before, after = dump(engine), dump(target)
+    for name in KNOWLEDGE_TABLES:
+        assert after[name] == before[name], name
+    assert after == before

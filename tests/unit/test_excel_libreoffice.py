@@ -22,6 +22,7 @@ from peerlearn.db import make_engine
 from peerlearn.demo import load_demo
 from peerlearn.excel.summary import build_summary
 from tests.unit.chart_anchors import assert_charts_stand_clear
+from tests.unit.knowledge_fixtures import knowledge  # noqa: F401
 
 REQUIRE = "PEERLEARN_REQUIRE_LIBREOFFICE"
 INSTALL = "apt-get install libreoffice-calc-nogui"
@@ -114,16 +115,7 @@ def test_the_demo_summary_prints_one_page_wide_with_headers_in_half_the_pages(
     assert pages <= PAGES_BEFORE // 2
     sizes = re.findall(r"size:\s+([\d.]+) x ([\d.]+)", _run("pdfinfo", "-l", str(pages), str(pdf)))
     assert len(sizes) == pages
-    headers = {
-        sheet.title: [
-            [str(cell.value) for cell in row if cell.value is not None]
-            for row in sheet.iter_rows()
-            if row[0].value in ("Category", "Tandem")
-        ]
-        if sheet.title == "Charts"
-        else [[str(cell.value) for cell in sheet[1] if cell.value is not None]]
-        for sheet in book.worksheets
-    }
+    headers = _headers(book)
     firsts, seen = {}, []
     for page in range(1, pages + 1):
         text = _run("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
@@ -142,25 +134,82 @@ def test_the_demo_summary_prints_one_page_wide_with_headers_in_half_the_pages(
     assert seen == sorted(seen, key=book.sheetnames.index) and set(seen) == set(headers)
     assert_charts_stand_clear(book["Charts"])
     for title in ("Charts", "Challenges", "Common challenges", "Roadmaps"):
-        picture = tmp_path / "page"
-        page = str(firsts[title])
-        _run(
-            "pdftoppm",
-            "-r",
-            "60",
-            "-png",
-            "-f",
-            page,
-            "-l",
-            page,
-            "-singlefile",
-            str(pdf),
-            str(picture),
-        )
-        for folder in screenshot_dirs:
-            shutil.copy(
-                f"{picture}.png", folder / f"workbook-{title.lower().replace(' ', '-')}.png"
-            )
+        name = f"workbook-{title.lower().replace(' ', '-')}.png"
+        _picture(pdf, firsts[title], tmp_path, screenshot_dirs, name)
+
+
+# The sheets whose chart blocks have headers of their own, and what each header begins with.
+BLOCK_HEADERS = {"Charts": ("Category", "Tandem"), "Targets": ("Owner",)}
+
+
+def _headers(book) -> dict[str, list[list[str]]]:
+    """Each sheet's header rows: a page of the sheet shows one of them whole."""
+    return {
+        sheet.title: [
+            [str(cell.value) for cell in row if cell.value is not None]
+            for row in sheet.iter_rows()
+            if row[0].value in BLOCK_HEADERS.get(sheet.title, ())
+        ]
+        if sheet.title in BLOCK_HEADERS
+        else [[str(cell.value) for cell in sheet[1] if cell.value is not None]]
+        for sheet in book.worksheets
+    }
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_targets_and_solutions_sheets_print_with_their_charts(
+    soffice,
+    poppler,
+    session,
+    world,
+    knowledge,  # noqa: F811
+    tmp_path,
+    screenshot_dirs,
+):
+    """Munich's target at risk, its chart on a page of its own, the solutions and their
+    replication: each page landscape, with its header row, pictures kept to look at."""
+    path = tmp_path / "summary.xlsx"
+    path.write_bytes(build_summary(session, actor=world.coordinator, network_id=world.network.id))
+    pdf = _convert(soffice, path, tmp_path, "pdf")
+    book = openpyxl.load_workbook(path)
+    headers = _headers(book)
+    pages = int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(pdf)), re.M).group(1))
+    found = {}
+    for page in range(1, pages + 1):
+        text = _run("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
+        top = text.strip().splitlines()[0]
+        title = next(name for name in sorted(headers, key=len, reverse=True) if name in top)
+        assert any(_words(" ".join(row)) <= _words(text) for row in headers[title]), page
+        found.setdefault(title, []).append((page, text))
+    targets_pages = found["Targets"]
+    assert len(targets_pages) == 2  # the table, then the charts on a page of their own
+    assert "at risk" in targets_pages[0][1] and "Munich" in targets_pages[1][1]
+    assert "Autonomous e-shuttle" in found["Solutions"][0][1]
+    assert "Sofia" in found["Replication"][0][1]
+    assert "Visit to Confluence" in found["Site visits"][0][1]
+    for title in ("Targets", "Solutions"):
+        for n, (page, _) in enumerate(found[title], start=1):
+            _picture(pdf, page, tmp_path, screenshot_dirs, f"workbook-{title.lower()}-{n}.png")
+
+
+def _picture(pdf, page: int, tmp_path, screenshot_dirs, name: str) -> None:
+    """Page ``page`` of ``pdf`` as a PNG in each screenshot folder, to look at."""
+    picture = tmp_path / "page"
+    _run(
+        "pdftoppm",
+        "-r",
+        "60",
+        "-png",
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(pdf),
+        str(picture),
+    )
+    for folder in screenshot_dirs:
+        shutil.copy(f"{picture}.png", folder / name)
 
 
 def _convert(soffice: str, workbook, tmp_path, target: str):

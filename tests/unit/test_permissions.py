@@ -19,11 +19,11 @@ import pytest
 
 from peerlearn import models as m
 from peerlearn.analytics import challenges as a_challenges
+from peerlearn.analytics import knowledge_report, report
 from peerlearn.analytics import network as a_network
-from peerlearn.analytics import report
 from peerlearn.db import make_engine
 from peerlearn.errors import InvalidInput, PermissionDenied
-from peerlearn.excel import imports, summary
+from peerlearn.excel import imports, summary, targets_template
 from peerlearn.live import answers, ballot, lifecycle, screens, votes, wall
 from peerlearn.live import quiz as live_quiz
 from peerlearn.models_solutions import (
@@ -773,6 +773,10 @@ CALLS = {
         lambda s, w, a: targets.target_history(s, actor=a, target_id=w.goal.id),
         READ,
     ),
+    targets.target_histories: (
+        lambda s, w, a: targets.target_histories(s, actor=a, target_ids=[w.goal.id]),
+        READ,
+    ),
     targets.measurable_targets: (
         lambda s, w, a: targets.measurable_targets(s, actor=a, network_id=w.network.id),
         READ,
@@ -870,6 +874,22 @@ CALLS = {
     summary.build_summary: (
         lambda s, w, a: summary.build_summary(s, actor=a, tandem_id=w.tandem.id),
         OWN,
+    ),
+    knowledge_report.target_tables: (
+        lambda s, w, a: knowledge_report.target_tables(s, a, scope(s, w), TODAY),
+        OWN,
+    ),
+    knowledge_report.solution_tables: (
+        lambda s, w, a: knowledge_report.solution_tables(s, a, scope(s, w)),
+        OWN,
+    ),
+    knowledge_report.site_visit_rows: (
+        lambda s, w, a: knowledge_report.site_visit_rows(s, a, scope(s, w)),
+        OWN,
+    ),
+    targets_template.targets_template: (
+        lambda s, w, a: targets_template.targets_template(s, actor=a, network_id=w.network.id),
+        READ,
     ),
     imports.preview_import: (
         lambda s, w, a: imports.preview_import(
