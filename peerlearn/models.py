@@ -1229,3 +1229,7 @@ class ServerSecret(SQLModel, table=True):
 # Targets and solutions have modules of their own; importing this one registers them.
 from peerlearn.models_solutions import *  # noqa: E402, F403
 from peerlearn.models_targets import *  # noqa: E402, F403
+
+# A target's edit form is guarded by its version too: any change moves it, so an import
+# or a save without a version still tells an editor who read the target before.
+event.listen(Target, "before_update", _count_save)  # noqa: F405
