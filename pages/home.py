@@ -16,7 +16,7 @@ from peerlearn.services import targets as target_service
 from peerlearn.services.account_views import tandems_of
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.rag import RAG_BADGE, days_phrase, deadline_metric, rag_metric, rag_style
-from peerlearn.ui.target_views import targets_table
+from peerlearn.ui.target_views import counted, targets_table
 from peerlearn.ui.widgets import empty_state, pick_network, plain, read
 
 user = require_user()
@@ -87,7 +87,10 @@ def targets_off_track(network_id: int) -> None:
     behind = target_service.off_track(rows)
     if behind:
         targets_table(behind, full=False)
-        st.caption("The furthest behind its path first; all targets are under **Targets**.")
+        st.caption(
+            f"{counted(behind)}, the furthest behind its path first; "
+            "every target is under **Targets**."
+        )
     elif rows:
         st.caption("None: every measured target is on track.")
     else:

@@ -15,7 +15,6 @@ from peerlearn.ui.auth import require_user
 from peerlearn.ui.target_forms import add_target_form, edit_target_form, entry_editor, withdraw_form
 from peerlearn.ui.target_views import (
     behind_phrase,
-    latest_phrase,
     status_word,
     target_phrase,
     targets_table,
@@ -119,7 +118,7 @@ row = next(r for r in rows if r.id == target_id)
 st.subheader(plain(f"{row.owner}: {row.title}"), anchor=False)
 if row.is_example:
     st.caption(":material/science: Example data: this target's values are invented for the demo.")
-facts = st.columns(4)
+facts = st.columns(3)
 facts[0].metric(
     "Status",
     status_word(row),
@@ -129,14 +128,17 @@ facts[0].metric(
 )
 facts[1].metric(
     "Latest value",
-    plain(latest_phrase(row)),
-    behind_phrase(row),
+    amount(row.latest_value),
+    f"{row.latest_on:%d %b %Y}" if row.latest_on else "none yet",
     delta_color="gray",
     delta_arrow="off",
 )
-facts[2].metric("Target", plain(target_phrase(row)))
-facts[3].metric("Baseline", plain(f"{amount(row.baseline_value, row.unit)} ({row.baseline_year})"))
-meta = [f"Indicator: {row.indicator}" + (f" ({row.unit})" if row.unit else "")]
+facts[2].metric("Behind the path", behind_phrase(row))
+meta = [
+    f"Indicator: {row.indicator}" + (f" ({row.unit})" if row.unit else ""),
+    f"Baseline: {amount(row.baseline_value, row.unit)} in {row.baseline_year}",
+    f"Target: {target_phrase(row)}",
+]
 if row.theme:
     meta.append(f"Theme: {row.theme}")
 st.caption(plain(" · ".join(meta)))

@@ -54,7 +54,12 @@ def target_chart(target: Charted, measured: pd.DataFrame) -> alt.LayerChart:
             "what": ["baseline", "target"],
         }
     )
-    x = alt.X("day:T", title=None, axis=alt.Axis(format="%Y"))
+    # A tick a year (a label per half year would repeat the year).
+    x = alt.X(
+        "day:T",
+        title=None,
+        axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}),
+    )
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
     path_line = (
         alt.Chart(path)

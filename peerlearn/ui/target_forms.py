@@ -199,7 +199,7 @@ def entry_editor(user: User, row: TargetRow) -> None:
         f"One row per value of {row.indicator}"
         + (f" in {row.unit}" if row.unit else "")
         + ", with the day it was measured and where it comes from. All rows are checked "
-        "first; a wrong row is named and nothing is stored."
+        "first; a wrong row is named and nothing is stored. Click the empty row to add one."
     )
     empty = pd.DataFrame(
         {

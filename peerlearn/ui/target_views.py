@@ -51,6 +51,12 @@ def target_phrase(row: TargetRow) -> str:
     return f"{row.direction} {amount(row.target_value, row.unit)} by {row.deadline:%d %b %Y}"
 
 
+def counted(rows: Sequence[TargetRow]) -> str:
+    """'2 off track, 1 at risk': how many of each status, worst first, in words."""
+    statuses = [r.status or NOT_MEASURED for r in rows]
+    return ", ".join(f"{statuses.count(s)} {s}" for s in STATUS_ORDER if s in statuses)
+
+
 def targets_frame(rows: Sequence[TargetRow], *, full: bool = True) -> pd.DataFrame:
     """One line per target; ``full`` adds theme, indicator, baseline and target value."""
     frame = {
