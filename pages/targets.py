@@ -15,6 +15,7 @@ from peerlearn.ui.auth import require_user
 from peerlearn.ui.target_forms import add_target_form, edit_target_form, entry_editor, withdraw_form
 from peerlearn.ui.target_views import (
     behind_phrase,
+    behind_share,
     status_word,
     target_phrase,
     targets_table,
@@ -94,7 +95,7 @@ with tabs[0]:
 with tabs[1]:
     if rows:
         counts = theme_counts(rows)
-        left, right = st.columns([3, 2])
+        left, right = st.columns(2)
         left.altair_chart(theme_bars(counts), width="stretch")
         right.dataframe(theme_table(counts), hide_index=True, width="stretch")
         right.caption("The chart's numbers: targets per theme by status.")
@@ -118,7 +119,7 @@ row = next(r for r in rows if r.id == target_id)
 st.subheader(plain(f"{row.owner}: {row.title}"), anchor=False)
 if row.is_example:
     st.caption(":material/science: Example data: this target's values are invented for the demo.")
-facts = st.columns(3)
+facts = st.columns([2, 1, 1])
 facts[0].metric(
     "Status",
     status_word(row),
@@ -133,7 +134,15 @@ facts[1].metric(
     delta_color="gray",
     delta_arrow="off",
 )
-facts[2].metric("Behind the path", behind_phrase(row))
+facts[2].metric(
+    "Behind the path",
+    behind_share(row),
+    behind_phrase(row),
+    delta_color="gray",
+    delta_arrow="off",
+    help="How far the latest value is behind the straight path, as a share of the whole "
+    "way from the baseline to the target value.",
+)
 meta = [
     f"Indicator: {row.indicator}" + (f" ({row.unit})" if row.unit else ""),
     f"Baseline: {amount(row.baseline_value, row.unit)} in {row.baseline_year}",

@@ -16,6 +16,7 @@ NOT_MEASURED = "not measured"
 STATUS_ORDER = [s.value for s in reversed(TargetStatus)] + [NOT_MEASURED]
 STATUS_COLOURS = [RAG_COLOURS[TARGET_RAG[s]] for s in reversed(TargetStatus)] + ["#8c8c8c"]
 PATH_COLOUR = "#555555"
+HEIGHT = 320
 
 
 class Charted(Protocol):
@@ -99,8 +100,9 @@ def target_chart(target: Charted, measured: pd.DataFrame) -> alt.LayerChart:
     deadline_rule = alt.Chart(deadline).mark_rule(color=PATH_COLOUR).encode(x="day:T")
     deadline_label = (
         alt.Chart(deadline)
-        .mark_text(align="right", dx=-4, dy=6, baseline="top", color=PATH_COLOUR)
-        .encode(x="day:T", y=alt.value(0), text="label:N")
+        .mark_text(align="right", dx=-4, baseline="middle", color=PATH_COLOUR)
+        # Half way up: the path ends at the top or the bottom of the deadline's rule.
+        .encode(x="day:T", y=alt.value(HEIGHT / 2), text="label:N")
     )
     goal = pd.DataFrame(
         {
@@ -118,7 +120,7 @@ def target_chart(target: Charted, measured: pd.DataFrame) -> alt.LayerChart:
         path_line, measured_line, deadline_rule, deadline_label, goal_rule, goal_label
     ).properties(
         title=alt.Title(f"{target.owner}: {target.title}", anchor="start"),
-        height=320,
+        height=HEIGHT,
     )
 
 
@@ -142,5 +144,6 @@ def theme_bars(counts: pd.DataFrame) -> alt.Chart:
             order=alt.Order("rank:Q"),
             tooltip=["theme", "status", "targets"],
         )
-        .properties(title="Targets by theme and status", height=36 * max(1, len(themes)) + 70)
+        # The height includes the title and the legend (Streamlit fits the whole chart).
+        .properties(title="Targets by theme and status", height=60 * max(1, len(themes)) + 140)
     )

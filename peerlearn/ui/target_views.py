@@ -40,6 +40,13 @@ def behind_phrase(row: TargetRow) -> str:
     return f"{reading.behind:.0%} of the way behind".replace("%", " %")
 
 
+def behind_share(row: TargetRow) -> str:
+    """How far behind the path as a share of the whole way: '18 %' ('–' unmeasured)."""
+    if row.reading is None:
+        return "–"
+    return f"{row.reading.behind:.0%}".replace("%", " %")
+
+
 def latest_phrase(row: TargetRow) -> str:
     if row.latest_value is None:
         return "–"
@@ -70,10 +77,16 @@ def targets_frame(rows: Sequence[TargetRow], *, full: bool = True) -> pd.DataFra
         frame["Baseline"] = [
             f"{amount(r.baseline_value, r.unit)} ({r.baseline_year})" for r in rows
         ]
+    # How far behind comes right after the target: the table is ranked by it.
+    frame["Behind the path"] = [behind_phrase(r) for r in rows]
     frame["Latest value"] = [latest_phrase(r) for r in rows]
     if full:
         frame["Target value"] = [target_phrase(r) for r in rows]
-    frame["Behind the path"] = [behind_phrase(r) for r in rows]
+        frame["Baseline"] = [
+            f"{amount(r.baseline_value, r.unit)} ({r.baseline_year})" for r in rows
+        ]
+        frame["Theme"] = [r.theme or "" for r in rows]
+        frame["Indicator"] = [r.indicator for r in rows]
     return pd.DataFrame(frame)
 
 
@@ -86,7 +99,7 @@ def targets_table(rows: Sequence[TargetRow], *, full: bool = True, key: str | No
         width="stretch",
         key=key,
         column_config={
-            "Status": st.column_config.TextColumn(width="small"),
+            "Status": st.column_config.TextColumn(width=100),
             "Owner": st.column_config.TextColumn(width="small"),
             "Target": st.column_config.TextColumn(width="medium"),
             "Behind the path": st.column_config.TextColumn(width="medium"),

@@ -199,7 +199,7 @@ def test_staff_home_lists_targets_off_track_or_at_risk_worst_first(app):
     _co2_target(at, network.id, "Utrecht", ON_TRACK)
     at.run()
     table = _table(at, "Behind the path")
-    assert list(table.columns) == ["Status", "Owner", "Target", "Latest value", "Behind the path"]
+    assert list(table.columns) == ["Status", "Owner", "Target", "Behind the path", "Latest value"]
     assert list(table["Owner"]) == ["Geestland", "Munich"]  # on track is left out
     assert list(table["Status"]) == ["Off track", "At risk"]
     assert table["Latest value"][1] == "57,000 t CO2 (31 Dec 2023)"
