@@ -1206,6 +1206,14 @@ def _forget_counted(session, _transaction=None) -> None:
 
 for _counted in (CommonChallenge, Challenge, Milestone):
     event.listen(_counted, "before_update", _count_save)
+
+
+def count_saves(model: type[SQLModel]) -> None:
+    """Make any change to ``model``'s rows move their version (for tables defined in
+    modules of their own)."""
+    event.listen(model, "before_update", _count_save)
+
+
 event.listen(OrmSession, "after_commit", _forget_counted)
 event.listen(OrmSession, "after_rollback", _forget_counted)
 
@@ -1229,7 +1237,3 @@ class ServerSecret(SQLModel, table=True):
 # Targets and solutions have modules of their own; importing this one registers them.
 from peerlearn.models_solutions import *  # noqa: E402, F403
 from peerlearn.models_targets import *  # noqa: E402, F403
-
-# A target's edit form is guarded by its version too: any change moves it, so an import
-# or a save without a version still tells an editor who read the target before.
-event.listen(Target, "before_update", _count_save)  # noqa: F405

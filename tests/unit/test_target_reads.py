@@ -3,6 +3,8 @@ and the targets a tandem member may measure, found without a query per target.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -77,3 +79,15 @@ def test_a_member_measures_their_own_cities_targets_in_a_fixed_number_of_queries
     assert len(measurable()) == 6
     assert len(statements) == few
     assert target_service.measurable_targets(session, actor=world.facilitator) == []
+
+
+def test_the_targets_module_can_be_imported_first():
+    # It imports peerlearn.models, which imports it back at its end.
+    found = subprocess.run(
+        [sys.executable, "-c", "import peerlearn.models_targets as t; print(t.Target.__name__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "Target"
