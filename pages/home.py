@@ -11,9 +11,12 @@ from peerlearn.charts.map import network_map
 from peerlearn.models import MilestoneStatus, UserRole
 from peerlearn.services import events as event_service
 from peerlearn.services import roadmaps as roadmap_service
+from peerlearn.services import solutions as solution_service
+from peerlearn.services import targets as target_service
 from peerlearn.services.account_views import tandems_of
 from peerlearn.ui.auth import require_user
 from peerlearn.ui.rag import RAG_BADGE, days_phrase, deadline_metric, rag_metric, rag_style
+from peerlearn.ui.target_views import counted, targets_table
 from peerlearn.ui.widgets import empty_state, pick_network, plain, read
 
 user = require_user()
@@ -65,6 +68,61 @@ def tandem_home() -> None:
                 )
             else:
                 st.caption("Nothing open: add the next milestones under **Roadmaps**.")
+    st.subheader("Your cities' targets at risk or off track", anchor=False)
+    # One query for all networks: the cities of the member's own tandems.
+    behind = target_service.off_track(
+        read(lambda s: target_service.measurable_targets(s, actor=user))
+    )
+    if behind:
+        targets_table(behind, full=False)
+    else:
+        st.caption("None: your cities' targets are on track or not measured yet (see **Targets**).")
+
+
+def targets_off_track(network_id: int) -> None:
+    st.subheader("Targets off track or at risk", anchor=False)
+    rows = read(
+        lambda s: target_service.list_targets(s, actor=user, network_id=network_id, today=today)
+    )
+    behind = target_service.off_track(rows)
+    if behind:
+        targets_table(behind, full=False)
+        st.caption(
+            f"{counted(behind)}, the furthest behind its path first; "
+            "every target is under **Targets**."
+        )
+    elif rows:
+        st.caption("None: every measured target is on track.")
+    else:
+        empty_state("No targets yet: a coordinator adds them under **Targets**.")
+
+
+def newly_replicated(network_id: int) -> None:
+    st.subheader("Newly replicated solutions", anchor=False)
+    rows = read(lambda s: solution_service.newly_replicated(s, actor=user, network_id=network_id))
+    if not rows:
+        st.caption("No city took up another's solution in the last 90 days (see **Solutions**).")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Solution": [r.solution for r in rows],
+                "Cities": [f"{r.from_city} → {r.city}" for r in rows],
+                "Kind": [r.kind for r in rows],
+                "Status": [r.status for r in rows],
+                "Since": [r.taken_up_at for r in rows],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Solution": st.column_config.TextColumn(width="medium"),
+            "Cities": st.column_config.TextColumn(
+                width="medium", help="From the city that built it to the one taking it up."
+            ),
+            "Since": st.column_config.DateColumn(format="DD MMM YYYY", width="small"),
+        },
+    )
 
 
 def staff_home() -> None:
@@ -142,6 +200,8 @@ def staff_home() -> None:
                 "Cities": st.column_config.TextColumn(width="medium"),
             },
         )
+    targets_off_track(network_id)
+    newly_replicated(network_id)
     left, right = st.columns(2)
     with left:
         st.subheader("Most common challenges", anchor=False)

@@ -1206,6 +1206,14 @@ def _forget_counted(session, _transaction=None) -> None:
 
 for _counted in (CommonChallenge, Challenge, Milestone):
     event.listen(_counted, "before_update", _count_save)
+
+
+def count_saves(model: type[SQLModel]) -> None:
+    """Make any change to ``model``'s rows move their version (for tables defined in
+    modules of their own)."""
+    event.listen(model, "before_update", _count_save)
+
+
 event.listen(OrmSession, "after_commit", _forget_counted)
 event.listen(OrmSession, "after_rollback", _forget_counted)
 

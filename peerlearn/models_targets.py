@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from peerlearn import rules
 from peerlearn.inputs import Input, missing, one_of
-from peerlearn.models import NAME_MAX, TEXT_MAX, TITLE_MAX, fk, utcnow
+from peerlearn.models import NAME_MAX, TEXT_MAX, TITLE_MAX, count_saves, fk, utcnow
 
 UNIT_MAX = 40
 
@@ -51,6 +51,11 @@ class Target(SQLModel, table=True):
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+# Any change moves the version, so an import or a save without one still tells an
+# editor who read the target before.
+count_saves(Target)
 
 
 def _number(value: object, label: str) -> float:

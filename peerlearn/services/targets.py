@@ -26,6 +26,7 @@ from peerlearn.models_targets import (
     TargetUpdate,
 )
 from peerlearn.services.permissions import (
+    actor_city_ids,
     require_city_writer,
     require_coordinator,
     require_reader,
@@ -428,4 +429,8 @@ def measurable_targets(
     rows = list_targets(session, actor=actor, network_id=network_id)
     if actor.role == UserRole.COORDINATOR:
         return rows
-    return [r for r in rows if may_measure(session, actor, r)]
+    if actor.role != UserRole.TANDEM:
+        return []
+    # The member's cities once, not a query per target (Home lists these).
+    cities = actor_city_ids(session, actor)
+    return [r for r in rows if r.city_id is not None and r.city_id in cities]
