@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from peerlearn.errors import InvalidInput
 from peerlearn.inputs import Input, missing, one_of
-from peerlearn.models import TEXT_MAX, TITLE_MAX, Role, fk, utcnow
+from peerlearn.models import TEXT_MAX, TITLE_MAX, Role, count_saves, fk, utcnow
 
 URL_MAX = 500
 
@@ -88,6 +88,9 @@ class Solution(SQLModel, table=True):
     archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+count_saves(Solution)
 
 
 class SolutionLink(SQLModel, table=True):

@@ -63,10 +63,7 @@ def _number(value: object, label: str) -> float:
         raise ValueError(f"{label} must be a number (got {value!r}).")
     if isinstance(value, str):
         value = value.strip().replace("\u202f", "").replace(" ", "")
-        # A decimal comma, as most of Europe writes it, unless it separates thousands.
-        if value.count(",") == 1 and "." not in value:
-            value = value.replace(",", ".")
-        value = value.replace(",", "")
+        value = _plain_number(value, label)
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -74,6 +71,24 @@ def _number(value: object, label: str) -> float:
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError(f"{label} must be a number (got {value!r}).")
     return number
+
+
+def _plain_number(text: str, label: str) -> str:
+    """A number as typed in Europe or in English, as Python reads it: the last of a
+    point and a comma is the decimal mark, the other groups thousands."""
+    if "," in text and "." in text:
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        return text.replace(thousands, "").replace(",", ".")
+    if text.count(",") > 1 or text.count(".") > 1:
+        return text.replace(",", "").replace(".", "")
+    whole, comma, decimals = text.partition(",")
+    # "57,000" reads as 57 in most of Europe and as 57000 in English.
+    if comma and len(decimals) == 3 and whole.lstrip("-+")[:1] not in ("", "0"):
+        raise ValueError(
+            f"{label}: {text!r} could be {whole}.{decimals} or {whole}{decimals}; write it "
+            f"without the comma ({whole}{decimals}) or with a point ({whole}.{decimals})."
+        )
+    return text.replace(",", ".")
 
 
 class TargetFields(Input):

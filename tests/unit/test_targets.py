@@ -260,3 +260,27 @@ def test_archived_targets_leave_the_list_and_come_back(session, world, target):
     assert len(svc.list_targets(session, actor=world.member, include_archived=True)) == 1
     svc.restore_target(session, actor=world.coordinator, target_id=target.id)
     assert len(svc.list_targets(session, actor=world.member, network_id=world.network.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1,5", 1.5),
+        ("0,125", 0.125),
+        ("57.000,5", 57_000.5),
+        ("57,000.5", 57_000.5),
+        ("1.000.000", 1_000_000),
+        ("1,000,000", 1_000_000),
+        ("60 000", 60_000),
+        ("-3,5", -3.5),
+        (57_000, 57_000),
+    ],
+)
+def test_numbers_as_typed_in_europe_or_in_english(typed, value):
+    data = m.MeasurementCreate(target_id=1, measured_on=date(2024, 1, 1), value=typed)
+    assert data.value == value
+
+
+def test_a_number_that_reads_two_ways_is_asked_about():
+    with pytest.raises(InvalidInput, match="could be 57.000 or 57000"):
+        m.MeasurementCreate(target_id=1, measured_on=date(2024, 1, 1), value="57,000")
