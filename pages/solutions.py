@@ -142,7 +142,8 @@ with side, st.container(border=True, key="so_panel"):
         st.markdown(f"**Its solutions** ({len(own)})")
         for row in own:
             facts = [row.status, row.theme] + ([row.site] if row.site else [])
-            st.markdown(f"{plain(row.title)}  \n:gray[{plain(' · '.join(facts))}]")
+            st.markdown(plain(row.title))
+            st.caption(plain(" · ".join(facts)))
             if row.links:
                 st.markdown(" · ".join(link(x.title, x.url) for x in row.links))
             if row.is_example:

@@ -14,7 +14,7 @@ from peerlearn.models import MeasurementCreate, TargetCreate, TargetUpdate, User
 from peerlearn.rules import Direction
 from peerlearn.services import targets as target_service
 from peerlearn.services.targets import MeasurementRow, TargetRow
-from peerlearn.ui.widgets import FORGET, new_version, prefill, refill, save, versioned_key
+from peerlearn.ui.widgets import FORGET, new_version, plain, prefill, refill, save, versioned_key
 
 DIRECTIONS = [d.value for d in Direction]
 ENTRY = "tg_entry"
@@ -196,8 +196,8 @@ def _blank(value: object) -> bool:
 def entry_editor(user: User, row: TargetRow) -> None:
     """Values measured for the target, several at once: all stored, or none."""
     st.caption(
-        f"One row per value of {row.indicator}"
-        + (f" in {row.unit}" if row.unit else "")
+        f"One row per value of {plain(row.indicator)}"
+        + (f" in {plain(row.unit)}" if row.unit else "")
         + ", with the day it was measured and where it comes from. All rows are checked "
         "first; a wrong row is named and nothing is stored. Click the empty row to add one."
     )

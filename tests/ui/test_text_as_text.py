@@ -148,3 +148,38 @@ def test_every_page_wraps_words_of_any_length(app):
     at = app("tandem", "pages/home.py")
     styles = [h.proto.body for h in at.get("html")]
     assert f"<style>{WRAP_ANYWHERE}</style>" in styles
+
+
+def _hostile_elements(at) -> list[str]:
+    """The lines the page shows in markdown that hold the hostile text (a list item
+    without its own "- ")."""
+    elements = [*at.markdown, *at.caption, *at.subheader, *at.title]
+    lines = [line for e in elements for line in e.value.splitlines()]
+    return [line.removeprefix("- ") for line in lines if "onerror" in line]
+
+
+def test_a_targets_title_indicator_and_unit_are_shown_as_typed(app):
+    at = app("coordinator", "pages/targets.py")
+    with Session(at.engine) as session:
+        munich = session.exec(select(m.Target).where(m.Target.title.startswith("Cut CO2"))).one()
+    _rename(at.engine, m.Target, munich.id, title=ALL, indicator=ALL, unit=ALL, description=ALL)
+    at.selectbox(key="tg_network").set_value(munich.network_id).run()
+    at.selectbox(key="tg_pick").set_value(munich.id).run()
+    assert not at.exception
+    found = _hostile_elements(at)
+    assert found, "the target's detail shows its title"
+    assert all(ALL in shown(value) for value in found)
+
+
+def test_a_solutions_title_and_site_are_shown_as_typed(app):
+    at = app("coordinator", "pages/solutions.py")
+    with Session(at.engine) as session:
+        shuttle = session.exec(
+            select(m.Solution).where(m.Solution.title == "Navly autonomous e-shuttle")
+        ).one()
+    _rename(at.engine, m.Solution, shuttle.id, title=ALL, site=ALL)
+    at.selectbox(key="so_network").set_value(shuttle.network_id).run()
+    assert not at.exception
+    found = _hostile_elements(at)
+    assert found, "the side panel lists Lyon's solutions"
+    assert all(ALL in shown(value) for value in found)
