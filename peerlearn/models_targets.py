@@ -59,7 +59,9 @@ count_saves(Target)
 
 
 def _number(value: object, label: str) -> float:
-    if isinstance(value, bool) or missing(value):
+    if missing(value):
+        raise ValueError(f"{label} is required.")
+    if isinstance(value, bool):
         raise ValueError(f"{label} must be a number (got {value!r}).")
     if isinstance(value, str):
         value = value.strip().replace("\u202f", "").replace(" ", "")

@@ -18,13 +18,15 @@ from peerlearn.services import targets as target_service
 
 def load_knowledge(
     loader, spec: Spec, network_id: int, sessions: Mapping[str, dict[str, Any]]
-) -> None:
-    """``loader`` is the demo's Loader (its ``through``, ``ref``, ``call``, ``enum``)."""
+) -> dict[str, int]:
+    """``loader`` is the demo's Loader (its ``through``, ``ref``, ``call``, ``enum``);
+    returns the solutions' ids by their keys, for the milestones that replicate them."""
     targets = _targets(loader, spec, network_id)
     solutions = _solutions(loader, spec, network_id, targets)
     _replications(loader, spec, solutions)
     _theme_roles(loader, spec, network_id)
     _site_visits(loader, spec, sessions, solutions)
+    return solutions
 
 
 def _targets(loader, spec: Spec, network_id: int) -> dict[str, int]:

@@ -122,10 +122,10 @@ class Loader:
             return
         network_id, tandems = self._network(spec)
         sessions = self._events(spec, network_id)
-        load_knowledge(self, spec, network_id, sessions)
+        solutions = load_knowledge(self, spec, network_id, sessions)
         participants = self._quizzes(spec, sessions)
         challenges, groups = self._challenges(spec, network_id, tandems, sessions, participants)
-        self._roadmaps(spec, tandems, challenges, groups)
+        self._roadmaps(spec, tandems, challenges, groups, solutions)
 
     def call(self, service: Callable[..., Any], **arguments: Any) -> Any:
         """A public service call on behalf of the demo."""
@@ -598,6 +598,7 @@ class Loader:
         tandems: Mapping[str, dict[str, Any]],
         challenges: Mapping[str, tuple[int, int]],
         groups: Mapping[str, int],
+        solutions: Mapping[str, int],
     ) -> None:
         rows = []
         for row in spec.get("milestone", []):
@@ -626,6 +627,7 @@ class Loader:
                     self.ref(groups, k, "common challenge")
                     for k in row.get("common_challenges", [])
                 ],
+                solution_ids=[self.ref(solutions, k, "solution") for k in row.get("solutions", [])],
             )
             status = self.enum(m.MilestoneStatus, row.get("status", m.MilestoneStatus.PLANNED))
             rows.append(((tandem["roadmap_id"], row["title"]), (tandem, data, status)))

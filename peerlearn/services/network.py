@@ -547,6 +547,23 @@ def bulk_update_cities(
 # --- memberships ------------------------------------------------------------------
 
 
+def member_city(session: Session, network_id: int, city_id: int, *, field: str) -> City:
+    """The active city ``city_id`` once it is a member of the network (a lookup behind
+    the targets and solutions a city has there); InvalidInput naming ``field`` if not."""
+    city = get_active(session, City, city_id, label="city")
+    found = session.exec(
+        select(Membership.id).where(
+            Membership.network_id == network_id, Membership.city_id == city_id
+        )
+    ).first()
+    if found is None:
+        raise InvalidInput(
+            f"{city.name} is not a city of this network; add it on the Network page first.",
+            field=field,
+        )
+    return city
+
+
 def _membership(session: Session, network: Network, city: City) -> Membership | None:
     return session.exec(
         select(Membership).where(Membership.network_id == network.id, Membership.city_id == city.id)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from peerlearn.errors import Conflict, InvalidInput, NotFound
-from peerlearn.models import City, EventSession, Membership, Network, SessionKind, Theme, User
+from peerlearn.models import City, EventSession, Network, SessionKind, Theme, User
 from peerlearn.models import Event as EventRow
 from peerlearn.models_solutions import (
     Link,
@@ -36,6 +36,7 @@ from peerlearn.models_solutions import (
     ThemeRoleSet,
 )
 from peerlearn.models_targets import Target
+from peerlearn.services.network import member_city
 from peerlearn.services.permissions import (
     require_city_writer,
     require_coordinator,
@@ -109,21 +110,6 @@ class ThemeRoleRow:
 # --- checks -----------------------------------------------------------------------
 
 
-def _require_member(session: Session, network_id: int, city_id: int, *, field: str) -> City:
-    city = get_active(session, City, city_id, label="city")
-    found = session.exec(
-        select(Membership.id).where(
-            Membership.network_id == network_id, Membership.city_id == city_id
-        )
-    ).first()
-    if found is None:
-        raise InvalidInput(
-            f"{city.name} is not a city of this network; add it on the Network page first.",
-            field=field,
-        )
-    return city
-
-
 def _check_targets(session: Session, network_id: int, ids: list[int]) -> None:
     if not ids:
         return
@@ -166,7 +152,7 @@ _SAME_TITLE = "The city has a solution with this title in this network already; 
 def add_solution(session: Session, *, actor: User, data: SolutionCreate) -> Solution:
     require_city_writer(session, actor, data.city_id, what="this city's solutions")
     get_active(session, Network, data.network_id, label="network")
-    _require_member(session, data.network_id, data.city_id, field="city_id")
+    member_city(session, data.network_id, data.city_id, field="city_id")
     get_active(session, Theme, data.theme_id, label="theme")
     values = data.model_dump(exclude={"links", "target_ids"})
     solution = Solution(**values)
@@ -380,7 +366,7 @@ def add_replication(session: Session, *, actor: User, data: ReplicationCreate) -
     """A city records that it replicates, adapts or studies a solution of another city."""
     solution = get_active(session, Solution, data.solution_id, label="solution")
     require_city_writer(session, actor, data.city_id, what="what this city replicates")
-    city = _require_member(session, solution.network_id, data.city_id, field="city_id")
+    city = member_city(session, solution.network_id, data.city_id, field="city_id")
     if city.id == solution.city_id:
         raise InvalidInput(
             f"'{solution.title}' is {city.name}'s own solution; a city replicates another's.",
@@ -517,7 +503,7 @@ def set_theme_role(session: Session, *, actor: User, data: ThemeRoleSet) -> Them
     """A city's role in one theme of the network; no role removes it."""
     require_coordinator(actor)
     get_active(session, Network, data.network_id, label="network")
-    _require_member(session, data.network_id, data.city_id, field="city_id")
+    member_city(session, data.network_id, data.city_id, field="city_id")
     get_active(session, Theme, data.theme_id, label="theme")
     row = session.exec(
         select(ThemeRole).where(

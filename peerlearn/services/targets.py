@@ -8,7 +8,7 @@ the history stays. A target's status is the rule ``rules.target_status``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from peerlearn import rules
 from peerlearn.errors import Conflict, InvalidInput, PeerlearnError
-from peerlearn.models import City, Membership, Network, Theme, User, UserRole
+from peerlearn.models import City, Network, Theme, User, UserRole
 from peerlearn.models_targets import (
     Measurement,
     MeasurementCreate,
@@ -25,6 +25,7 @@ from peerlearn.models_targets import (
     TargetCreate,
     TargetUpdate,
 )
+from peerlearn.services.network import member_city
 from peerlearn.services.permissions import (
     actor_city_ids,
     require_city_writer,
@@ -97,17 +98,7 @@ class MeasurementRow:
 def _check_owner(session: Session, network_id: int, city_id: int | None, theme_id: int | None):
     get_active(session, Network, network_id, label="network")
     if city_id is not None:
-        city = get_active(session, City, city_id, label="city")
-        member = session.exec(
-            select(Membership.id).where(
-                Membership.network_id == network_id, Membership.city_id == city_id
-            )
-        ).first()
-        if member is None:
-            raise InvalidInput(
-                f"{city.name} is not a city of this network; add it on the Network page first.",
-                field="city_id",
-            )
+        member_city(session, network_id, city_id, field="city_id")
     if theme_id is not None:
         get_active(session, Theme, theme_id, label="theme")
 
@@ -231,16 +222,20 @@ def add_measurements(
     session: Session,
     *,
     actor: User,
-    rows: Sequence[MeasurementCreate],
+    rows: Sequence[MeasurementCreate | Mapping[str, object]],
     today: date | None = None,
 ) -> list[Measurement]:
-    """Several values at once: all stored, or none (the error names the row, from 1)."""
+    """Several values at once: all stored, or none (the error names the row, from 1).
+
+    A row may be the input model or the cells of an editor's row, checked here so that
+    the message names its row."""
     require_reader(actor)
     seen: set[tuple[int, date]] = set()
     stored = []
     with one_transaction(session):
-        for number, data in enumerate(rows, start=1):
+        for number, row in enumerate(rows, start=1):
             try:
+                data = row if isinstance(row, MeasurementCreate) else MeasurementCreate(**row)
                 if (data.target_id, data.measured_on) in seen:
                     raise InvalidInput(
                         f"A value for the same target and {data.measured_on} is given twice."
@@ -297,8 +292,7 @@ def list_targets(
 def _measured(session: Session, target_ids: Iterable[int]) -> dict[int, list[tuple[date, float]]]:
     ids = list(target_ids)
     found: dict[int, list[tuple[date, float]]] = {}
-    if not ids:
-        return found
+    # Asked also for no target: a page then costs the same statements whatever it shows.
     statement = (
         select(Measurement.target_id, Measurement.measured_on, Measurement.value)
         .where(Measurement.target_id.in_(ids), Measurement.archived_at.is_(None))

@@ -9,8 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from peerlearn.charts.targets import amount
-from peerlearn.errors import InvalidInput
-from peerlearn.models import MeasurementCreate, TargetCreate, TargetUpdate, User
+from peerlearn.models import TargetCreate, TargetUpdate, User
 from peerlearn.rules import Direction
 from peerlearn.services import targets as target_service
 from peerlearn.services.targets import MeasurementRow, TargetRow
@@ -169,23 +168,17 @@ def edit_target_form(
     )
 
 
-def _measurements(target_id: int, edited: pd.DataFrame) -> list[MeasurementCreate]:
-    """The editor's filled rows as input models; a bad row is named by its number."""
+def _measurements(target_id: int, edited: pd.DataFrame) -> list[dict]:
+    """The editor's filled rows (the service checks each and names a bad one)."""
     rows = []
-    for number, record in enumerate(edited.to_dict("records"), start=1):
+    for record in edited.to_dict("records"):
         values = {ENTRY_COLUMNS[k]: v for k, v in record.items() if k in ENTRY_COLUMNS}
         values = {k: None if _blank(v) else v for k, v in values.items()}
         if all(v is None or v == "" for v in values.values()):
             continue  # a row added and left empty
-        try:
-            for field, wanted in (("measured_on", "the day it was measured"), ("value", "a value")):
-                if values[field] is None:
-                    raise InvalidInput(f"Give {wanted}.", field=field)
-            values["measured_on"] = pd.Timestamp(values["measured_on"]).date()
-            rows.append(MeasurementCreate(target_id=target_id, **values))
-        except InvalidInput as error:
-            error.message = f"Row {number}: {error.message}"
-            raise
+        if isinstance(values.get("measured_on"), pd.Timestamp):
+            values["measured_on"] = values["measured_on"].date()
+        rows.append({"target_id": target_id, **values})
     return rows
 
 

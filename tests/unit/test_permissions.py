@@ -927,6 +927,7 @@ UNGUARDED = {
     network.find_name_clash: "a lookup behind add_*/update_* of the network",
     challenges.tandem_city_ids: "a lookup behind challenges and milestones",
     tandems.refuse_leaving_partners: "a check behind update_tandem and the network import",
+    network.member_city: "a lookup behind targets and solutions",
     targets.may_measure: "asks whether a person may, for a screen to offer the form",
     targets.ranked: "orders target rows already read",
     targets.off_track: "picks from target rows already read",

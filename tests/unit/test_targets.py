@@ -106,7 +106,7 @@ def test_members_measure_only_their_own_cities(session, world, target, unchanged
         (date(2027, 1, 1), 50_000, "in the future"),
         (date(2019, 6, 30), 50_000, "before the baseline year"),
         (date(2023, 1, 1), "a lot", "must be a number"),
-        (date(2023, 1, 1), float("nan"), "must be a number"),
+        (date(2023, 1, 1), float("nan"), "is required"),
     ],
 )
 def test_a_wrong_value_is_refused_and_nothing_stored(
