@@ -14,6 +14,8 @@ COORDINATOR_PAGES = [
     "Home",
     "Network",
     "Roadmaps",
+    "Targets",
+    "Solutions",
     "Accounts",
     "Audit trail",
     "Events",
