@@ -238,7 +238,9 @@ def pick(
         return None
     index = None if allow_none else 0
     if st.session_state.get(key) not in options:
-        st.session_state.pop(key, None)
+        # Set, not dropped: the browser still shows the choice from the old options
+        # (another network's tandem) unless the server sends it the new one.
+        st.session_state[key] = None if allow_none else options[0]
     return st.selectbox(
         label, options, index=index, key=key, format_func=format_func, placeholder=placeholder
     )

@@ -104,3 +104,19 @@ def test_a_coordinator_sees_munichs_co2_target_at_risk(server, page, screenshot_
     _go(page, "Home")
     assert _at_risk_on_home(page) == before + 1
     page.screenshot(path=str(screenshot_dirs[-1] / "targets-home.png"), full_page=True)
+
+
+def test_the_target_shown_is_the_one_the_picker_shows_after_another_network(server, page):
+    """Another network's targets replace the picker's options: the browser must show
+    the target the page shows, not the one chosen in the network before."""
+    sign_in(page, server, "coordinator")
+    _go(page, "Targets")
+    main = page.locator(MAIN)
+    _choose(main, page, "Network", "#connectedinEurope")
+    wait_for_app_run(page)
+    _choose(main, page, "Network", "Smarter Together")
+    wait_for_app_run(page)
+    picker = main.get_by_role("combobox", name="Target", exact=True)
+    heading = main.locator("[data-testid='stHeading']").nth(1).inner_text()
+    owner, _, title = heading.partition(": ")
+    assert picker.input_value().startswith(f"{owner} · {title} ("), (picker.input_value(), heading)
