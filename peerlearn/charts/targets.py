@@ -3,6 +3,7 @@ baseline to its target value, and the network's targets counted by theme and sta
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from typing import Protocol
 
@@ -61,7 +62,9 @@ def target_chart(target: Charted, measured: pd.DataFrame) -> alt.LayerChart:
         title=None,
         axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}),
     )
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
+    # On lines of 40 characters: a long indicator would be cut at the chart's height.
+    lines = textwrap.wrap(y_title, 40) or [y_title]
+    y = alt.Y("value:Q", title=lines[0] if len(lines) == 1 else lines, scale=alt.Scale(zero=False))
     path_line = (
         alt.Chart(path)
         .mark_line(strokeDash=[6, 4], color=PATH_COLOUR)
