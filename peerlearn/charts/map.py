@@ -32,20 +32,18 @@ def _mercator_y(latitude: float) -> float:
     return math.log(math.tan(math.pi / 4 + phi / 2))
 
 
-def fit(cities: pd.DataFrame) -> dict:
-    """Mercator centre and scale that show every city with a margin (Europe by default)."""
+def extent(cities: pd.DataFrame) -> dict:
+    """The corners of the cities' box with a margin for names (Europe when there are
+    none), for the projection to fit whatever width the map is drawn at."""
     if cities.empty:
-        lon = (-12.0, 35.0)
-        lat = (34.0, 66.0)
+        west, east, south, north = -12.0, 35.0, 34.0, 66.0
     else:
-        lon = (cities["longitude"].min(), cities["longitude"].max())
-        lat = (cities["latitude"].min(), cities["latitude"].max())
-    span_x = max(math.radians(lon[1] - lon[0]), math.radians(8.0))
-    span_y = max(_mercator_y(lat[1]) - _mercator_y(lat[0]), 0.12)
-    scale = 0.75 * min(WIDTH / span_x, HEIGHT / span_y)
-    middle = (_mercator_y(lat[0]) + _mercator_y(lat[1])) / 2
-    centre_lat = math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2)
-    return {"type": "mercator", "scale": scale, "center": [(lon[0] + lon[1]) / 2, centre_lat]}
+        west, east = cities["longitude"].min(), cities["longitude"].max()
+        south, north = cities["latitude"].min(), cities["latitude"].max()
+    margin = max(east - west, north - south, 4.0) * 0.15
+    corners = [[west - margin, south - margin], [east + margin, north + margin]]
+    shape = {"type": "MultiPoint", "coordinates": corners}
+    return {"type": "Feature", "geometry": shape, "properties": {}}
 
 
 def mercator(longitude: float, latitude: float) -> tuple[float, float]:
@@ -101,7 +99,7 @@ def network_map(cities: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
     """``cities``: name, country, role, latitude, longitude (rows without coordinates are
     left out by the caller); ``links``: tandem, lon1, lat1, lon2, lat2."""
     return (
-        alt.layer(outlines(), tandem_lines(links), city_points(cities))
-        .project(**fit(cities))
+        alt.layer(outlines(clip=True), tandem_lines(links), city_points(cities))
+        .project(type="mercator", fit=extent(cities))
         .properties(width=WIDTH, height=HEIGHT)
     )

@@ -12,7 +12,15 @@ import math
 import altair as alt
 import pandas as pd
 
-from peerlearn.charts.map import HEIGHT, WIDTH, city_points, mercator, outlines, tandem_lines
+from peerlearn.charts.map import (
+    HEIGHT,
+    WIDTH,
+    city_points,
+    extent,
+    mercator,
+    outlines,
+    tandem_lines,
+)
 
 TITLE = "Solutions and the cities that take them up"
 KINDS = ["replicates", "adapts", "studies"]
@@ -130,20 +138,6 @@ def arrows(cities: pd.DataFrame, replications: pd.DataFrame, scale: float) -> pd
         )
     extra = ["lon1", "lat1", "lon2", "lat2", "head_lon", "head_lat", "angle"]
     return pd.DataFrame(rows, columns=[*REPLICATION_COLUMNS, *extra])
-
-
-def extent(cities: pd.DataFrame) -> dict:
-    """The corners of the cities' box with a margin for names and solutions, for the
-    projection to fit whatever width the map is drawn at (a side panel narrows it)."""
-    if cities.empty:
-        west, east, south, north = -12.0, 35.0, 34.0, 66.0
-    else:
-        west, east = cities["longitude"].min(), cities["longitude"].max()
-        south, north = cities["latitude"].min(), cities["latitude"].max()
-    margin = max(east - west, north - south, 4.0) * 0.15
-    corners = [[west - margin, south - margin], [east + margin, north + margin]]
-    shape = {"type": "MultiPoint", "coordinates": corners}
-    return {"type": "Feature", "geometry": shape, "properties": {}}
 
 
 def framed(

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from peerlearn.charts.map import countries, fit, network_map
+from peerlearn.charts.map import countries, extent, network_map
 
 CITIES = pd.DataFrame(
     {
@@ -41,16 +41,18 @@ def test_the_colours_follow_the_roles_present():
     assert len(scale["range"]) == 2
 
 
-def test_the_projection_fits_the_cities():
+def test_the_projection_fits_the_cities_at_any_width():
     spec = network_map(CITIES, LINKS).to_dict()
     assert spec["projection"]["type"] == "mercator"
-    lon, lat = spec["projection"]["center"]
-    assert 5 <= lon <= 12 and 43 <= lat <= 53
+    (west, south), (east, north) = spec["projection"]["fit"]["geometry"]["coordinates"]
+    assert west < 5.12 and east > 11.88 and south < 43.46 and north > 52.09
+    assert east - west < 15 and north - south < 15
 
 
 def test_an_empty_map_shows_europe():
-    projection = fit(pd.DataFrame(columns=["latitude", "longitude"]))
-    assert -12 < projection["center"][0] < 35 and 34 < projection["center"][1] < 66
+    box = extent(pd.DataFrame(columns=["latitude", "longitude"]))["geometry"]["coordinates"]
+    (west, south), (east, north) = box
+    assert west < -12 and east > 35 and south < 34 and north > 66
     spec = network_map(
         pd.DataFrame(columns=CITIES.columns), pd.DataFrame(columns=LINKS.columns)
     ).to_dict()
