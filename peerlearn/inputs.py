@@ -128,3 +128,39 @@ def in_order(start, end, *, what: str) -> None:
     """ValueError when ``end`` comes before ``start`` (either may be missing)."""
     if start is not None and end is not None and end < start:
         raise ValueError(f"{what}: the end ({end}) is before the start ({start}).")
+
+
+class TwoReadings(ValueError):
+    """A number that reads as two different ones ("57,000")."""
+
+
+def plain_number(text: str, *, label: str, thousands: bool = True) -> float:
+    """A number as typed in Europe or in English ("1.234,5", "1,234.5", "60 000").
+
+    The last of a point and a comma is the decimal mark and the other groups thousands;
+    several of one kind group thousands. "57,000" reads as 57 in most of Europe and as
+    57000 in English: with ``thousands`` (an amount) it is refused with both readings;
+    without (a coordinate, never in thousands) a lone comma is the decimal mark.
+    ValueError, naming ``label``, for what is not a number.
+    """
+    text = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if "," in text and "." in text:
+        grouping = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(grouping, "").replace(",", ".")
+    elif text.count(",") > 1 or text.count(".") > 1:
+        text = text.replace(",", "").replace(".", "")
+    elif "," in text:
+        whole, _, decimals = text.partition(",")
+        if thousands and len(decimals) == 3 and whole.lstrip("-+")[:1] not in ("", "0"):
+            raise TwoReadings(
+                f"{text!r} could be {whole}.{decimals} or {whole}{decimals}; write it "
+                f"without the comma ({whole}{decimals}) or with a point ({whole}.{decimals})."
+            )
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{label} must be a number (got {text!r}).") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{label} must be a number (got {text!r}).")
+    return number

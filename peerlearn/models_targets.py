@@ -3,6 +3,7 @@ values measured on the way. Their status is a rule (peerlearn.rules.target_statu
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 from pydantic import ConfigDict, field_validator, model_validator
@@ -10,7 +11,7 @@ from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from peerlearn import rules
-from peerlearn.inputs import Input, missing, one_of
+from peerlearn.inputs import Input, missing, one_of, plain_number
 from peerlearn.models import NAME_MAX, TEXT_MAX, TITLE_MAX, count_saves, fk, utcnow
 
 UNIT_MAX = 40
@@ -64,33 +65,14 @@ def _number(value: object, label: str) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{label} must be a number (got {value!r}).")
     if isinstance(value, str):
-        value = value.strip().replace("\u202f", "").replace(" ", "")
-        value = _plain_number(value, label)
+        return plain_number(value, label=label)
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValueError(f"{label} must be a number (got {value!r}).") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise ValueError(f"{label} must be a number (got {value!r}).")
     return number
-
-
-def _plain_number(text: str, label: str) -> str:
-    """A number as typed in Europe or in English, as Python reads it: the last of a
-    point and a comma is the decimal mark, the other groups thousands."""
-    if "," in text and "." in text:
-        thousands = "." if text.rfind(",") > text.rfind(".") else ","
-        return text.replace(thousands, "").replace(",", ".")
-    if text.count(",") > 1 or text.count(".") > 1:
-        return text.replace(",", "").replace(".", "")
-    whole, comma, decimals = text.partition(",")
-    # "57,000" reads as 57 in most of Europe and as 57000 in English.
-    if comma and len(decimals) == 3 and whole.lstrip("-+")[:1] not in ("", "0"):
-        raise ValueError(
-            f"{label}: {text!r} could be {whole}.{decimals} or {whole}{decimals}; write it "
-            f"without the comma ({whole}{decimals}) or with a point ({whole}.{decimals})."
-        )
-    return text.replace(",", ".")
 
 
 class TargetFields(Input):

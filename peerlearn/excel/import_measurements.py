@@ -21,7 +21,14 @@ from peerlearn.errors import InvalidInput, PeerlearnError
 from peerlearn.excel.import_files import Table
 from peerlearn.excel.import_network import NETWORK, row_network
 from peerlearn.excel.import_rows import Column, Context, ImportRow, RowCheck, SourceRow
-from peerlearn.excel.import_values import cell_date, cell_number, cell_text, header_key, is_blank
+from peerlearn.excel.import_values import (
+    cell_amount,
+    cell_date,
+    cell_number,
+    cell_text,
+    header_key,
+    is_blank,
+)
 from peerlearn.models import NAME_MAX, TITLE_MAX, City, Network
 from peerlearn.models_targets import Measurement, MeasurementCreate, Target
 from peerlearn.names import name_key
@@ -204,7 +211,7 @@ def plan_measurements(context: Context, rows: list[SourceRow], today: date | Non
         check = RowCheck(context, row)
         target = known.find(context, check)
         day = check.read("measured_on", cell_date)
-        value = check.read("value", cell_number)
+        value = check.read("value", cell_amount)
         if value is None and day is not None and not check.ok:
             # A template's row holds values of several dates: say which one is wrong.
             last = context.problems[-1]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from peerlearn.errors import InvalidInput
+from peerlearn.inputs import TwoReadings, plain_number
 from peerlearn.names import DASHES, strip_accents
 
 # What Excel writes into a cell whose formula failed.
@@ -120,25 +121,30 @@ def impossible_date(value: object) -> bool:
     return False
 
 
-def cell_number(value: object) -> float | None:
-    """A number from a number cell or from text, with a decimal point or comma."""
+def cell_number(value: object, *, thousands: bool = False) -> float | None:
+    """A number from a number cell or from text, with a decimal point or comma
+    (``thousands``: an amount, where "57,000" reads two ways and is asked about)."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
         raise InvalidInput(f"{value!r} is not a number.")
     if isinstance(value, numbers.Real):
         number = float(value)
-    else:
-        text = cell_text(value).replace("°", "").replace(" ", "").translate(DASHES)
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            raise InvalidInput(f"'{value}' is not a number; write it like 43.46.") from None
-    if not math.isfinite(number):
-        raise InvalidInput(f"'{value}' is not a number; write it like 43.46.")
-    return number
+        if not math.isfinite(number):
+            raise InvalidInput(f"'{value}' is not a number; write it like 43.46.")
+        return number
+    text = cell_text(value).replace("°", "").translate(DASHES)
+    try:
+        return plain_number(text, label="The number", thousands=thousands)
+    except TwoReadings as error:
+        raise InvalidInput(str(error)) from None
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not a number; write it like 43.46.") from None
+
+
+def cell_amount(value: object) -> float | None:
+    """A measured amount: :func:`cell_number` with thousands grouped."""
+    return cell_number(value, thousands=True)
 
 
 def cell_choice(

@@ -329,3 +329,25 @@ def test_the_command_line_writes_the_template_and_imports_it_filled(
     assert result.exit_code == 0, result.output
     assert "1 added, 0 updated, 1 unchanged" in result.output
     assert _stored(session, knowledge.co2.id)[-1] == (date(2025, 12, 31), 55_000)
+
+
+def test_amounts_are_read_as_europe_and_english_write_them(session, world, knowledge):  # noqa: F811
+    co2 = knowledge.co2.id
+    content = (
+        "Target id;Date;Value\n"
+        f"{co2};30.06.2021;59.234,5\n"  # 2: a point groups thousands, a comma decimals
+        f'{co2};30.06.2022;"58,900.5"\n'  # 3: the English way
+        f'{co2};31.12.2024;"57,000"\n'  # 4: 57 or 57000?
+    ).encode()
+    preview = _preview(session, world.coordinator, content, world, filename="values.csv")
+    assert [a.write["value"] for a in preview.adds] == [59_234.5, 58_900.5]
+    ((row, column, reason),) = [(p.row, p.column, p.reason) for p in preview.problems]
+    assert (row, column) == (4, "Value")
+    assert "'57,000' could be 57.000 or 57000" in reason
+
+
+def test_a_coordinate_with_a_decimal_comma_is_still_a_coordinate():
+    from peerlearn.excel.import_values import cell_number
+
+    assert cell_number("4,815") == 4.815
+    assert cell_number("45,76") == 45.76

@@ -282,5 +282,5 @@ def test_numbers_as_typed_in_europe_or_in_english(typed, value):
 
 
 def test_a_number_that_reads_two_ways_is_asked_about():
-    with pytest.raises(InvalidInput, match="could be 57.000 or 57000"):
+    with pytest.raises(InvalidInput, match="'57,000' could be 57.000 or 57000"):
         m.MeasurementCreate(target_id=1, measured_on=date(2024, 1, 1), value="57,000")
