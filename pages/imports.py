@@ -1,4 +1,5 @@
-"""Import cities, tandems, milestones or challenges from a spreadsheet, after a preview."""
+"""Import cities, tandems, milestones, challenges or measured values from a spreadsheet,
+after a preview."""
 
 import streamlit as st
 
@@ -22,7 +23,10 @@ from peerlearn.ui.reports_widgets import (
 )
 from peerlearn.ui.widgets import empty_state, pick_network, plain, read, save
 
-user = require_user(UserRole.COORDINATOR)
+user = require_user(UserRole.COORDINATOR, UserRole.TANDEM)
+# What this role may import: a tandem member their tandems' milestones, challenges and
+# their cities' measured values.
+allowed = [k for k, spec in KINDS.items() if user.role in spec.roles]
 st.title("Import")
 st.caption(
     "Add or update many rows at once from an .xlsx or .csv file. You see a preview first; "
@@ -80,7 +84,7 @@ def _problems(preview) -> None:
 left, right = st.columns([2, 3])
 with left:
     kind = st.selectbox(
-        "What to import", list(KINDS), format_func=lambda k: KINDS[k].title, key="imp_kind"
+        "What to import", allowed, format_func=lambda k: KINDS[k].title, key="imp_kind"
     )
     st.caption(KIND_HELP[kind])
     network_id = pick_network(user, key="imp_network")

@@ -113,9 +113,8 @@ KINDS: dict[str, Kind] = {
             "Measurements",
             "measurement",
             measurement_kinds.MEASUREMENT_COLUMNS,
-            # The service lets tandem members measure their cities' targets; the Import
-            # page is the coordinators' and so is this import.
-            (UserRole.COORDINATOR,),
+            # Tandem members import their own cities' values (each row is checked).
+            (UserRole.COORDINATOR, UserRole.TANDEM),
             measurement_kinds.plan_measurements,
             measurement_kinds.write_measurements,
             reshape=measurement_kinds.long_form,

@@ -88,10 +88,11 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
     join, presenter = join_page(hidden=True), presenter_page()
     account_pages = [account, join, presenter]
     export = _page("export.py", "Export", ":material/download:")
+    imports = _page("imports.py", "Import", ":material/upload_file:")
     if user.role == UserRole.TANDEM:
         return {
             "": [home],
-            "My tandem": [challenges, roadmaps, targets, solutions, export],
+            "My tandem": [challenges, roadmaps, targets, solutions, export, imports],
             "Account": account_pages,
         }
     workshop = [
@@ -117,7 +118,7 @@ def pages_for(user: User) -> dict[str, list[st.Page]]:
         _page("users.py", "Accounts", ":material/group:"),
         _page("audit.py", "Audit trail", ":material/history:"),
     ]
-    reports = [export, _page("imports.py", "Import", ":material/upload_file:")]
+    reports = [export, imports]
     return {
         "": [home],
         "Network": network,

@@ -54,6 +54,12 @@ def test_the_page_renders_for_coordinators(app, kind):
         assert "Download a template" in at.info[0].value
 
 
+def test_a_tandem_member_imports_only_what_their_role_writes(app):
+    at = app("tandem", PAGE)
+    assert not at.exception
+    assert at.selectbox(key="imp_kind").options == ["Milestones", "Challenges", "Measurements"]
+
+
 def test_each_kind_explains_itself_and_offers_both_templates(app):
     at = app("coordinator", PAGE)
     for kind in ("cities", "tandems", "milestones", "challenges", "measurements"):

@@ -30,6 +30,7 @@ EXPECTED = {
         ("My tandem", "Targets", "targets.py"),
         ("My tandem", "Solutions", "solutions.py"),
         ("My tandem", "Export", "export.py"),
+        ("My tandem", "Import", "imports.py"),
         ("Account", "My account", "account.py"),
     ],
     "facilitator": [

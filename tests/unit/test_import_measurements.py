@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
+from peerlearn import models as m
 from peerlearn.errors import InvalidInput, PermissionDenied
 from peerlearn.excel.imports import apply_import, preview_import, template
 from peerlearn.excel.targets_template import (
@@ -192,11 +193,40 @@ def test_a_clean_long_list_is_stored_through_the_service(session, world, knowled
     assert (len(again.adds), len(again.unchanged)) == (0, 2)  # importing twice adds nothing
 
 
-def test_only_a_coordinator_imports_measurements(session, world, knowledge):  # noqa: F811
+def test_a_tandem_member_imports_only_their_own_cities_values(
+    session,
+    world,
+    knowledge,  # noqa: F811
+):
     content = xlsx([("Target id", "Date", "Value"), (knowledge.co2.id, "31.12.2025", 1)])
-    for actor in (world.member, world.facilitator):
-        with pytest.raises(PermissionDenied):
-            _preview(session, actor, content, world)
+    with pytest.raises(PermissionDenied):
+        _preview(session, world.facilitator, content, world)
+    # Munich is not a city of the member's tandem: the row is theirs to fix, not stored.
+    preview = _preview(session, world.member, content, world)
+    ((problem,),) = [[p.reason for p in preview.problems]]
+    assert "You may not enter the values of Munich's targets" in problem
+    own = targets.add_target(
+        session,
+        actor=world.coordinator,
+        data=m.TargetCreate(
+            network_id=world.network.id,
+            city_id=world.arezzo.id,
+            title="Open data sets",
+            indicator="Data sets published",
+            baseline_value=10,
+            baseline_year=2022,
+            target_value=50,
+            direction="at least",
+            deadline=date(2030, 12, 31),
+        ),
+    )
+    content = xlsx([("Target id", "Date", "Value"), (own.id, "31.12.2024", 22)])
+    preview = _preview(session, world.member, content, world)
+    assert preview.ok and len(preview.adds) == 1
+    result = apply_import(session, actor=world.member, preview=preview)
+    assert result.added == 1
+    history = targets.target_history(session, actor=world.member, target_id=own.id)
+    assert [(h.value, h.entered_by) for h in history] == [(22, "Arezzo team")]
 
 
 # --- the filled template -----------------------------------------------------------------
