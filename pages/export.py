@@ -105,6 +105,8 @@ else:
     target_id = pick("Tandem", list(names), key="ex_tandem", format_func=names.get)
     tandem = next(t for t in tandems if t.id == target_id)
     name = tandem.name
+    if member:
+        network_id = tandem.network_id  # the template of the tandem's network
     milestones = read(lambda s: roadmap_service.list_milestones(s, actor=user, tandem_id=target_id))
     if milestones:
         calendar = (
@@ -177,13 +179,17 @@ with calendar_column:
             key="ex_ics",
         )
 
-if user.role == UserRole.COORDINATOR:
+if user.role == UserRole.COORDINATOR or (member and network_id is not None):
     st.subheader("Targets reporting template")
     st.caption(
-        "One row per target of the network, one column per reporting date from the "
-        "baseline year to the deadline, the values measured on those dates filled in. "
-        "Send it to the cities, then import the filled file under **Import** as "
-        "Measurements: a preview shows each value before anything is stored."
+        (
+            "One row per target of your cities in the tandem's network"
+            if member
+            else "One row per target of the network"
+        )
+        + ", one column per reporting date from the baseline year to the deadline, the "
+        "values measured on those dates filled in. Fill it in, then import it under "
+        "**Import** as Measurements: a preview shows each value before anything is stored."
     )
     cycle_column, template_column = st.columns([2, 3], vertical_alignment="bottom")
     every = cycle_column.selectbox(

@@ -213,3 +213,16 @@ def test_a_coordinator_downloads_the_targets_reporting_template(app):
     ]
     facilitator = app("facilitator", PAGE)
     assert not any(b.key == "ex_prepare_template" for b in facilitator.button)
+
+
+def test_a_tandem_member_downloads_the_template_of_their_cities_targets(app):
+    at = app("tandem", PAGE)
+    assert not at.exception
+    at.button(key="ex_prepare_template").click().run()
+    assert not at.exception and not at.error
+    _, content, _ = at.session_state["ex_template"]
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Measurements"]
+    header = [c.value for c in sheet[2]]
+    owners = {row[header.index("Owner")] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    # The demo member's tandem is Arezzo–Arnsberg: Arnsberg's target, not Alba Iulia's.
+    assert owners == {"Arnsberg"}
