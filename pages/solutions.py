@@ -40,9 +40,12 @@ every = read(
     )
 )
 solutions = [r for r in every if r.archived_at is None]
-replications = read(
-    lambda s: solution_service.list_replications(s, actor=user, network_id=network_id)
+# Each solution carries its replications: the network's pairs, without reading them again.
+replications = sorted(
+    (x for r in solutions for x in r.replications), key=lambda x: (x.solution, x.city, x.id)
 )
+# The network's targets, once: the side panel shows a city's, the forms offer them all.
+network_targets = read(lambda s: list_targets(s, actor=user, network_id=network_id))
 themes = {t.id: t.name for t in read(lambda s: net.list_themes(s, actor=user))}
 city_names = {c.city.id: c.city.name for c in members}
 
@@ -167,9 +170,7 @@ with side, st.container(border=True, key="so_panel"):
                     "- " + plain(f"{r.city} {r.kind} {r.solution} ({r.status})") for r in given
                 )
             )
-        targets = read(
-            lambda s: list_targets(s, actor=user, network_id=network_id, city_id=city_id)
-        )
+        targets = [t for t in network_targets if t.city_id == city_id]
         if targets:
             st.markdown(
                 "**Targets**\n\n"
@@ -239,10 +240,7 @@ else:
 if not mine:
     st.caption("None of your tandems' cities is in this network, so there is nothing to edit.")
     st.stop()
-targets = {
-    t.id: f"{t.owner}: {t.title}"
-    for t in read(lambda s: list_targets(s, actor=user, network_id=network_id))
-}
+targets = {t.id: f"{t.owner}: {t.title}" for t in network_targets}
 add_tab, edit_tab, record_tab, change_tab, *roles_tab = st.tabs(
     ["Add a solution", "Edit a solution", "Record a replication", "Change a replication"]
     + (["Roles per theme"] if user.role == UserRole.COORDINATOR else [])

@@ -200,35 +200,34 @@ def _visit_names(session: Session, session_ids: set[int]) -> dict[int, str]:
 
 def site_visit_rows(session: Session, actor: User, scope: Scope) -> pd.DataFrame:
     """Each site visit of the scope's events with the solutions it showed (a tandem's
-    summary has no events)."""
+    summary has no events); the same statements however many events the network has."""
     require_scope(session, actor, scope)
     if scope.tandem_id is not None:
         return pd.DataFrame([], columns=SITE_VISIT_COLUMNS)
-    statement = select(Event).where(Event.network_id == scope.network_id)
+    shown: dict[int, list] = {}
+    listed = solution_service.list_solutions(session, actor=actor, network_id=scope.network_id)
+    for solution in listed:
+        for session_id in solution.session_ids:
+            shown.setdefault(session_id, []).append(solution)
+    statement = (
+        select(EventSession, Event)
+        .join(Event, Event.id == EventSession.event_id)
+        .where(EventSession.id.in_(list(shown)), Event.network_id == scope.network_id)
+        .order_by(Event.start_date, Event.id, EventSession.starts_at, EventSession.id)
+    )
     if scope.event_id is not None:
-        statement = select(Event).where(Event.id == scope.event_id)
-    events = session.exec(statement.order_by(Event.start_date, Event.id)).all()
-    rows = []
-    for event in events:
-        shown = solution_service.event_site_visits(session, actor=actor, event_id=event.id)
-        if not shown:
-            continue
-        visits = session.exec(
-            select(EventSession)
-            .where(EventSession.id.in_(list(shown)))
-            .order_by(EventSession.starts_at, EventSession.id)
-        ).all()
-        for visit in visits:
-            for solution in sorted(shown[visit.id], key=lambda s: (s.city, s.title)):
-                rows.append(
-                    {
-                        "Event": event.title,
-                        "Date": visit.starts_at.date() if visit.starts_at else event.start_date,
-                        "Site visit": visit.title,
-                        "Solution": solution.title,
-                        "City": solution.city,
-                        "Theme": solution.theme,
-                        "Status": solution.status,
-                    }
-                )
+        statement = statement.where(Event.id == scope.event_id)
+    rows = [
+        {
+            "Event": event.title,
+            "Date": visit.starts_at.date() if visit.starts_at else event.start_date,
+            "Site visit": visit.title,
+            "Solution": solution.title,
+            "City": solution.city,
+            "Theme": solution.theme,
+            "Status": solution.status,
+        }
+        for visit, event in session.exec(statement)
+        for solution in sorted(shown[visit.id], key=lambda s: (s.city, s.title))
+    ]
     return pd.DataFrame(rows, columns=SITE_VISIT_COLUMNS)
