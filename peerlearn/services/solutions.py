@@ -346,13 +346,8 @@ def newly_replicated(
     """Solutions a city began to replicate or adapt in the last 90 days, newest first."""
     since = (moment or now()) - NEWLY
     rows = list_replications(session, actor=actor, network_id=network_id)
-    fresh = [r for r in rows if r.taken_up_at is not None and _aware(r.taken_up_at) >= since]
-    return sorted(fresh, key=lambda r: _aware(r.taken_up_at), reverse=True)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives back naive datetimes; they are UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=now().tzinfo)
+    fresh = [r for r in rows if r.taken_up_at is not None and r.taken_up_at >= since]
+    return sorted(fresh, key=lambda r: r.taken_up_at, reverse=True)
 
 
 def _mark_taken_up(replication: Replication, before: tuple[str, str] | None) -> None:
